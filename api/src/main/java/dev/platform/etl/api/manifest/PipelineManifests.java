@@ -1,0 +1,13 @@
+package dev.platform.etl.api.manifest;
+
+import dev.platform.etl.api.EtlPipeline;
+import java.util.Map;
+import java.util.Optional;
+
+/** One pipeline and the Secrets given beside it, decoded: Secret name, then key, then value. */
+public record PipelineManifests(EtlPipeline pipeline, Map<String, Map<String, String>> secretData) implements Secrets {
+    @Override
+    public Optional<String> value(String secretName, String key) {
+        return Optional.ofNullable(secretData.getOrDefault(secretName, Map.of()).get(key));
+    }
+}

@@ -1,0 +1,124 @@
+package dev.platform.etl.api.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class EtlPipelineSpec {
+    public static final int DEFAULT_BATCH_SIZE = 500;
+
+    private Mode mode = Mode.Full;
+    private Integer batchSize = DEFAULT_BATCH_SIZE;
+    private Boolean suspend = false;
+    private String schedule;
+    private String runRequest;
+    private SourceSpec source;
+    private IncrementalSpec incremental;
+    private List<TaskSpec> tasks = new ArrayList<>();
+    private TargetSpec target;
+    private RetrySpec retry = new RetrySpec();
+    private ControlSpec control;
+
+    public Mode getMode() {
+        return mode;
+    }
+
+    public void setMode(Mode mode) {
+        this.mode = mode;
+    }
+
+    public Integer getBatchSize() {
+        return batchSize;
+    }
+
+    public void setBatchSize(Integer batchSize) {
+        this.batchSize = batchSize;
+    }
+
+    public Boolean getSuspend() {
+        return suspend;
+    }
+
+    public void setSuspend(Boolean suspend) {
+        this.suspend = suspend;
+    }
+
+    public String getSchedule() {
+        return schedule;
+    }
+
+    public void setSchedule(String schedule) {
+        this.schedule = schedule;
+    }
+
+    public String getRunRequest() {
+        return runRequest;
+    }
+
+    public void setRunRequest(String runRequest) {
+        this.runRequest = runRequest;
+    }
+
+    public SourceSpec getSource() {
+        return source;
+    }
+
+    public void setSource(SourceSpec source) {
+        this.source = source;
+    }
+
+    public IncrementalSpec getIncremental() {
+        return incremental;
+    }
+
+    public void setIncremental(IncrementalSpec incremental) {
+        this.incremental = incremental;
+    }
+
+    public List<TaskSpec> getTasks() {
+        return tasks;
+    }
+
+    public void setTasks(List<TaskSpec> tasks) {
+        this.tasks = tasks == null ? new ArrayList<>() : tasks;
+    }
+
+    public TargetSpec getTarget() {
+        return target;
+    }
+
+    public void setTarget(TargetSpec target) {
+        this.target = target;
+    }
+
+    public RetrySpec getRetry() {
+        return retry;
+    }
+
+    public void setRetry(RetrySpec retry) {
+        this.retry = retry == null ? new RetrySpec() : retry;
+    }
+
+    public ControlSpec getControl() {
+        return control;
+    }
+
+    public void setControl(ControlSpec control) {
+        this.control = control;
+    }
+
+    /** The target the last task writes to: its override if it has one, otherwise {@code spec.target}. */
+    public TargetSpec effectiveTarget() {
+        return hasTargetOverride() ? tasks.get(tasks.size() - 1).getTarget() : target;
+    }
+
+    /** Where {@link #effectiveTarget()} is written in the manifest, for messages. */
+    public String effectiveTargetField() {
+        return hasTargetOverride() ? "spec.tasks[" + (tasks.size() - 1) + "].target" : "spec.target";
+    }
+
+    private boolean hasTargetOverride() {
+        return !tasks.isEmpty() && tasks.get(tasks.size() - 1) != null && tasks.get(tasks.size() - 1).getTarget() != null;
+    }
+}

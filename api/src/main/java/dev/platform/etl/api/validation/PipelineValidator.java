@@ -1,0 +1,223 @@
+package dev.platform.etl.api.validation;
+
+import dev.platform.etl.api.Durations;
+import dev.platform.etl.api.EtlPipeline;
+import dev.platform.etl.api.Identifiers;
+import dev.platform.etl.api.spec.ElasticsearchTarget;
+import dev.platform.etl.api.spec.EtlPipelineSpec;
+import dev.platform.etl.api.spec.IncrementalSpec;
+import dev.platform.etl.api.spec.Mode;
+import dev.platform.etl.api.spec.PostgresTarget;
+import dev.platform.etl.api.spec.RetrySpec;
+import dev.platform.etl.api.spec.TargetSpec;
+import dev.platform.etl.api.spec.TaskSpec;
+import dev.platform.etl.api.spec.TransformTask;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks a pipeline before anything runs: structure, Tasks v1, identifiers and the allowlist. The
+ * same rules run in the operator and in the runner; checks that need the reader's output columns
+ * happen in the runner, against the source.
+ */
+public final class PipelineValidator {
+    private static final int MAX_BATCH_SIZE = 100_000;
+    private final Allowlist allowlist;
+
+    public PipelineValidator(Allowlist allowlist) {
+        this.allowlist = allowlist;
+    }
+
+    public List<Violation> validate(EtlPipeline pipeline) {
+        List<Violation> violations = new ArrayList<>();
+        EtlPipelineSpec spec = pipeline.getSpec();
+        if (spec == null) {
+            violations.add(new Violation("spec", "is required"));
+            return violations;
+        }
+        if (spec.getMode() == null) {
+            violations.add(new Violation("spec.mode", "is required: Full or Incremental"));
+        }
+        if (spec.getBatchSize() == null || spec.getBatchSize() < 1 || spec.getBatchSize() > MAX_BATCH_SIZE) {
+            violations.add(new Violation("spec.batchSize", "must be between 1 and " + MAX_BATCH_SIZE));
+        }
+        if (spec.getSource() == null || spec.getSource().getPostgres() == null
+                || isBlank(spec.getSource().getPostgres().getSecretRef())) {
+            violations.add(new Violation("spec.source.postgres.secretRef", "is required"));
+        }
+        if (spec.getControl() != null
+                && (spec.getControl().getPostgres() == null || isBlank(spec.getControl().getPostgres().getSecretRef()))) {
+            violations.add(new Violation("spec.control.postgres.secretRef", "is required when spec.control is given"));
+        }
+        checkTasks(spec.getTasks(), violations);
+        checkIncremental(spec.getMode(), spec.getIncremental(), violations);
+        checkRetry(spec.getRetry(), violations);
+        checkTarget(spec, violations);
+        return violations;
+    }
+
+    private void checkTasks(List<TaskSpec> tasks, List<Violation> violations) {
+        if (tasks.isEmpty()) {
+            violations.add(new Violation("spec.tasks", "must start with a sqlReader task"));
+            return;
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskSpec task = tasks.get(i);
+            String field = "spec.tasks[" + i + "]";
+            if (task == null) {
+                violations.add(new Violation(field, "is empty"));
+                continue;
+            }
+            boolean reader = task.getSqlReader() != null;
+            boolean transform = task.getTransform() != null;
+            if (reader == transform) {
+                violations.add(new Violation(field, "must have exactly one of sqlReader or transform"));
+            }
+            if (i == 0 && !reader) {
+                violations.add(new Violation(field, "the first task must be a sqlReader"));
+            }
+            if (i > 0 && reader) {
+                violations.add(new Violation(field + ".sqlReader", "only the first task may be a sqlReader"));
+            }
+            if (reader) {
+                checkReader(field + ".sqlReader", task, violations);
+            }
+            if (transform) {
+                checkTransform(field + ".transform", task.getTransform(), violations);
+            }
+            if (task.getTarget() != null && i != tasks.size() - 1) {
+                violations.add(new Violation(field + ".target", "a target override is allowed only on the last task"));
+            }
+        }
+    }
+
+    private static void checkReader(String field, TaskSpec task, List<Violation> violations) {
+        if (isBlank(task.getSqlReader().getQuery())) {
+            violations.add(new Violation(field + ".query", "is required"));
+        }
+        String timeout = task.getSqlReader().getStatementTimeout();
+        if (timeout != null && !Durations.isValid(timeout)) {
+            violations.add(new Violation(field + ".statementTimeout", "is not a duration such as 30s or 5m"));
+        }
+    }
+
+    private static void checkTransform(String field, TransformTask transform, List<Violation> violations) {
+        transform.getRename().forEach((from, to) -> {
+            requireName(field + ".rename." + from, from, violations);
+            requireName(field + ".rename." + from, to, violations);
+        });
+        for (int i = 0; i < transform.getDrop().size(); i++) {
+            requireName(field + ".drop[" + i + "]", transform.getDrop().get(i), violations);
+        }
+        transform.getSet().keySet().forEach(column -> requireName(field + ".set." + column, column, violations));
+    }
+
+    private static void checkIncremental(Mode mode, IncrementalSpec incremental, List<Violation> violations) {
+        if (incremental == null) {
+            if (mode == Mode.Incremental) {
+                violations.add(new Violation("spec.incremental", "is required when spec.mode is Incremental"));
+            }
+            return;
+        }
+        if (mode == Mode.Incremental) {
+            if (isBlank(incremental.getCursorColumn())) {
+                violations.add(new Violation("spec.incremental.cursorColumn", "is required when spec.mode is Incremental"));
+            }
+            if (isBlank(incremental.getTieBreakerColumn())) {
+                violations.add(new Violation("spec.incremental.tieBreakerColumn", "is required when spec.mode is Incremental"));
+            }
+        } else if (isBlank(incremental.getTieBreakerColumn())) {
+            violations.add(new Violation("spec.incremental.tieBreakerColumn",
+                    "is required for a resumable Full load (or remove spec.incremental)"));
+        }
+        if (!isBlank(incremental.getCursorColumn())) {
+            requireName("spec.incremental.cursorColumn", incremental.getCursorColumn(), violations);
+        }
+        if (!isBlank(incremental.getTieBreakerColumn())) {
+            requireName("spec.incremental.tieBreakerColumn", incremental.getTieBreakerColumn(), violations);
+        }
+        if (incremental.getLag() != null && !Durations.isValid(incremental.getLag())) {
+            violations.add(new Violation("spec.incremental.lag", "is not a duration such as 30s or 5m"));
+        }
+    }
+
+    private static void checkRetry(RetrySpec retry, List<Violation> violations) {
+        if (retry.getMaxAttempts() == null || retry.getMaxAttempts() < 1) {
+            violations.add(new Violation("spec.retry.maxAttempts", "must be at least 1"));
+        }
+        boolean initialOk = Durations.isValid(retry.getInitialBackoff());
+        boolean maxOk = Durations.isValid(retry.getMaxBackoff());
+        if (!initialOk) {
+            violations.add(new Violation("spec.retry.initialBackoff", "is not a duration such as 500ms or 1s"));
+        }
+        if (!maxOk) {
+            violations.add(new Violation("spec.retry.maxBackoff", "is not a duration such as 30s or 1m"));
+        }
+        if (initialOk && maxOk && Durations.parse(retry.getInitialBackoff()).compareTo(Durations.parse(retry.getMaxBackoff())) > 0) {
+            violations.add(new Violation("spec.retry.maxBackoff", "must not be shorter than spec.retry.initialBackoff"));
+        }
+    }
+
+    private void checkTarget(EtlPipelineSpec spec, List<Violation> violations) {
+        String field = spec.effectiveTargetField();
+        TargetSpec target = spec.effectiveTarget();
+        if (target == null) {
+            violations.add(new Violation("spec.target", "is required (or a target override on the last task)"));
+            return;
+        }
+        if ((target.getPostgres() == null) == (target.getElasticsearch() == null)) {
+            violations.add(new Violation(field, "must have exactly one of postgres or elasticsearch"));
+            return;
+        }
+        if (target.getPostgres() != null) {
+            checkPostgresTarget(field + ".postgres", target.getPostgres(), violations);
+        } else {
+            checkElasticsearchTarget(field + ".elasticsearch", target.getElasticsearch(), violations);
+        }
+    }
+
+    private void checkPostgresTarget(String field, PostgresTarget target, List<Violation> violations) {
+        if (isBlank(target.getSecretRef())) {
+            violations.add(new Violation(field + ".secretRef", "is required"));
+        }
+        if (!Identifiers.isQualifiedTable(target.getTable())) {
+            violations.add(new Violation(field + ".table", "must be a schema-qualified table name such as analytics.film_dim"));
+        } else if (!allowlist.allowsTable(target.getTable())) {
+            violations.add(new Violation(field + ".table", "'" + target.getTable()
+                    + "' is not in the allowlist of writable tables (" + Allowlist.POSTGRES_TABLES_ENV + ")"));
+        }
+        if (target.getKeyColumns().isEmpty()) {
+            violations.add(new Violation(field + ".keyColumns", "must name at least one column"));
+        }
+        for (int i = 0; i < target.getKeyColumns().size(); i++) {
+            requireName(field + ".keyColumns[" + i + "]", target.getKeyColumns().get(i), violations);
+        }
+    }
+
+    private void checkElasticsearchTarget(String field, ElasticsearchTarget target, List<Violation> violations) {
+        if (isBlank(target.getSecretRef())) {
+            violations.add(new Violation(field + ".secretRef", "is required"));
+        }
+        if (!Identifiers.isIndexName(target.getIndex())) {
+            violations.add(new Violation(field + ".index", "must be a lowercase Elasticsearch index name"));
+        } else if (!allowlist.allowsIndex(target.getIndex())) {
+            violations.add(new Violation(field + ".index", "'" + target.getIndex()
+                    + "' is not in the allowlist of writable indices (" + Allowlist.ELASTICSEARCH_INDICES_ENV + ")"));
+        }
+        if (isBlank(target.getIdColumn())) {
+            violations.add(new Violation(field + ".idColumn", "is required"));
+        } else {
+            requireName(field + ".idColumn", target.getIdColumn(), violations);
+        }
+    }
+
+    private static void requireName(String field, String name, List<Violation> violations) {
+        if (!Identifiers.isName(name)) {
+            violations.add(new Violation(field, "'" + name + "' is not a plain SQL identifier (letters, digits, _; at most 63)"));
+        }
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.platform.etl.runner.cli;
+
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The runner's command line: the image's entrypoint and a local tool. */
+@Command(name = "etl-runner",
+        mixinStandardHelpOptions = true,
+        version = "etl-runner 0.1.0",
+        description = "Runs EtlPipeline resources from PostgreSQL into PostgreSQL or Elasticsearch.",
+        subcommands = {RunCommand.class, PauseCommand.class, ResumeCommand.class, StatusCommand.class},
+        exitCodeListHeading = "%nExit codes of run:%n",
+        exitCodeList = {"0:SUCCEEDED or PAUSED", "1:FAILED", "2:INVALID (nothing touched)", "3:SKIPPED (running elsewhere)"})
+public final class EtlRunner implements Runnable {
+    private final Map<String, String> environment;
+    private final boolean handleSignals;
+
+    /**
+     * @param environment   where the allowlist and defaults come from (the process environment in production)
+     * @param handleSignals whether SIGTERM pauses the run (only when this is the process's main program)
+     */
+    public EtlRunner(Map<String, String> environment, boolean handleSignals) {
+        this.environment = environment;
+        this.handleSignals = handleSignals;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new EtlRunner(System.getenv(), true).commandLine().execute(args));
+    }
+
+    public CommandLine commandLine() {
+        return new CommandLine(this).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    boolean handleSignals() {
+        return handleSignals;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "name a command: run, pause, resume or status");
+    }
+}

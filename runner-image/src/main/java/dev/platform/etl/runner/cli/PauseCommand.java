@@ -1,0 +1,14 @@
+package dev.platform.etl.runner.cli;
+
+import dev.platform.etl.runner.control.ControlStore;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+@Command(name = "pause", description = "Asks the running run to pause after the batch in flight; new runs pause at once until resume.")
+final class PauseCommand extends ControlCommand {
+    @Override
+    Object apply(ControlStore control, String pipeline) throws Exception {
+        control.requestPause(pipeline, true);
+        return Map.of("pipeline", pipeline, "pauseRequested", true);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.platform.etl.runner.cli;
+
+import dev.platform.etl.api.Durations;
+import dev.platform.etl.api.manifest.ManifestException;
+import dev.platform.etl.api.manifest.ManifestLoader;
+import dev.platform.etl.api.manifest.PipelineManifests;
+import dev.platform.etl.api.status.RunResult;
+import dev.platform.etl.api.validation.Allowlist;
+import dev.platform.etl.runner.run.PipelineRun;
+import dev.platform.etl.runner.run.RunSummary;
+import dev.platform.etl.runner.run.RunnerSettings;
+import dev.platform.etl.runner.run.StopSignal;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+@Command(name = "run", description = "Runs a pipeline once: -f files hold the EtlPipeline and the Secrets it references.")
+final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
+
+    @ParentCommand
+    private EtlRunner runner;
+
+    @Spec
+    private CommandSpec command;
+
+    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
+            description = "kubectl-style YAML with the EtlPipeline and its Secrets (repeatable)")
+    private List<Path> files;
+
+    @Option(names = "--control-db", paramLabel = "JDBC_URL",
+            description = "where the control schema lives, instead of the pipeline's own database")
+    private String controlDb;
+
+    @Option(names = "--run-id", description = "the run this attempt belongs to (default: generated)")
+    private String runId;
+
+    @Option(names = "--lease-ttl", paramLabel = "DURATION",
+            description = "how long the lease lasts without a heartbeat (default: $ETL_LEASE_TTL or 30s)")
+    private String leaseTtl;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION",
+            description = "how often the lease is renewed (default: $ETL_LEASE_HEARTBEAT or 10s)")
+    private String heartbeat;
+
+    @Override
+    public Integer call() {
+        Map<String, String> env = runner.environment();
+        String id = runId != null ? runId : generatedRunId();
+        RunSummary summary;
+        try {
+            PipelineManifests manifests = new ManifestLoader().load(files);
+            RunnerSettings settings = new RunnerSettings(Allowlist.fromEnvironment(env), id, holder(env),
+                    Durations.parse(leaseTtl != null ? leaseTtl : env.getOrDefault("ETL_LEASE_TTL", "30s")),
+                    Durations.parse(heartbeat != null ? heartbeat : env.getOrDefault("ETL_LEASE_HEARTBEAT", "10s")),
+                    controlDb);
+            StopSignal stop = new StopSignal();
+            if (runner.handleSignals()) {
+                Signal.handle(new Signal("TERM"), signal -> {
+                    LOG.warn("SIGTERM: pausing after the batch in flight");
+                    stop.request();
+                });
+            }
+            summary = new PipelineRun(manifests.pipeline(), manifests, settings, stop).execute();
+        } catch (ManifestException | IllegalArgumentException e) {
+            LOG.error("invalid input, nothing was run: {}", e.getMessage());
+            summary = new RunSummary(null, id, RunResult.INVALID, 0, 0, 0, Map.of(), e.getMessage());
+        }
+        command.commandLine().getOut().println(Json.line(summary));
+        command.commandLine().getOut().flush();
+        return summary.result().exitCode();
+    }
+
+    private static String generatedRunId() {
+        return "run-" + ZonedDateTime.now(ZoneOffset.UTC).format(RUN_ID_TIME) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** This process's name in the lease: the pod (HOSTNAME), the process id and a nonce. */
+    private static String holder(Map<String, String> env) {
+        String host = env.get("HOSTNAME");
+        if (host == null) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "unknown-host";
+            }
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.platform.etl.runner.connect;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.platform.etl.api.manifest.Secrets;
+import dev.platform.etl.api.spec.EtlPipelineSpec;
+import dev.platform.etl.api.spec.PostgresTarget;
+
+/**
+ * The database pools of one run. The control schema lives (DESIGN §5) in the target database
+ * when the target is PostgreSQL, so a batch and its checkpoint commit in one transaction;
+ * otherwise in {@code spec.control}, otherwise in the source database; {@code --control-db}
+ * overrides all of these.
+ */
+public final class Connections implements AutoCloseable {
+    private static final int SOURCE_POOL_SIZE = 2;
+    private static final int CONTROL_POOL_SIZE = 3;
+
+    private final HikariDataSource source;
+    private final HikariDataSource control;
+    private final HikariDataSource target;
+
+    private Connections(HikariDataSource source, HikariDataSource control, HikariDataSource target) {
+        this.source = source;
+        this.control = control;
+        this.target = target;
+    }
+
+    public static Connections open(EtlPipelineSpec spec, Secrets secrets, String controlDbUrl) {
+        PostgresEndpoint sourceEndpoint = PostgresEndpoint.fromSecret(secrets, spec.getSource().getPostgres().getSecretRef());
+        PostgresTarget postgresTarget = spec.effectiveTarget().getPostgres();
+        PostgresEndpoint targetEndpoint = postgresTarget == null ? null : PostgresEndpoint.fromSecret(secrets, postgresTarget.getSecretRef());
+        PostgresEndpoint controlEndpoint = controlEndpoint(spec, secrets, controlDbUrl, sourceEndpoint, targetEndpoint);
+
+        HikariDataSource source = sourceEndpoint.pool("etl-source", SOURCE_POOL_SIZE, true);
+        HikariDataSource control = controlEndpoint.pool("etl-control", CONTROL_POOL_SIZE, false);
+        HikariDataSource target = null;
+        if (targetEndpoint != null) {
+            target = targetEndpoint.equals(controlEndpoint) ? control : targetEndpoint.pool("etl-target", 2, false);
+        }
+        return new Connections(source, control, target);
+    }
+
+    private static PostgresEndpoint controlEndpoint(EtlPipelineSpec spec, Secrets secrets, String controlDbUrl,
+                                                    PostgresEndpoint source, PostgresEndpoint target) {
+        if (controlDbUrl != null) {
+            return PostgresEndpoint.fromUrl(controlDbUrl);
+        }
+        if (target != null) {
+            return target;
+        }
+        if (spec.getControl() != null) {
+            return PostgresEndpoint.fromSecret(secrets, spec.getControl().getPostgres().getSecretRef());
+        }
+        return source;
+    }
+
+    public HikariDataSource source() {
+        return source;
+    }
+
+    public HikariDataSource control() {
+        return control;
+    }
+
+    /** The PostgreSQL target's pool, or null when the target is not PostgreSQL. */
+    public HikariDataSource target() {
+        return target;
+    }
+
+    /** Whether the PostgreSQL target is the control database, so a batch commits with its checkpoint. */
+    public boolean targetIsControl() {
+        return target == control;
+    }
+
+    @Override
+    public void close() {
+        source.close();
+        control.close();
+        if (target != null && target != control) {
+            target.close();
+        }
+    }
+}

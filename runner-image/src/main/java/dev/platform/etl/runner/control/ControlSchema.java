@@ -1,0 +1,38 @@
+package dev.platform.etl.runner.control;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/** Creates or upgrades the schema {@code etl} with Flyway; safe when several runners start at once. */
+public final class ControlSchema {
+    public static final String SCHEMA = "etl";
+    /** Serializes concurrent migrations, including the creation of the schema itself. */
+    private static final long MIGRATION_LOCK = 0x45544c5f43544cL;
+
+    private ControlSchema() {
+    }
+
+    public static void migrate(DataSource dataSource) throws SQLException {
+        try (Connection lockHolder = dataSource.getConnection()) {
+            lockHolder.setAutoCommit(true);
+            try (Statement statement = lockHolder.createStatement()) {
+                statement.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+                try {
+                    Flyway.configure(ControlSchema.class.getClassLoader())
+                            .dataSource(dataSource)
+                            .schemas(SCHEMA)
+                            .defaultSchema(SCHEMA)
+                            .createSchemas(true)
+                            .locations("classpath:db/etl")
+                            .load()
+                            .migrate();
+                } finally {
+                    statement.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+                }
+            }
+        }
+    }
+}

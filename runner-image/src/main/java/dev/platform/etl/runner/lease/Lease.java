@@ -1,0 +1,15 @@
+package dev.platform.etl.runner.lease;
+
+import dev.platform.etl.runner.checkpoint.Checkpoint;
+
+/**
+ * The right to run one pipeline, held by one runner. Every commit of progress is conditional on
+ * {@code token} (a fencing token that grows with every claim), so a runner whose lease was taken
+ * over cannot commit anything.
+ *
+ * @param runRow      id of this attempt's {@code etl.pipeline_run} row
+ * @param checkpoint  the checkpoint when the lease was claimed, or null
+ * @param pauseRequested whether a pause was already requested when the lease was claimed
+ */
+public record Lease(String pipeline, String holder, long token, long runRow, Checkpoint checkpoint, boolean pauseRequested) {
+}

@@ -1,0 +1,52 @@
+package dev.platform.etl.runner.lease;
+
+import dev.platform.etl.runner.control.ControlStore;
+import dev.platform.etl.runner.retry.ErrorClassifier;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renews the lease every {@code interval} while a run goes on. When a renewal finds the lease
+ * taken over, {@link #lost()} turns true and the run stops before its next batch; its commits
+ * would fail on the fencing token anyway.
+ */
+public final class LeaseHeartbeat implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseHeartbeat.class);
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "lease-heartbeat");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean lost = new AtomicBoolean();
+
+    public LeaseHeartbeat(ControlStore control, Lease lease, Duration ttl, Duration interval) {
+        scheduler.scheduleWithFixedDelay(() -> renew(control, lease, ttl), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void renew(ControlStore control, Lease lease, Duration ttl) {
+        try {
+            if (!control.renew(lease, ttl)) {
+                LOG.error("lease of {} was taken over (token {}); stopping", lease.pipeline(), lease.token());
+                lost.set(true);
+                scheduler.shutdown();
+            }
+        } catch (Exception e) {
+            LOG.warn("could not renew the lease of {}: {}", lease.pipeline(), ErrorClassifier.describe(e));
+        }
+    }
+
+    public boolean lost() {
+        return lost.get();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.platform.etl.runner.retry;
+
+import dev.platform.etl.runner.lease.LeaseLostException;
+import java.io.EOFException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.sql.SQLRecoverableException;
+import java.util.Set;
+
+/**
+ * The one place that decides whether a failure is transient (retry the whole batch with backoff)
+ * or permanent (fail the run at once, clearly).
+ *
+ * <p>Transient: lost or refused connections (SQLSTATE class 08), serialization failures (40001)
+ * and deadlocks (40P01), server shutdown or start-up (57P01, 57P02, 57P03), lack of resources
+ * (class 53), a lock not available (55P03), and, when writing, a target table that is briefly
+ * missing (42P01). Everything else (bad SQL, missing permission, wrong types) is permanent.
+ */
+public final class ErrorClassifier {
+    private static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "57P01", "57P02", "57P03", "55P03");
+    private static final String UNDEFINED_TABLE = "42P01";
+
+    private ErrorClassifier() {
+    }
+
+    public static boolean isTransient(Throwable failure, Stage stage) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof LeaseLostException) {
+                return false;
+            }
+            if (t instanceof SQLException sql && isTransientSql(sql, stage)) {
+                return true;
+            }
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
+                    || t instanceof SocketException || t instanceof SocketTimeoutException || t instanceof EOFException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTransientSql(SQLException e, Stage stage) {
+        String state = e.getSQLState();
+        if (state == null) {
+            return false;
+        }
+        return state.startsWith("08") || state.startsWith("53") || TRANSIENT_STATES.contains(state)
+                || (stage == Stage.WRITE && state.equals(UNDEFINED_TABLE));
+    }
+
+    /** A short description of a failure for logs and the run record: SQLSTATE and message, no stack. */
+    public static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root && !(root instanceof SQLException)) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        if (root instanceof SQLException sql && sql.getSQLState() != null) {
+            return "SQLSTATE " + sql.getSQLState() + ": " + message;
+        }
+        return message;
+    }
+}

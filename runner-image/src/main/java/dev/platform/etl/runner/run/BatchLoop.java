@@ -1,0 +1,105 @@
+package dev.platform.etl.runner.run;
+
+import dev.platform.etl.runner.checkpoint.Checkpoint;
+import dev.platform.etl.runner.control.ControlStore;
+import dev.platform.etl.runner.control.RunCounters;
+import dev.platform.etl.runner.control.RunStatus;
+import dev.platform.etl.runner.lease.Lease;
+import dev.platform.etl.runner.lease.LeaseHeartbeat;
+import dev.platform.etl.runner.lease.LeaseLostException;
+import dev.platform.etl.runner.retry.ErrorClassifier;
+import dev.platform.etl.runner.retry.Retries;
+import dev.platform.etl.runner.retry.Stage;
+import dev.platform.etl.runner.sink.Sink;
+import dev.platform.etl.runner.source.ScanPlan;
+import dev.platform.etl.runner.source.SourceBatch;
+import dev.platform.etl.runner.source.SourceReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads, transforms and writes batch after batch. A batch and its checkpoint are committed
+ * together (or the write first, then the checkpoint, for a target outside the control database),
+ * retried whole on transient failures. Between batches it stops for a pause, a SIGTERM or a lost
+ * lease; it never stops in the middle of a batch.
+ */
+final class BatchLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchLoop.class);
+
+    /** How the loop ended. */
+    record Outcome(RunStatus status, RunCounters counters, Checkpoint checkpoint, String error) {
+    }
+
+    private final Lease lease;
+    private final ControlStore control;
+    private final RunPlan plan;
+    private final Sink sink;
+    private final Retries retries;
+    private final LeaseHeartbeat heartbeat;
+    private final StopSignal stop;
+
+    private RunCounters counters = RunCounters.ZERO;
+    private Checkpoint checkpoint;
+
+    BatchLoop(Lease lease, ControlStore control, RunPlan plan, Sink sink, Retries retries, LeaseHeartbeat heartbeat, StopSignal stop) {
+        this.lease = lease;
+        this.control = control;
+        this.plan = plan;
+        this.sink = sink;
+        this.retries = retries;
+        this.heartbeat = heartbeat;
+        this.stop = stop;
+    }
+
+    Outcome run(ScanPlan scan, SourceReader reader) {
+        checkpoint = scan.start();
+        boolean pauseRequested = lease.pauseRequested();
+        try {
+            while (true) {
+                if (heartbeat.lost()) {
+                    throw new LeaseLostException(lease.pipeline(), lease.token());
+                }
+                if (pauseRequested || stop.requested()) {
+                    LOG.info("{}: paused after {} batches ({})", lease.pipeline(), counters.batches(),
+                            stop.requested() ? "stop signal" : "pause requested");
+                    return new Outcome(RunStatus.PAUSED, counters, checkpoint, null);
+                }
+                long batchNumber = counters.batches() + 1;
+                Optional<SourceBatch> batch = scan.keyset()
+                        ? retries.call("read batch " + batchNumber, Stage.READ, reader::next)
+                        : reader.next();
+                if (batch.isEmpty()) {
+                    return new Outcome(RunStatus.SUCCEEDED, counters, checkpoint, null);
+                }
+                pauseRequested = commit(batchNumber, batch.get());
+            }
+        } catch (Exception e) {
+            String error = ErrorClassifier.describe(e);
+            LOG.error("{}: run failed after {} committed batches: {}", lease.pipeline(), counters.batches(), error);
+            return new Outcome(RunStatus.FAILED, counters, checkpoint, error);
+        }
+    }
+
+    /** Writes the batch and its checkpoint; returns whether a pause was requested meanwhile. */
+    private boolean commit(long batchNumber, SourceBatch batch) throws Exception {
+        List<Object[]> rows = new ArrayList<>(batch.rows().size());
+        for (Object[] row : batch.rows()) {
+            rows.add(plan.transform().apply(row));
+        }
+        Checkpoint next = batch.checkpoint() != null ? batch.checkpoint() : checkpoint;
+        long[] written = new long[1];
+        boolean pauseRequested = retries.call("write batch " + batchNumber, Stage.WRITE, () -> control.inTransaction(tx -> {
+            written[0] = sink.write(rows, tx);
+            return control.saveProgress(tx, lease, next, counters.plusBatch(rows.size(), written[0]));
+        }));
+        counters = counters.plusBatch(rows.size(), written[0]);
+        checkpoint = next;
+        LOG.info("{}: batch {} committed: read {}, wrote {} (run total: read {}, wrote {}){}", lease.pipeline(), batchNumber,
+                rows.size(), written[0], counters.rowsRead(), counters.rowsWritten(),
+                next == null ? "" : ", checkpoint " + next.asMap());
+        return pauseRequested;
+    }
+}

@@ -1,0 +1,11 @@
+package dev.platform.etl.runner.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.platform.etl.api.status.RunResult;
+import java.util.Map;
+
+/** The final line on stdout, and the runner pod's termination message. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunSummary(String pipeline, String runId, RunResult result, long rowsRead, long rowsWritten, long batches,
+                         Map<String, String> checkpoint, String message) {
+}

@@ -1,0 +1,17 @@
+package dev.platform.etl.runner.run;
+
+import dev.platform.etl.api.validation.Allowlist;
+import java.time.Duration;
+
+/**
+ * How one runner process runs a pipeline.
+ *
+ * @param runId          the run this attempt belongs to (the operator's run, or a generated id)
+ * @param holder         this process's identity in the lease
+ * @param leaseTtl       how long the lease lasts without a heartbeat
+ * @param heartbeat      how often the lease is renewed
+ * @param controlDbUrl   a JDBC URL overriding where the control schema lives, or null
+ */
+public record RunnerSettings(Allowlist allowlist, String runId, String holder, Duration leaseTtl, Duration heartbeat,
+                             String controlDbUrl) {
+}

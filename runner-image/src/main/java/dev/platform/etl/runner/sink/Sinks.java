@@ -1,0 +1,21 @@
+package dev.platform.etl.runner.sink;
+
+import dev.platform.etl.api.spec.PostgresTarget;
+import dev.platform.etl.api.spec.TargetSpec;
+import dev.platform.etl.runner.connect.Connections;
+import java.util.List;
+
+/** Builds the sink for a pipeline's effective target. */
+public final class Sinks {
+    private Sinks() {
+    }
+
+    public static Sink forTarget(TargetSpec target, Connections connections, List<String> columns) {
+        PostgresTarget postgres = target.getPostgres();
+        if (postgres != null) {
+            return new PostgresSink(connections.target(), connections.targetIsControl(), postgres.getTable(), columns,
+                    postgres.getKeyColumns());
+        }
+        throw new UnsupportedOperationException("Elasticsearch targets are not supported by this runner yet");
+    }
+}

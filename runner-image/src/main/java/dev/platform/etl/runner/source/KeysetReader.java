@@ -1,0 +1,78 @@
+package dev.platform.etl.runner.source;
+
+import dev.platform.etl.runner.checkpoint.Checkpoint;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads page after page, each strictly after the last row of the previous one by the keyset
+ * (cursor, tie-breaker), each in its own short read-only transaction. Rows that share a cursor
+ * value across a page boundary are neither skipped nor repeated, and a failed page can simply be
+ * read again.
+ */
+final class KeysetReader implements SourceReader {
+    private final PostgresSource source;
+    private final ScanPlan plan;
+    private final Values.Reader[] readers;
+    private Checkpoint last;
+    private boolean exhausted;
+
+    KeysetReader(PostgresSource source, ScanPlan plan, Values.Reader[] readers) {
+        this.source = source;
+        this.plan = plan;
+        this.readers = readers;
+        this.last = plan.start();
+    }
+
+    @Override
+    public Optional<SourceBatch> next() throws Exception {
+        if (exhausted) {
+            return Optional.empty();
+        }
+        List<Object[]> rows = readPage();
+        exhausted = rows.size() < source.batchSize();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Checkpoint checkpoint = plan.checkpointAfter(rows.get(rows.size() - 1));
+        last = checkpoint;
+        return Optional.of(new SourceBatch(rows, checkpoint));
+    }
+
+    private List<Object[]> readPage() throws Exception {
+        boolean after = last != null;
+        String sql = ReaderQuery.page(source.query(), plan.keyColumns(), after, plan.horizon() != null);
+        try (Connection connection = source.readOnlyTransaction();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            int parameter = 1;
+            if (after) {
+                for (String value : plan.keyValuesOf(last)) {
+                    // untyped: the server reads the text as the key column's own type
+                    statement.setObject(parameter++, value, Types.OTHER);
+                }
+            }
+            if (plan.horizon() != null) {
+                statement.setObject(parameter++, plan.horizon());
+            }
+            statement.setInt(parameter, source.batchSize());
+            List<Object[]> rows = new ArrayList<>(source.batchSize());
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(PostgresSource.readRow(rs, readers));
+                }
+            }
+            connection.commit();
+            return rows;
+        }
+    }
+
+    @Override
+    public void close() {
+        // each page closes its own connection
+    }
+}

@@ -1,0 +1,63 @@
+package dev.platform.etl.runner.source;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * Reads column values as Java values that keep their exact meaning (numeric as BigDecimal,
+ * timestamptz as OffsetDateTime with microseconds, json as text), and writes them as the text
+ * a checkpoint stores.
+ */
+public final class Values {
+    private Values() {
+    }
+
+    @FunctionalInterface
+    public interface Reader {
+        Object read(ResultSet rs, int index) throws SQLException;
+    }
+
+    public static Reader readerFor(String type) {
+        return switch (type) {
+            case "timestamptz" -> (rs, i) -> rs.getObject(i, OffsetDateTime.class);
+            case "timestamp" -> (rs, i) -> rs.getObject(i, LocalDateTime.class);
+            case "date" -> (rs, i) -> rs.getObject(i, LocalDate.class);
+            case "numeric" -> ResultSet::getBigDecimal;
+            case "int2", "int4" -> (rs, i) -> nullable(rs, rs.getInt(i));
+            case "int8" -> (rs, i) -> nullable(rs, rs.getLong(i));
+            case "float4", "float8" -> (rs, i) -> nullable(rs, rs.getDouble(i));
+            case "bool" -> (rs, i) -> nullable(rs, rs.getBoolean(i));
+            case "uuid" -> (rs, i) -> rs.getObject(i, UUID.class);
+            case "bytea" -> ResultSet::getBytes;
+            case "json", "jsonb" -> (rs, i) -> {
+                String text = rs.getString(i);
+                return text == null ? null : new JsonText(text);
+            };
+            // text, varchar and every other type travel as the server's own text form
+            default -> ResultSet::getString;
+        };
+    }
+
+    private static Object nullable(ResultSet rs, Object value) throws SQLException {
+        return rs.wasNull() ? null : value;
+    }
+
+    /** The lossless text of a value, as stored in a checkpoint and bound back into SQL. */
+    public static String toText(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof OffsetDateTime time) {
+            return time.toInstant().toString();
+        }
+        if (value instanceof BigDecimal decimal) {
+            return decimal.toPlainString();
+        }
+        return value.toString();
+    }
+}

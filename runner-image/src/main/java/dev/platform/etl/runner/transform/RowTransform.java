@@ -1,0 +1,102 @@
+package dev.platform.etl.runner.transform;
+
+import dev.platform.etl.api.spec.TaskSpec;
+import dev.platform.etl.api.spec.TransformTask;
+import dev.platform.etl.api.validation.Violation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The transform tasks of a pipeline, compiled once against the reader's output columns into a
+ * plain mapping: each output column is a reader column or a constant. Applying it copies
+ * references only. It never touches the reader's row, from which checkpoints are taken.
+ */
+public final class RowTransform {
+    private final List<String> outputColumns;
+    private final int[] sourceIndexes;
+    private final Object[] constants;
+
+    private RowTransform(List<Slot> slots) {
+        this.outputColumns = slots.stream().map(Slot::name).toList();
+        this.sourceIndexes = slots.stream().mapToInt(Slot::sourceIndex).toArray();
+        this.constants = slots.stream().map(Slot::constant).toArray();
+    }
+
+    /** An output column: a reader column by position, or a constant where the position is -1. */
+    private record Slot(String name, int sourceIndex, Object constant) {
+        Slot renamed(String newName) {
+            return new Slot(newName, sourceIndex, constant);
+        }
+    }
+
+    /**
+     * Compiles the transforms of {@code tasks} (the reader is task 0) for the given reader columns.
+     * Problems go to {@code violations}, naming the task's field.
+     */
+    public static RowTransform compile(List<String> readerColumns, List<TaskSpec> tasks, List<Violation> violations) {
+        List<Slot> slots = new ArrayList<>();
+        for (int i = 0; i < readerColumns.size(); i++) {
+            slots.add(new Slot(readerColumns.get(i), i, null));
+        }
+        for (int t = 0; t < tasks.size(); t++) {
+            TransformTask transform = tasks.get(t).getTransform();
+            if (transform != null) {
+                apply(transform, "spec.tasks[" + t + "].transform", slots, violations);
+            }
+        }
+        return new RowTransform(slots);
+    }
+
+    private static void apply(TransformTask transform, String field, List<Slot> slots, List<Violation> violations) {
+        for (Map.Entry<String, String> rename : transform.getRename().entrySet()) {
+            int at = indexOf(slots, rename.getKey());
+            if (at < 0) {
+                violations.add(new Violation(field + ".rename." + rename.getKey(), "no column '" + rename.getKey() + "' to rename"));
+            } else if (!rename.getKey().equals(rename.getValue()) && indexOf(slots, rename.getValue()) >= 0) {
+                violations.add(new Violation(field + ".rename." + rename.getKey(), "column '" + rename.getValue() + "' already exists"));
+            } else {
+                slots.set(at, slots.get(at).renamed(rename.getValue()));
+            }
+        }
+        for (int i = 0; i < transform.getDrop().size(); i++) {
+            String column = transform.getDrop().get(i);
+            int at = indexOf(slots, column);
+            if (at < 0) {
+                violations.add(new Violation(field + ".drop[" + i + "]", "no column '" + column + "' to drop"));
+            } else {
+                slots.remove(at);
+            }
+        }
+        for (Map.Entry<String, Object> set : transform.getSet().entrySet()) {
+            Slot constant = new Slot(set.getKey(), -1, set.getValue());
+            int at = indexOf(slots, set.getKey());
+            if (at < 0) {
+                slots.add(constant);
+            } else {
+                slots.set(at, constant);
+            }
+        }
+    }
+
+    private static int indexOf(List<Slot> slots, String name) {
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public List<String> outputColumns() {
+        return outputColumns;
+    }
+
+    public Object[] apply(Object[] readerRow) {
+        Object[] out = new Object[sourceIndexes.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = sourceIndexes[i] >= 0 ? readerRow[sourceIndexes[i]] : constants[i];
+        }
+        return out;
+    }
+}

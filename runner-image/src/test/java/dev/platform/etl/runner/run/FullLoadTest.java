@@ -1,0 +1,56 @@
+package dev.platform.etl.runner.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.platform.etl.runner.support.PipelineYaml;
+import dev.platform.etl.runner.support.RunOutput;
+import dev.platform.etl.runner.support.RunnerFixture;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Seed scenario 1: a full pipeline is idempotent. */
+class FullLoadTest {
+    private static final int FILMS = 21;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runningTheSameFullPipelineTwiceLeavesAnIdenticalTargetWithoutDuplicates() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
+        Path pipeline = fixture.writePipeline("full", PipelineYaml.fullFilmDim("full-idempotency", 2));
+
+        RunOutput first = fixture.run(pipeline);
+        String afterFirst = fixture.checksum("analytics.film_dim", "film_id");
+        RunOutput second = fixture.run(pipeline);
+        String afterSecond = fixture.checksum("analytics.film_dim", "film_id");
+
+        for (RunOutput run : new RunOutput[] {first, second}) {
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.result()).isEqualTo("SUCCEEDED");
+            assertThat(run.rowsRead()).isEqualTo(FILMS);
+            assertThat(run.rowsWritten()).isEqualTo(FILMS);
+            assertThat(run.summary().path("batches").asLong()).isEqualTo(11);
+        }
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        assertThat(fixture.count("SELECT count(DISTINCT film_id) FROM analytics.film_dim")).isEqualTo(FILMS);
+        assertThat(afterSecond).isEqualTo(afterFirst);
+        assertThat(fixture.count("""
+                SELECT count(*) FROM etl.pipeline_run
+                 WHERE pipeline = 'etl-test/full-idempotency' AND status = 'SUCCEEDED'
+                   AND rows_read = 21 AND rows_written = 21 AND batches = 11""")).isEqualTo(2);
+    }
+
+    @Test
+    void transformsShapeTheTargetRows() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 5);
+        RunOutput run = fixture.run(fixture.writePipeline("full", PipelineYaml.fullFilmDim("shape", 500)));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(fixture.text("""
+                SELECT d.title || '|' || d.source_system || '|' || d.rating
+                  FROM analytics.film_dim d JOIN content.film_work f ON f.id = d.film_id
+                 WHERE f.title = 'Film #3'""")).isEqualTo("Film #3|films|1.1");
+    }
+}

@@ -1,0 +1,154 @@
+package dev.platform.etl.runner.support;
+
+import dev.platform.etl.api.validation.Allowlist;
+import dev.platform.etl.runner.cli.EtlRunner;
+import dev.platform.etl.testkit.demo.DemoData;
+import dev.platform.etl.testkit.postgres.SharedPostgres;
+import dev.platform.etl.testkit.postgres.TestDatabase;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fresh database with the demo schema, manifests written to files, and the runner's command
+ * line run against them: in this JVM, or as a child JVM like a pod.
+ */
+public final class RunnerFixture {
+    public static final String ALLOWED_TABLES = "analytics.film_dim,analytics.values_copy";
+
+    private final TestDatabase database;
+    private final Path directory;
+    private final Path secrets;
+    private final Map<String, String> environment = new HashMap<>();
+
+    private RunnerFixture(TestDatabase database, Path directory) throws IOException {
+        this.database = database;
+        this.directory = directory;
+        this.secrets = directory.resolve("secrets.yaml");
+        Files.writeString(secrets, secretsYaml(database));
+        environment.put(Allowlist.POSTGRES_TABLES_ENV, ALLOWED_TABLES);
+        environment.put("ETL_LEASE_TTL", "3s");
+        environment.put("ETL_LEASE_HEARTBEAT", "500ms");
+    }
+
+    /** A new database holding the demo schema and {@code films} deterministic films. */
+    public static RunnerFixture withFilms(Path directory, int films) {
+        try {
+            RunnerFixture fixture = new RunnerFixture(SharedPostgres.get().freshDatabase(), directory);
+            try (Connection connection = fixture.connect()) {
+                DemoData.reset(connection, films);
+            }
+            return fixture;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public TestDatabase database() {
+        return database;
+    }
+
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    public Connection connect() throws SQLException {
+        return database.connect();
+    }
+
+    public Path writePipeline(String name, String yaml) {
+        try {
+            return Files.writeString(directory.resolve(name + ".yaml"), yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code etl-runner run -f pipeline -f secrets [extra...]}, in this JVM. */
+    public RunOutput run(Path pipeline, String... extra) {
+        List<String> args = new ArrayList<>(List.of("run", "-f", pipeline.toString(), "-f", secrets.toString()));
+        args.addAll(List.of(extra));
+        return cli(args.toArray(String[]::new));
+    }
+
+    /** Any command of the runner's CLI, in this JVM. */
+    public RunOutput cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = new EtlRunner(Map.copyOf(environment), false).commandLine()
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .execute(args);
+        return new RunOutput(exit, out.toString(), err.toString());
+    }
+
+    /** Starts {@code etl-runner run} as a child JVM, as a pod would run it. */
+    public RunnerProcess startProcess(Path pipeline, List<String> jvmOptions, String... extra) {
+        List<String> args = new ArrayList<>(List.of("run", "-f", pipeline.toString(), "-f", secrets.toString()));
+        args.addAll(List.of(extra));
+        return RunnerProcess.start(jvmOptions, args, environment, directory);
+    }
+
+    /** The control database's URL with credentials, as {@code --control-db} takes it. */
+    public String controlDbUrl() {
+        String separator = database.jdbcUrl().contains("?") ? "&" : "?";
+        return database.jdbcUrl() + separator + "user=" + database.username()
+                + (database.password() == null || database.password().isEmpty() ? "" : "&password=" + database.password());
+    }
+
+    public long count(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public String text(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    public void execute(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** A checksum over every row of the table, in key order: equal checksums, equal contents. */
+    public String checksum(String table, String orderBy) throws SQLException {
+        return text("SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY " + orderBy + "), '')) FROM " + table + " t");
+    }
+
+    private static String secretsYaml(TestDatabase database) {
+        StringBuilder yaml = new StringBuilder();
+        for (String name : List.of("source-db", "target-db")) {
+            yaml.append("""
+                    apiVersion: v1
+                    kind: Secret
+                    metadata: {name: %s, namespace: etl-test}
+                    stringData:
+                      jdbcUrl: "%s"
+                      username: "%s"
+                      password: "%s"
+                    ---
+                    """.formatted(name, database.jdbcUrl(), database.username(), database.password() == null ? "" : database.password()));
+        }
+        return yaml.toString();
+    }
+}

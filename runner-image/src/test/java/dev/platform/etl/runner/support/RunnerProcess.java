@@ -1,0 +1,96 @@
+package dev.platform.etl.runner.support;
+
+import dev.platform.etl.runner.cli.EtlRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** The runner as a separate JVM, with this test's classpath: killable, signalable, memory-limited. */
+public final class RunnerProcess {
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    private RunnerProcess(Process process, Path stdout, Path stderr) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    static RunnerProcess start(List<String> jvmOptions, List<String> args, Map<String, String> environment, Path directory) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), EtlRunner.class.getName()));
+        command.addAll(args);
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        Path out = directory.resolve("runner-" + id + ".out");
+        Path err = directory.resolve("runner-" + id + ".err");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        try {
+            return new RunnerProcess(builder.start(), out, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the process to end by itself, at most {@code timeout}. */
+    public RunOutput await(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("runner did not finish within " + timeout + "; stderr:\n" + read(stderr));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return new RunOutput(process.exitValue(), read(stdout), read(stderr));
+    }
+
+    public String stderrSoFar() {
+        return read(stderr);
+    }
+
+    public void kill() {
+        signal("KILL");
+    }
+
+    public void terminate() {
+        signal("TERM");
+    }
+
+    private void signal(String name) {
+        try {
+            new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
