@@ -27,12 +27,11 @@ public final class PostgresSource {
         this.batchSize = batchSize;
     }
 
-    /** The reader's output columns, from the query's description; no row is read. */
+    /** The reader's output columns, from the server's description of the query: nothing is executed. */
     public List<Column> describe() throws SQLException {
         try (Connection connection = readOnlyTransaction();
-             PreparedStatement statement = connection.prepareStatement(ReaderQuery.describe(query));
-             ResultSet rs = statement.executeQuery()) {
-            ResultSetMetaData meta = rs.getMetaData();
+             PreparedStatement statement = connection.prepareStatement(ReaderQuery.normalize(query))) {
+            ResultSetMetaData meta = statement.getMetaData();
             List<Column> columns = new ArrayList<>();
             for (int i = 1; i <= meta.getColumnCount(); i++) {
                 columns.add(new Column(meta.getColumnLabel(i), meta.getColumnTypeName(i)));

@@ -23,10 +23,6 @@ public final class ReaderQuery {
         return trimmed;
     }
 
-    public static String describe(String query) {
-        return "SELECT * FROM (" + normalize(query) + "\n) AS " + ALIAS + " LIMIT 0";
-    }
-
     public static String stream(String query) {
         return normalize(query);
     }

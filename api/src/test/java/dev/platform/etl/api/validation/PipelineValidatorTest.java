@@ -1,0 +1,82 @@
+package dev.platform.etl.api.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.platform.etl.api.EtlPipeline;
+import dev.platform.etl.api.manifest.ManifestLoader;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PipelineValidatorTest {
+    private static final Allowlist ALLOWED = Allowlist.fromEnvironment(Map.of(
+            Allowlist.POSTGRES_TABLES_ENV, "analytics.film_dim, analytics.other",
+            Allowlist.ELASTICSEARCH_INDICES_ENV, "film_dim"));
+
+    private static final String VALID = """
+            apiVersion: etl.platform.dev/v1alpha1
+            kind: EtlPipeline
+            metadata: {name: p, namespace: ns}
+            spec:
+              mode: Incremental
+              incremental: {cursorColumn: modified, tieBreakerColumn: id}
+              source: {postgres: {secretRef: src}}
+              tasks:
+                - sqlReader: {query: "SELECT id, modified FROM content.film_work"}
+                - transform: {rename: {id: film_id}}
+              target: {postgres: {secretRef: dst, table: analytics.film_dim, keyColumns: [film_id]}}
+            """;
+
+    @Test
+    void aValidPipelineHasNoViolations() throws Exception {
+        assertThat(validate(VALID, ALLOWED)).isEmpty();
+    }
+
+    @Test
+    void unsetAllowlistAllowsNothing() throws Exception {
+        assertThat(validate(VALID, Allowlist.fromEnvironment(Map.of())))
+                .containsExactly("spec.target.postgres.table: 'analytics.film_dim' is not in the allowlist of writable tables (ETL_ALLOWED_POSTGRES_TABLES)");
+    }
+
+    @Test
+    void incrementalModeNeedsItsColumns() throws Exception {
+        assertThat(validate(VALID.replace("  incremental: {cursorColumn: modified, tieBreakerColumn: id}\n", ""), ALLOWED))
+                .containsExactly("spec.incremental: is required when spec.mode is Incremental");
+        assertThat(validate(VALID.replace("cursorColumn: modified, ", ""), ALLOWED))
+                .containsExactly("spec.incremental.cursorColumn: is required when spec.mode is Incremental");
+    }
+
+    @Test
+    void identifiersMustBePlainNames() throws Exception {
+        assertThat(validate(VALID.replace("table: analytics.film_dim", "table: \"analytics.film_dim; DROP TABLE x\"")
+                .replace("rename: {id: film_id}", "rename: {id: \"film id\"}"), ALLOWED))
+                .containsExactlyInAnyOrder(
+                        "spec.tasks[1].transform.rename.id: 'film id' is not a plain SQL identifier (letters, digits, _; at most 63)",
+                        "spec.target.postgres.table: must be a schema-qualified table name such as analytics.film_dim");
+    }
+
+    @Test
+    void theOverrideOnTheLastTaskIsTheTargetThatIsChecked() throws Exception {
+        String yaml = VALID.replace("    - transform: {rename: {id: film_id}}\n", """
+                    - transform: {rename: {id: film_id}}
+                      target: {elasticsearch: {secretRef: es, index: secret_index, idColumn: film_id}}
+                """);
+        assertThat(validate(yaml, ALLOWED))
+                .containsExactly("spec.tasks[1].target.elasticsearch.index: 'secret_index' is not in the allowlist of writable indices (ETL_ALLOWED_ELASTICSEARCH_INDICES)");
+    }
+
+    @Test
+    void keyColumnsAndRetryAreChecked() throws Exception {
+        String yaml = VALID.replace("keyColumns: [film_id]", "keyColumns: []")
+                + "  retry: {maxAttempts: 0, initialBackoff: 1m, maxBackoff: 1s}\n";
+        assertThat(validate(yaml, ALLOWED)).containsExactlyInAnyOrder(
+                "spec.target.postgres.keyColumns: must name at least one column",
+                "spec.retry.maxAttempts: must be at least 1",
+                "spec.retry.maxBackoff: must not be shorter than spec.retry.initialBackoff");
+    }
+
+    private static List<String> validate(String yaml, Allowlist allowlist) throws Exception {
+        EtlPipeline pipeline = new ManifestLoader().parsePipeline(yaml);
+        return new PipelineValidator(allowlist).validate(pipeline).stream().map(Violation::toString).toList();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.platform.etl.runner.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.platform.etl.runner.support.PipelineYaml;
+import dev.platform.etl.runner.support.RunOutput;
+import dev.platform.etl.runner.support.RunnerFixture;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seed scenarios 7 (Tasks v1) and 8 (allowlist): rejected pipelines exit 2 and touch nothing;
+ * a reader that fails exits 1 with PostgreSQL's message, recorded, and writes nothing.
+ */
+class RejectedPipelinesTest {
+    @TempDir
+    Path dir;
+
+    private RunnerFixture fixture;
+    private String targetBefore;
+
+    @BeforeEach
+    void loadTargetOnce() throws Exception {
+        fixture = RunnerFixture.withFilms(dir, 10);
+        RunOutput setup = fixture.run(fixture.writePipeline("valid", PipelineYaml.fullFilmDim("valid", 100)));
+        assertThat(setup.exitCode()).as(setup.stderr()).isZero();
+        fixture.execute("UPDATE content.film_work SET title = 'changed since the last load'");
+        targetBefore = fixture.checksum("analytics.film_dim", "film_id");
+    }
+
+    @Test
+    void aReaderThatIsNotFirstIsInvalidAndTouchesNothing() throws Exception {
+        RunOutput run = fixture.run(fixture.writePipeline("reader-second", """
+                apiVersion: etl.platform.dev/v1alpha1
+                kind: EtlPipeline
+                metadata: {name: reader-second, namespace: etl-test}
+                spec:
+                  source: {postgres: {secretRef: source-db}}
+                  tasks:
+                    - transform: {rename: {id: film_id}}
+                    - sqlReader: {query: "SELECT id, title FROM content.film_work"}
+                  target:
+                    postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}
+                """));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.result()).isEqualTo("INVALID");
+        assertThat(run.message())
+                .contains("spec.tasks[0]: the first task must be a sqlReader")
+                .contains("spec.tasks[1].sqlReader: only the first task may be a sqlReader");
+        assertNothingTouched("reader-second");
+    }
+
+    @Test
+    void aTargetOverrideOnATaskThatIsNotLastIsInvalid() throws Exception {
+        RunOutput run = fixture.run(fixture.writePipeline("override", """
+                apiVersion: etl.platform.dev/v1alpha1
+                kind: EtlPipeline
+                metadata: {name: override, namespace: etl-test}
+                spec:
+                  source: {postgres: {secretRef: source-db}}
+                  tasks:
+                    - sqlReader: {query: "SELECT id, title FROM content.film_work"}
+                    - transform: {rename: {id: film_id}}
+                      target: {postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}}
+                    - transform: {set: {source_system: x}}
+                  target:
+                    postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}
+                """));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.message()).contains("spec.tasks[1].target: a target override is allowed only on the last task");
+        assertNothingTouched("override");
+    }
+
+    @Test
+    void aTargetTableOutsideTheAllowlistIsInvalidAndNothingIsWritten() throws Exception {
+        fixture.execute("CREATE TABLE analytics.film_secret (LIKE analytics.film_dim INCLUDING ALL)");
+        RunOutput run = fixture.run(fixture.writePipeline("forbidden", PipelineYaml.pipeline("forbidden", "Full", 100, "",
+                PipelineYaml.FILM_QUERY, "    - transform: {rename: {id: film_id}, drop: [type]}\n",
+                "postgres: {secretRef: target-db, table: analytics.film_secret, keyColumns: [film_id]}")));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.message()).contains("spec.target.postgres.table: 'analytics.film_secret' is not in the allowlist");
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_secret")).isZero();
+        assertNothingTouched("forbidden");
+    }
+
+    @Test
+    void aReaderColumnMissingFromTheOutputIsInvalidNamingTheField() throws Exception {
+        RunOutput run = fixture.run(fixture.writePipeline("bad-key", PipelineYaml.pipeline("bad-key", "Full", 100, "",
+                "SELECT id AS film_id, title FROM content.film_work", "",
+                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [id]}")));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.message()).contains("spec.target.postgres.keyColumns[0]: column 'id' is not in the rows written");
+        assertNothingTouched("bad-key");
+    }
+
+    @Test
+    void anUnknownSourceTableFailsWithPostgresMessageRecordedAndNothingWritten() throws Exception {
+        RunOutput run = fixture.run(fixture.writePipeline("unknown-table", PipelineYaml.pipeline("unknown-table", "Full", 100, "",
+                "SELECT id AS film_id, title FROM content.no_such_table", "",
+                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.result()).isEqualTo("FAILED");
+        assertThat(run.message()).contains("42P01").contains("relation \"content.no_such_table\" does not exist");
+        assertThat(fixture.text("SELECT status || ': ' || error FROM etl.pipeline_run WHERE pipeline = 'etl-test/unknown-table'"))
+                .startsWith("FAILED: ")
+                .contains("relation \"content.no_such_table\" does not exist");
+        assertThat(fixture.checksum("analytics.film_dim", "film_id")).isEqualTo(targetBefore);
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'RUNNING'")).isZero();
+    }
+
+    @Test
+    void theReaderCannotModifyTheSource() throws Exception {
+        long films = fixture.count("SELECT count(*) FROM content.film_work");
+        RunOutput run = fixture.run(fixture.writePipeline("deleting-reader", PipelineYaml.pipeline("deleting-reader", "Full", 100, "",
+                "WITH d AS (DELETE FROM content.film_work RETURNING *) SELECT id AS film_id, title FROM d", "",
+                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.message()).contains("read-only transaction");
+        assertThat(fixture.count("SELECT count(*) FROM content.film_work")).isEqualTo(films);
+        assertThat(fixture.checksum("analytics.film_dim", "film_id")).isEqualTo(targetBefore);
+    }
+
+    private void assertNothingTouched(String pipeline) throws Exception {
+        assertThat(fixture.checksum("analytics.film_dim", "film_id")).isEqualTo(targetBefore);
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE pipeline = 'etl-test/" + pipeline + "'")).isZero();
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_state WHERE pipeline = 'etl-test/" + pipeline + "'")).isZero();
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'RUNNING'")).isZero();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.platform.etl.runner.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.platform.etl.runner.support.PipelineYaml;
+import dev.platform.etl.runner.support.RunOutput;
+import dev.platform.etl.runner.support.RunnerFixture;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Values survive the trip exactly: NULLs, quotes, unicode, numeric precision, time zones, uuids, booleans, json. */
+class ValueFidelityTest {
+    private static final String COLUMNS = """
+            id int PRIMARY KEY, t text, n numeric(38, 12), ts timestamptz, tsn timestamp, d date, u uuid, b boolean,
+            j jsonb, js json, f8 float8, i8 bigint, arr int[], bin bytea, iv interval, mood content.mood""";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyValueArrivesUnchanged() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 0);
+        fixture.execute("CREATE TYPE content.mood AS ENUM ('happy', 'sad')");
+        fixture.execute("CREATE TABLE content.all_types (" + COLUMNS + ")");
+        fixture.execute("CREATE TABLE analytics.values_copy (" + COLUMNS + ")");
+        fixture.execute("""
+                SET TIME ZONE 'Asia/Kolkata';
+                INSERT INTO content.all_types VALUES
+                 (1, 'O''Brien said "hi"; DROP TABLE x; --', 12345678901234567890.123456789012,
+                  '2024-02-29 23:59:59.123456+05:30', '2024-02-29 23:59:59.654321', '0001-01-01', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+                  true, '{"a": [1, 2.50, {"b": null}], "ü": "ñ"}', '{"kept":  "as written" }', 0.1, -9223372036854775808,
+                  '{1,NULL,3}', '\\x00ff10', '1 year 2 mons 3 days 04:05:06.789', 'happy'),
+                 (2, 'Ünïcödé ✓ 日本語 🎬', -0.000000000001, '1970-01-01 00:00:00+00', '2038-01-19 03:14:08', '9999-12-31',
+                  '00000000-0000-0000-0000-000000000000', false, '[]', 'null', 1.7976931348623157e308, 9223372036854775807,
+                  '{}', '', '-00:00:01', 'sad'),
+                 (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+                 (4, '', 0, 'infinity', '-infinity', 'infinity', 'ffffffff-ffff-ffff-ffff-ffffffffffff', true, '"just a string"',
+                  '1.0', 'NaN', 0, '{{1,2},{3,4}}', '\\x', '0', 'happy');
+                """);
+        RunOutput run = fixture.run(fixture.writePipeline("values", PipelineYaml.pipeline("values", "Full", 2, "",
+                "SELECT * FROM content.all_types", "",
+                "postgres: {secretRef: target-db, table: analytics.values_copy, keyColumns: [id]}")));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.rowsWritten()).isEqualTo(4);
+        assertThat(fixture.checksum("analytics.values_copy", "id"))
+                .isEqualTo(fixture.checksum("content.all_types", "id"));
+        assertThat(fixture.count("SELECT count(*) FROM analytics.values_copy c JOIN content.all_types s USING (id) "
+                + "WHERE c.ts IS NOT DISTINCT FROM s.ts AND c.n IS NOT DISTINCT FROM s.n AND c.js::text IS NOT DISTINCT FROM s.js::text"))
+                .isEqualTo(4);
+    }
+}
