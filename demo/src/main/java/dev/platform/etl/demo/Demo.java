@@ -57,19 +57,19 @@ public final class Demo {
         DemoData.reset(connection, FILMS);
 
         section("Full pipeline film-dim, run 1");
-        runPipeline("film-dim-full.yaml");
+        runPipeline("film-dim.yaml");
         section("Full pipeline film-dim, run 2 (same target: upserts, no duplicates)");
-        runPipeline("film-dim-full.yaml");
+        runPipeline("film-dim.yaml");
         print("SELECT count(*) AS rows, count(DISTINCT film_id) AS distinct_keys FROM analytics.film_dim");
         print("SELECT film_id, title, rating, source_system, modified FROM analytics.film_dim ORDER BY film_id LIMIT 3");
 
         section("Incremental pipeline film-dim-inc, run 1 (everything is new)");
-        runPipeline("film-dim-incremental.yaml");
+        runPipeline("film-dim-inc.yaml");
         section("Incremental pipeline film-dim-inc, run 2 (nothing changed: reads 0)");
-        runPipeline("film-dim-incremental.yaml");
+        runPipeline("film-dim-inc.yaml");
         section("Touching one film (UPDATE ... SET modified = now()), then run 3: reads exactly that row");
         String touched = DemoData.touchOne(connection);
-        runPipeline("film-dim-incremental.yaml");
+        runPipeline("film-dim-inc.yaml");
         print("SELECT film_id, title, modified FROM analytics.film_dim WHERE film_id = '" + touched + "'");
 
         section("etl.pipeline_run: one row per run");

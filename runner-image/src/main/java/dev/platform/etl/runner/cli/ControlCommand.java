@@ -25,7 +25,7 @@ abstract class ControlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (HikariDataSource pool = PostgresEndpoint.fromUrl(controlDb).pool("etl-control-cli", 2, false)) {
+        try (HikariDataSource pool = PostgresEndpoint.fromUrl(controlDb).pool("etl-control-cli", ControlSchema.POOL_SIZE, false)) {
             ControlSchema.migrate(pool);
             Object result = apply(new ControlStore(pool), qualifiedName());
             command.commandLine().getOut().println(Json.line(result));

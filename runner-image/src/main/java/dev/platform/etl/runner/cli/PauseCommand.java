@@ -1,7 +1,6 @@
 package dev.platform.etl.runner.cli;
 
 import dev.platform.etl.runner.control.ControlStore;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 @Command(name = "pause", description = "Asks the running run to pause after the batch in flight; new runs pause at once until resume.")
@@ -9,6 +8,6 @@ final class PauseCommand extends ControlCommand {
     @Override
     Object apply(ControlStore control, String pipeline) throws Exception {
         control.requestPause(pipeline, true);
-        return Map.of("pipeline", pipeline, "pauseRequested", true);
+        return new PauseFlag(pipeline, true);
     }
 }

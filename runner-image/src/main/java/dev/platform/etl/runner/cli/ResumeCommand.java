@@ -1,7 +1,6 @@
 package dev.platform.etl.runner.cli;
 
 import dev.platform.etl.runner.control.ControlStore;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 @Command(name = "resume", description = "Clears a pause request; the next run continues from the checkpoint.")
@@ -9,6 +8,6 @@ final class ResumeCommand extends ControlCommand {
     @Override
     Object apply(ControlStore control, String pipeline) throws Exception {
         control.requestPause(pipeline, false);
-        return Map.of("pipeline", pipeline, "pauseRequested", false);
+        return new PauseFlag(pipeline, false);
     }
 }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.platform.etl.api.manifest.Secrets;
 import dev.platform.etl.api.spec.EtlPipelineSpec;
 import dev.platform.etl.api.spec.PostgresTarget;
+import dev.platform.etl.runner.control.ControlSchema;
 
 /**
  * The database pools of one run. The control schema lives (DESIGN §5) in the target database
@@ -13,7 +14,6 @@ import dev.platform.etl.api.spec.PostgresTarget;
  */
 public final class Connections implements AutoCloseable {
     private static final int SOURCE_POOL_SIZE = 2;
-    private static final int CONTROL_POOL_SIZE = 3;
 
     private final HikariDataSource source;
     private final HikariDataSource control;
@@ -32,7 +32,7 @@ public final class Connections implements AutoCloseable {
         PostgresEndpoint controlEndpoint = controlEndpoint(spec, secrets, controlDbUrl, sourceEndpoint, targetEndpoint);
 
         HikariDataSource source = sourceEndpoint.pool("etl-source", SOURCE_POOL_SIZE, true);
-        HikariDataSource control = controlEndpoint.pool("etl-control", CONTROL_POOL_SIZE, false);
+        HikariDataSource control = controlEndpoint.pool("etl-control", ControlSchema.POOL_SIZE, false);
         HikariDataSource target = null;
         if (targetEndpoint != null) {
             target = targetEndpoint.equals(controlEndpoint) ? control : targetEndpoint.pool("etl-target", 2, false);

@@ -9,6 +9,8 @@ import org.flywaydb.core.Flyway;
 /** Creates or upgrades the schema {@code etl} with Flyway; safe when several runners start at once. */
 public final class ControlSchema {
     public static final String SCHEMA = "etl";
+    /** Connections a pool needs for {@link #migrate}: one holds the lock, Flyway takes up to two. */
+    public static final int POOL_SIZE = 3;
     /** Serializes concurrent migrations, including the creation of the schema itself. */
     private static final long MIGRATION_LOCK = 0x45544c5f43544cL;
 

@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A real PostgreSQL server on loopback, from zonky's binaries, in a throw-away data folder.
- * Started as an unprivileged user when this JVM is root. {@link #close()} stops it and removes its data.
+ * A real PostgreSQL server on loopback, from zonky's binaries. Started as an unprivileged user
+ * when this JVM is root. A temporary server ({@link #start()}) lives in a throw-away folder that
+ * {@link #close()} removes; a persistent one ({@link #startOrAttach}) keeps its folder and keeps
+ * running after this JVM ends, until {@link #stop()}.
  */
 public final class PostgresServer implements AutoCloseable {
     public static final String SUPERUSER = "postgres";
@@ -25,25 +27,47 @@ public final class PostgresServer implements AutoCloseable {
     private final Path binaries;
     private final Path dataDirectory;
     private final int port;
+    private final boolean temporary;
 
-    private PostgresServer(Path binaries, Path dataDirectory, int port) {
+    private PostgresServer(Path binaries, Path dataDirectory, int port, boolean temporary) {
         this.binaries = binaries;
         this.dataDirectory = dataDirectory;
         this.port = port;
+        this.temporary = temporary;
     }
 
+    /** A new server in a temporary folder, on a free port. */
     public static PostgresServer start() {
         try {
-            Path binaries = PostgresBinaries.unpack();
             Path data = Files.createTempDirectory("etl-postgres-data");
-            UnprivilegedUser.own(data);
-            PostgresServer server = new PostgresServer(binaries, data, freePort());
+            PostgresServer server = new PostgresServer(PostgresBinaries.unpack(), data, freePort(), true);
             server.initdb();
             server.startPostmaster();
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL", e);
         }
+    }
+
+    /** The server kept in {@code dataDirectory}: attached to when it runs, started (and first created) otherwise. */
+    public static PostgresServer startOrAttach(Path dataDirectory, int port) {
+        try {
+            PostgresServer server = new PostgresServer(PostgresBinaries.unpack(), dataDirectory.toAbsolutePath(), port, false);
+            if (!Files.exists(dataDirectory.resolve("PG_VERSION"))) {
+                Files.createDirectories(dataDirectory);
+                server.initdb();
+            }
+            if (!server.running()) {
+                server.startPostmaster();
+            }
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start PostgreSQL", e);
+        }
+    }
+
+    public boolean running() {
+        return Processes.exitCode(UnprivilegedUser.wrap(List.of(bin("pg_ctl"), "-D", dataDirectory.toString(), "status"))) == 0;
     }
 
     public int port() {
@@ -60,6 +84,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private void initdb() {
+        UnprivilegedUser.own(dataDirectory);
         Processes.run(UnprivilegedUser.wrap(List.of(
                 bin("initdb"), "-A", "trust", "-U", SUPERUSER, "-D", dataDirectory.toString(),
                 "-E", "UTF-8", "--locale=C", "--no-sync")));
@@ -80,11 +105,18 @@ public final class PostgresServer implements AutoCloseable {
                 "-o", String.join(" ", options), "-w", "-t", String.valueOf(START_TIMEOUT.toSeconds()), "start")));
     }
 
+    /** Stops the server; a temporary server's data is removed. */
     @Override
     public void close() {
+        stop();
+        if (temporary) {
+            Processes.exitCode(List.of("rm", "-rf", dataDirectory.toString()));
+        }
+    }
+
+    public void stop() {
         Processes.exitCode(UnprivilegedUser.wrap(List.of(
                 bin("pg_ctl"), "-D", dataDirectory.toString(), "-m", "fast", "-w", "-t", "30", "stop")));
-        Processes.exitCode(List.of("rm", "-rf", dataDirectory.toString()));
     }
 
     private String bin(String program) {

@@ -1,0 +1,195 @@
+package dev.platform.etl.runner.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.platform.etl.runner.support.PipelineYaml;
+import dev.platform.etl.runner.support.RunOutput;
+import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.testkit.demo.DemoData;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Seed scenario 2 and the edges of incremental reads: ties, late commits, transforms, bad specs. */
+class IncrementalTest {
+    private static final int FILMS = 21;
+    private static final String CHECKPOINT = "SELECT checkpoint::text FROM etl.pipeline_state WHERE pipeline = 'etl-test/inc'";
+
+    @TempDir
+    Path dir;
+
+    private RunnerFixture fixture;
+
+    @BeforeEach
+    void logEveryWrite() throws Exception {
+        fixture = RunnerFixture.withFilms(dir, FILMS);
+        // every insert or update of the target leaves a line here, so repeated writes show
+        fixture.execute("""
+                CREATE TABLE analytics.write_log (film_id uuid, title text);
+                CREATE FUNCTION analytics.log_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN INSERT INTO analytics.write_log VALUES (NEW.film_id, NEW.title); RETURN NEW; END $$;
+                CREATE TRIGGER log_write AFTER INSERT OR UPDATE ON analytics.film_dim
+                   FOR EACH ROW EXECUTE FUNCTION analytics.log_write();
+                """);
+    }
+
+    @Test
+    void aSecondRunWithoutChangesReadsNothingAndKeepsTheCheckpoint() throws Exception {
+        Path pipeline = fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 2));
+
+        RunOutput first = fixture.run(pipeline);
+        String checkpoint = fixture.text(CHECKPOINT);
+        RunOutput second = fixture.run(pipeline);
+
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        assertThat(first.rowsRead()).isEqualTo(FILMS);
+        assertThat(first.rowsWritten()).isEqualTo(FILMS);
+        assertThat(checkpoint).contains("\"cursor\": \"2024-01-01T00:00:21Z\"")
+                .contains("\"tieBreaker\": \"" + fixture.text("SELECT md5('film-21')::uuid::text") + "\"");
+        assertThat(second.exitCode()).isZero();
+        assertThat(second.rowsRead()).isZero();
+        assertThat(second.rowsWritten()).isZero();
+        assertThat(fixture.text(CHECKPOINT)).isEqualTo(checkpoint);
+        assertThat(fixture.text("SELECT rows_read || '/' || rows_written || '/' || status FROM etl.pipeline_run ORDER BY id DESC LIMIT 1"))
+                .isEqualTo("0/0/SUCCEEDED");
+    }
+
+    @Test
+    void touchingOneRowMakesTheNextRunReadAndWriteExactlyThatRow() throws Exception {
+        Path pipeline = fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 2));
+        fixture.run(pipeline);
+        String before = fixture.text(CHECKPOINT);
+
+        String touched;
+        try (Connection connection = fixture.connect()) {
+            touched = DemoData.touchOne(connection);
+        }
+        RunOutput run = fixture.run(pipeline);
+
+        assertThat(run.rowsRead()).isEqualTo(1);
+        assertThat(run.rowsWritten()).isEqualTo(1);
+        assertThat(run.summary().path("checkpoint").path("tieBreaker").asText()).isEqualTo(touched);
+        assertThat(fixture.text(CHECKPOINT)).isNotEqualTo(before).contains(touched);
+        assertThat(fixture.text("SELECT title FROM analytics.film_dim WHERE film_id = '" + touched + "'")).endsWith("(touched)");
+    }
+
+    @Test
+    void rowsSharingACursorValueAcrossBatchBoundariesAreWrittenExactlyOnce() throws Exception {
+        fixture.execute("TRUNCATE content.film_work");
+        try (Connection connection = fixture.connect()) {
+            DemoData.insertFilms(connection, 1, 25);
+        }
+        fixture.execute("UPDATE content.film_work SET modified = timestamptz '2024-06-01 12:00:00.123456+00'");
+        Path pipeline = fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 4));
+
+        RunOutput first = fixture.run(pipeline);
+        RunOutput second = fixture.run(pipeline);
+
+        assertThat(first.rowsRead()).isEqualTo(25);
+        assertThat(first.summary().path("batches").asLong()).isEqualTo(7);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.write_log")).isEqualTo(25);
+        assertThat(fixture.count("SELECT count(DISTINCT film_id) FROM analytics.write_log")).isEqualTo(25);
+        assertThat(second.rowsRead()).isZero();
+        assertThat(fixture.text(CHECKPOINT)).contains("2024-06-01T12:00:00.123456Z");
+    }
+
+    @Test
+    void transformsThatRenameOrDropTheKeysetColumnsDoNotChangeTheCheckpoint() throws Exception {
+        Path plain = fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 5));
+        fixture.run(plain);
+        String plainCheckpoint = fixture.text(CHECKPOINT);
+        fixture.execute("TRUNCATE etl.pipeline_state, etl.pipeline_run, analytics.film_dim");
+
+        Path reshaped = fixture.writePipeline("inc", PipelineYaml.pipeline("inc", "Incremental", 5,
+                "  incremental: {cursorColumn: modified, tieBreakerColumn: id}\n", PipelineYaml.FILM_QUERY, """
+                    - transform: {rename: {id: film_id, modified: changed_at}}
+                    - transform: {drop: [changed_at, type]}
+                """, "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}"));
+        RunOutput first = fixture.run(reshaped);
+        RunOutput second = fixture.run(reshaped);
+
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        assertThat(first.rowsWritten()).isEqualTo(FILMS);
+        assertThat(fixture.text(CHECKPOINT)).isEqualTo(plainCheckpoint);
+        assertThat(second.rowsRead()).isZero();
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim WHERE modified IS NULL")).isEqualTo(FILMS);
+    }
+
+    @Test
+    void aRowCommittedLateWithAnEarlierCursorIsNotLost() throws Exception {
+        Path pipeline = fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 3));
+        fixture.run(pipeline);
+        String x = fixture.text("SELECT md5('film-5')::uuid::text");
+        String y = fixture.text("SELECT md5('film-6')::uuid::text");
+
+        try (Connection late = fixture.connect(); Statement t1 = late.createStatement()) {
+            late.setAutoCommit(false);
+            t1.executeUpdate("UPDATE content.film_work SET modified = now(), title = 'X, committed late' WHERE id = '" + x + "'");
+            fixture.execute("UPDATE content.film_work SET modified = now(), title = 'Y, committed at once' WHERE id = '" + y + "'");
+            RunOutput whileOpen = fixture.run(pipeline);
+            assertThat(whileOpen.exitCode()).as(whileOpen.stderr()).isZero();
+            late.commit();
+        }
+        RunOutput after = fixture.run(pipeline);
+        RunOutput settled = fixture.run(pipeline);
+
+        assertThat(fixture.text("SELECT title FROM analytics.film_dim WHERE film_id = '" + x + "'")).isEqualTo("X, committed late");
+        assertThat(fixture.text("SELECT title FROM analytics.film_dim WHERE film_id = '" + y + "'")).isEqualTo("Y, committed at once");
+        assertThat(fixture.count("SELECT count(*) FROM analytics.write_log WHERE title LIKE 'X,%'")).isEqualTo(1);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.write_log WHERE title LIKE 'Y,%'")).isEqualTo(1);
+        assertThat(after.rowsWritten()).isEqualTo(2);
+        assertThat(settled.rowsRead()).isZero();
+    }
+
+    @Test
+    void aResumableFullLoadStoppedAfterSomeBatchesReadsOnlyTheRest() throws Exception {
+        // the 13th film in id order cannot be written: batches 1 to 3 (12 films) commit, batch 4 fails
+        String thirteenth = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 12 LIMIT 1");
+        fixture.execute("""
+                CREATE FUNCTION analytics.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
+                CREATE TRIGGER refuse BEFORE INSERT ON analytics.film_dim
+                   FOR EACH ROW WHEN (NEW.film_id = '%s') EXECUTE FUNCTION analytics.refuse();
+                """.formatted(thirteenth));
+        Path pipeline = fixture.writePipeline("full", PipelineYaml.resumableFullFilmDim("full", 4));
+
+        RunOutput stopped = fixture.run(pipeline);
+        fixture.execute("DROP TRIGGER refuse ON analytics.film_dim");
+        RunOutput resumed = fixture.run(pipeline);
+        RunOutput fresh = fixture.run(pipeline);
+
+        assertThat(stopped.result()).isEqualTo("FAILED");
+        assertThat(stopped.summary().path("batches").asLong()).isEqualTo(3);
+        assertThat(resumed.result()).isEqualTo("SUCCEEDED");
+        assertThat(resumed.rowsRead()).isEqualTo(FILMS - 12);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        assertThat(fresh.rowsRead()).as("a completed full load starts over").isEqualTo(FILMS);
+    }
+
+    @Test
+    void aCursorColumnMissingFromTheReaderOutputIsInvalidBeforeAnythingIsWritten() throws Exception {
+        RunOutput run = fixture.run(fixture.writePipeline("inc", PipelineYaml.pipeline("inc", "Incremental", 5,
+                "  incremental: {cursorColumn: updated_at, tieBreakerColumn: id}\n", PipelineYaml.FILM_QUERY,
+                "    - transform: {rename: {id: film_id}, drop: [type]}\n",
+                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.message()).contains("spec.incremental.cursorColumn: column 'updated_at' is not in the reader's output");
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isZero();
+        assertThat(fixture.text("SELECT to_regclass('etl.pipeline_run')::text")).isNull();
+    }
+
+    @Test
+    void incrementalModeWithoutItsSectionIsInvalid() throws Exception {
+        RunOutput run = fixture.run(fixture.writePipeline("inc", PipelineYaml.pipeline("inc", "Incremental", 5, "",
+                PipelineYaml.FILM_QUERY, "    - transform: {rename: {id: film_id}, drop: [type]}\n",
+                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.message()).contains("spec.incremental: is required when spec.mode is Incremental");
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isZero();
+    }
+}
