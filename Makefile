@@ -3,7 +3,7 @@ MVN ?= ./mvnw -B
 DEMO_CP = demo/target/classes:$$(cat demo/target/classpath.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test demo
+.PHONY: help build test demo chaos
 
 help: ## list the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -13,6 +13,10 @@ build: ## compile everything and package runner-image/target/etl-runner.jar
 
 test: ## the whole test suite (real PostgreSQL, started by the tests)
 	$(MVN) verify
+
+chaos: ## kill -9 a runner at 50 random points of a run and check each recovery (KILLS=50, SEED=...)
+	$(MVN) -pl runner-image -am test -Dtest=CrashRecoveryTest#aRunnerKilledAtRandomPointsIsRecoveredExactly \
+	  -Dsurefire.failIfNoSpecifiedTests=false -Detl.chaos.kills=$(or $(KILLS),50) $(if $(SEED),-Detl.chaos.seed=$(SEED))
 
 demo: ## everything local: embedded PostgreSQL, demo data, a full and an incremental pipeline
 	@$(MVN) -q -DskipTests package -pl demo -am

@@ -129,12 +129,15 @@ public final class ControlStore {
         }
     }
 
-    /** Extends the lease; false when it is no longer ours. */
+    /**
+     * Extends the lease; false when it is no longer ours. An expired lease is lost even if nobody
+     * has claimed it yet: another runner may be claiming it right now.
+     */
     public boolean renew(Lease lease, Duration ttl) throws Exception {
         return inTransaction(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("""
                     UPDATE etl.pipeline_state SET lease_expires_at = now() + ?::interval
-                     WHERE pipeline = ? AND lease_token = ? AND lease_holder = ?""")) {
+                     WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()""")) {
                 statement.setString(1, ttl.toMillis() + " milliseconds");
                 statement.setString(2, lease.pipeline());
                 statement.setLong(3, lease.token());
@@ -146,16 +149,16 @@ public final class ControlStore {
 
     /**
      * Records a committed batch inside the caller's transaction: the checkpoint (only while this
-     * runner's token is current) and the run's counters.
+     * runner's lease is current: its token, unexpired) and the run's counters.
      *
      * @return whether a pause has been requested
-     * @throws LeaseLostException when the lease was taken over; the caller's transaction must roll back
+     * @throws LeaseLostException when the lease expired or was taken over; the caller's transaction must roll back
      */
     public boolean saveProgress(Connection transaction, Lease lease, Checkpoint checkpoint, RunCounters counters) throws SQLException {
         boolean pauseRequested;
         try (PreparedStatement statement = transaction.prepareStatement("""
                 UPDATE etl.pipeline_state SET checkpoint = ?::jsonb, updated_at = now()
-                 WHERE pipeline = ? AND lease_token = ? AND lease_holder = ?
+                 WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()
                 RETURNING pause_requested""")) {
             statement.setString(1, writeCheckpoint(checkpoint));
             statement.setString(2, lease.pipeline());

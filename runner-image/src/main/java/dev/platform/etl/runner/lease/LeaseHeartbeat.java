@@ -32,7 +32,7 @@ public final class LeaseHeartbeat implements AutoCloseable {
     private void renew(ControlStore control, Lease lease, Duration ttl) {
         try {
             if (!control.renew(lease, ttl)) {
-                LOG.error("lease of {} was taken over (token {}); stopping", lease.pipeline(), lease.token());
+                LOG.error("lease of {} expired or was taken over (token {}); stopping", lease.pipeline(), lease.token());
                 lost.set(true);
                 scheduler.shutdown();
             }

@@ -50,13 +50,13 @@ public final class ErrorClassifier {
                 || (stage == Stage.WRITE && state.equals(UNDEFINED_TABLE));
     }
 
-    /** A short description of a failure for logs and the run record: SQLSTATE and message, no stack. */
+    /** A one-line description of a failure for logs and the run record: SQLSTATE and message, no stack. */
     public static String describe(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root && !(root instanceof SQLException)) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().replaceAll("\\s*\\R\\s*", " ");
         if (root instanceof SQLException sql && sql.getSQLState() != null) {
             return "SQLSTATE " + sql.getSQLState() + ": " + message;
         }

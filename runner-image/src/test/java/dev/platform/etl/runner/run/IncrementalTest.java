@@ -26,14 +26,7 @@ class IncrementalTest {
     @BeforeEach
     void logEveryWrite() throws Exception {
         fixture = RunnerFixture.withFilms(dir, FILMS);
-        // every insert or update of the target leaves a line here, so repeated writes show
-        fixture.execute("""
-                CREATE TABLE analytics.write_log (film_id uuid, title text);
-                CREATE FUNCTION analytics.log_write() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN INSERT INTO analytics.write_log VALUES (NEW.film_id, NEW.title); RETURN NEW; END $$;
-                CREATE TRIGGER log_write AFTER INSERT OR UPDATE ON analytics.film_dim
-                   FOR EACH ROW EXECUTE FUNCTION analytics.log_write();
-                """);
+        fixture.logTargetWrites();
     }
 
     @Test

@@ -38,8 +38,8 @@ public final class RunnerFixture {
         this.secrets = directory.resolve("secrets.yaml");
         Files.writeString(secrets, secretsYaml(database));
         environment.put(Allowlist.POSTGRES_TABLES_ENV, ALLOWED_TABLES);
-        environment.put("ETL_LEASE_TTL", "3s");
-        environment.put("ETL_LEASE_HEARTBEAT", "500ms");
+        environment.put("ETL_LEASE_TTL", "2s");
+        environment.put("ETL_LEASE_HEARTBEAT", "400ms");
     }
 
     /** A new database holding the demo schema and {@code films} deterministic films. */
@@ -128,6 +128,36 @@ public final class RunnerFixture {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
+    }
+
+    /** Every insert or update of the target leaves a line in {@code analytics.write_log}, so repeated writes show. */
+    public void logTargetWrites() throws SQLException {
+        execute("""
+                CREATE TABLE analytics.write_log (film_id uuid, title text);
+                CREATE FUNCTION analytics.log_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN INSERT INTO analytics.write_log VALUES (NEW.film_id, NEW.title); RETURN NEW; END $$;
+                CREATE TRIGGER log_write AFTER INSERT OR UPDATE ON analytics.film_dim
+                   FOR EACH ROW EXECUTE FUNCTION analytics.log_write();
+                """);
+    }
+
+    /** Makes every row written to the target take {@code millis}, so a run lasts long enough to interrupt. */
+    public void slowTargetWrites(int millis) throws SQLException {
+        execute("""
+                CREATE FUNCTION analytics.slow_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_sleep(%s); RETURN NEW; END $$;
+                CREATE TRIGGER slow_write BEFORE INSERT OR UPDATE ON analytics.film_dim
+                   FOR EACH ROW EXECUTE FUNCTION analytics.slow_write();
+                """.formatted(millis / 1000.0));
+    }
+
+    /** The committed batches of the pipeline's active run, or -1 when it has none. */
+    public long runningBatches(String pipeline) throws SQLException {
+        if (text("SELECT to_regclass('etl.pipeline_run')::text") == null) {
+            return -1;
+        }
+        String batches = text("SELECT batches::text FROM etl.pipeline_run WHERE pipeline = '" + pipeline + "' AND status = 'RUNNING'");
+        return batches == null ? -1 : Long.parseLong(batches);
     }
 
     /** A checksum over every row of the table, in key order: equal checksums, equal contents. */

@@ -1,0 +1,104 @@
+package dev.platform.etl.runner.lease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.platform.etl.runner.support.Jvm;
+import dev.platform.etl.runner.support.PipelineYaml;
+import dev.platform.etl.runner.support.RunOutput;
+import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.runner.support.RunnerProcess;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seed scenario 9: a runner killed with SIGKILL anywhere in a run is recovered by the next one
+ * once its lease expires, without losing or repeating a row; and a runner that lost its lease
+ * cannot commit. {@code make chaos} runs 50 kills ({@code -Detl.chaos.kills=50}).
+ */
+class CrashRecoveryTest {
+    private static final int FILMS = 30;
+    private static final String PIPELINE = "etl-test/crash";
+    private static final Duration LEASE_EXPIRY = Duration.ofSeconds(15);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunnerKilledAtRandomPointsIsRecoveredExactly() throws Exception {
+        int kills = Integer.getInteger("etl.chaos.kills", 10);
+        long seed = Long.getLong("etl.chaos.seed", System.nanoTime());
+        Random random = new Random(seed);
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
+        fixture.logTargetWrites();
+        fixture.slowTargetWrites(40);
+        Path pipeline = fixture.writePipeline("crash", PipelineYaml.resumableFullFilmDim("crash", 2));
+
+        for (int kill = 1; kill <= kills; kill++) {
+            fixture.execute("TRUNCATE analytics.film_dim, analytics.write_log");
+            fixture.execute("DROP SCHEMA IF EXISTS etl CASCADE");
+            int killAfterBatches = random.nextInt(FILMS / 2 - 3);
+            String round = "kill %d of %d after %d batches (seed %d)".formatted(kill, kills, killAfterBatches, seed);
+
+            RunnerProcess victim = fixture.startProcess(pipeline, Jvm.SMALL);
+            await(round).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> fixture.runningBatches(PIPELINE) >= killAfterBatches);
+            victim.kill();
+            assertThat(victim.await(Duration.ofSeconds(30)).exitCode()).as(round).isEqualTo(137);
+            await(round).atMost(LEASE_EXPIRY)
+                    .until(() -> fixture.count("SELECT count(*) FROM etl.pipeline_state WHERE lease_expires_at < now()") == 1);
+            RunOutput rescue = fixture.run(pipeline);
+
+            assertThat(rescue.result()).as(round + ": " + rescue.stdout()).isEqualTo("SUCCEEDED");
+            assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).as(round).isEqualTo(FILMS);
+            assertThat(fixture.count("SELECT count(*) FROM analytics.write_log")).as(round + ": each row committed once").isEqualTo(FILMS);
+            assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'ABANDONED'")).as(round).isEqualTo(1);
+            assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'RUNNING'")).as(round).isZero();
+            assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_state WHERE lease_holder IS NULL")).as(round).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRunnerWhoseLeaseWasTakenOverWhileStalledCannotCommitItsBatch() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
+        fixture.logTargetWrites();
+        String stalledFilm = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 6 LIMIT 1");
+        // writing the 7th film waits on an advisory lock that the test holds: the batch stalls
+        fixture.execute("""
+                CREATE FUNCTION analytics.stall() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_advisory_lock(4242); PERFORM pg_advisory_unlock(4242); RETURN NEW; END $$;
+                CREATE TRIGGER stall BEFORE INSERT ON analytics.film_dim
+                   FOR EACH ROW WHEN (NEW.film_id = '%s') EXECUTE FUNCTION analytics.stall();
+                """.formatted(stalledFilm));
+        Path pipeline = fixture.writePipeline("zombie", PipelineYaml.resumableFullFilmDim("zombie", 3));
+
+        RunnerProcess zombie;
+        RunOutput successor;
+        try (Connection gate = fixture.connect(); Statement statement = gate.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(4242)");
+            zombie = fixture.startProcess(pipeline, Jvm.SMALL);
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> fixture.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
+            fixture.execute("UPDATE etl.pipeline_state SET lease_expires_at = now() - interval '1 second'");
+            var successorRun = java.util.concurrent.CompletableFuture.supplyAsync(() -> fixture.run(pipeline));
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'ABANDONED'") == 1);
+            statement.execute("SELECT pg_advisory_unlock(4242)");
+            successor = successorRun.get(1, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        RunOutput zombieOutput = zombie.await(Duration.ofMinutes(1));
+
+        assertThat(zombieOutput.exitCode()).isEqualTo(1);
+        assertThat(zombieOutput.message()).contains("lost the lease");
+        assertThat(successor.result()).as(successor.stdout()).isEqualTo("SUCCEEDED");
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(12);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.write_log")).as("each row committed once").isEqualTo(12);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.write_log WHERE film_id = '" + stalledFilm + "'")).isEqualTo(1);
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'RUNNING'")).isZero();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.platform.etl.runner.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.platform.etl.runner.support.Jvm;
+import dev.platform.etl.runner.support.PipelineYaml;
+import dev.platform.etl.runner.support.RunOutput;
+import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.runner.support.RunnerProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Seed scenario 3: a pause (or SIGTERM) takes effect between batches only, and resuming completes exactly. */
+class PauseTest {
+    private static final int FILMS = 24;
+    private static final String PIPELINE = "etl-test/pausable";
+
+    @TempDir
+    Path dir;
+
+    private RunnerFixture fixture;
+    private Path pipeline;
+
+    @BeforeEach
+    void slowIncrementalPipeline() throws Exception {
+        fixture = RunnerFixture.withFilms(dir, FILMS);
+        fixture.logTargetWrites();
+        fixture.slowTargetWrites(80);
+    }
+
+    @Test
+    void aPauseRequestedDuringARunStopsAfterTheBatchInFlightAndResumeCompletesExactly() throws Exception {
+        pipeline = fixture.writePipeline("pausable", PipelineYaml.incrementalFilmDim("pausable", 1));
+        CompletableFuture<RunOutput> running = CompletableFuture.supplyAsync(() -> fixture.run(pipeline));
+        await().atMost(Duration.ofMinutes(1)).until(() -> fixture.runningBatches(PIPELINE) >= 3);
+
+        RunOutput pause = fixture.cli("pause", "--pipeline", PIPELINE, "--control-db", fixture.controlDbUrl());
+        RunOutput paused = running.get(1, TimeUnit.MINUTES);
+
+        assertThat(pause.exitCode()).isZero();
+        assertThat(paused.exitCode()).isZero();
+        assertThat(paused.result()).isEqualTo("PAUSED");
+        long committed = assertOnlyWholeCommittedBatches(paused, 1);
+        assertThat(committed).isLessThan(FILMS);
+
+        RunOutput whilePaused = fixture.run(pipeline);
+        assertThat(whilePaused.result()).as("a run started while the pause is requested pauses at once").isEqualTo("PAUSED");
+        assertThat(whilePaused.rowsRead()).isZero();
+
+        assertThat(fixture.cli("resume", "--pipeline", PIPELINE, "--control-db", fixture.controlDbUrl()).exitCode()).isZero();
+        RunOutput resumed = fixture.run(pipeline);
+
+        assertThat(resumed.result()).isEqualTo("SUCCEEDED");
+        assertThat(resumed.rowsRead()).isEqualTo(FILMS - committed);
+        assertTargetComplete();
+    }
+
+    @Test
+    void sigtermDuringABatchFinishesThatBatchThenPauses() throws Exception {
+        pipeline = fixture.writePipeline("pausable", PipelineYaml.incrementalFilmDim("pausable", 3));
+        RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL);
+        await().atMost(Duration.ofMinutes(1)).until(() -> fixture.runningBatches(PIPELINE) >= 2);
+
+        runner.terminate();
+        RunOutput stopped = runner.await(Duration.ofMinutes(1));
+
+        assertThat(stopped.exitCode()).as(stopped.stderr()).isZero();
+        assertThat(stopped.result()).isEqualTo("PAUSED");
+        assertThat(stopped.stderr()).contains("SIGTERM: pausing after the batch in flight");
+        long committed = assertOnlyWholeCommittedBatches(stopped, 3);
+        assertThat(committed).isLessThan(FILMS);
+
+        RunOutput resumed = fixture.run(pipeline);
+        assertThat(resumed.rowsRead()).isEqualTo(FILMS - committed);
+        assertTargetComplete();
+    }
+
+    /** The target holds exactly the committed batches, and the checkpoint is their last row. */
+    private long assertOnlyWholeCommittedBatches(RunOutput run, int batchSize) throws Exception {
+        long batches = run.summary().path("batches").asLong();
+        long inTarget = fixture.count("SELECT count(*) FROM analytics.film_dim");
+        assertThat(inTarget).isEqualTo(batches * batchSize).isEqualTo(run.rowsWritten());
+        String cursor = run.summary().path("checkpoint").path("cursor").asText();
+        String tieBreaker = run.summary().path("checkpoint").path("tieBreaker").asText();
+        assertThat(fixture.count("""
+                SELECT count(*) FROM content.film_work f JOIN analytics.film_dim d ON d.film_id = f.id
+                 WHERE (f.modified, f.id) <= ('%s'::timestamptz, '%s'::uuid)""".formatted(cursor, tieBreaker)))
+                .as("every target row is at or before the checkpoint").isEqualTo(inTarget);
+        assertThat(fixture.count("SELECT count(*) FROM content.film_work WHERE (modified, id) <= ('%s'::timestamptz, '%s'::uuid)"
+                .formatted(cursor, tieBreaker))).as("every row up to the checkpoint is in the target").isEqualTo(inTarget);
+        assertThat(fixture.text("SELECT checkpoint->>'tieBreaker' FROM etl.pipeline_state WHERE pipeline = '" + PIPELINE + "'"))
+                .isEqualTo(tieBreaker);
+        return inTarget;
+    }
+
+    private void assertTargetComplete() throws Exception {
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.write_log")).as("each row written once").isEqualTo(FILMS);
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'RUNNING'")).isZero();
+    }
+}
