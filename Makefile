@@ -3,7 +3,7 @@ MVN ?= ./mvnw -B
 DEMO_CP = demo/target/classes:$$(cat demo/target/classpath.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test demo chaos
+.PHONY: help build test demo es-demo chaos
 
 help: ## list the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -11,8 +11,12 @@ help: ## list the verbs
 build: ## compile everything and package runner-image/target/etl-runner.jar
 	$(MVN) -q -DskipTests package
 
-test: ## the whole test suite (real PostgreSQL, started by the tests)
+test: ## the whole test suite (real PostgreSQL and Elasticsearch, started by the tests)
 	$(MVN) verify
+
+es-demo: ## embedded PostgreSQL and Elasticsearch: the demo films into an index, count and one document
+	@$(MVN) -q -DskipTests package -pl demo -am
+	java -cp "$(DEMO_CP)" dev.platform.etl.demo.ElasticsearchDemo examples
 
 chaos: ## kill -9 a runner at 50 random points of a run and check each recovery (KILLS=50, SEED=...)
 	$(MVN) -pl runner-image -am test -Dtest=CrashRecoveryTest#aRunnerKilledAtRandomPointsIsRecoveredExactly \

@@ -18,4 +18,13 @@ final class DemoSecrets {
         }
         return yaml.toString();
     }
+
+    static String search(String url) {
+        return """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: search, namespace: etl-demo}
+                stringData: {url: "%s"}
+                """.formatted(url);
+    }
 }

@@ -3,11 +3,12 @@ package dev.platform.etl.runner.connect;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.platform.etl.api.manifest.Secrets;
 import dev.platform.etl.api.spec.EtlPipelineSpec;
+import dev.platform.etl.api.spec.ElasticsearchTarget;
 import dev.platform.etl.api.spec.PostgresTarget;
 import dev.platform.etl.runner.control.ControlSchema;
 
 /**
- * The database pools of one run. The control schema lives (DESIGN §5) in the target database
+ * The connections of one run: PostgreSQL pools, and the Elasticsearch endpoint for such a target. The control schema lives (DESIGN §5) in the target database
  * when the target is PostgreSQL, so a batch and its checkpoint commit in one transaction;
  * otherwise in {@code spec.control}, otherwise in the source database; {@code --control-db}
  * overrides all of these.
@@ -18,11 +19,13 @@ public final class Connections implements AutoCloseable {
     private final HikariDataSource source;
     private final HikariDataSource control;
     private final HikariDataSource target;
+    private final ElasticsearchEndpoint elasticsearch;
 
-    private Connections(HikariDataSource source, HikariDataSource control, HikariDataSource target) {
+    private Connections(HikariDataSource source, HikariDataSource control, HikariDataSource target, ElasticsearchEndpoint elasticsearch) {
         this.source = source;
         this.control = control;
         this.target = target;
+        this.elasticsearch = elasticsearch;
     }
 
     public static Connections open(EtlPipelineSpec spec, Secrets secrets, String controlDbUrl) {
@@ -30,6 +33,9 @@ public final class Connections implements AutoCloseable {
         PostgresTarget postgresTarget = spec.effectiveTarget().getPostgres();
         PostgresEndpoint targetEndpoint = postgresTarget == null ? null : PostgresEndpoint.fromSecret(secrets, postgresTarget.getSecretRef());
         PostgresEndpoint controlEndpoint = controlEndpoint(spec, secrets, controlDbUrl, sourceEndpoint, targetEndpoint);
+        ElasticsearchTarget elasticsearchTarget = spec.effectiveTarget().getElasticsearch();
+        ElasticsearchEndpoint elasticsearch = elasticsearchTarget == null ? null
+                : ElasticsearchEndpoint.fromSecret(secrets, elasticsearchTarget.getSecretRef());
 
         HikariDataSource source = sourceEndpoint.pool("etl-source", SOURCE_POOL_SIZE, true);
         HikariDataSource control = controlEndpoint.pool("etl-control", ControlSchema.POOL_SIZE, false);
@@ -37,7 +43,7 @@ public final class Connections implements AutoCloseable {
         if (targetEndpoint != null) {
             target = targetEndpoint.equals(controlEndpoint) ? control : targetEndpoint.pool("etl-target", 2, false);
         }
-        return new Connections(source, control, target);
+        return new Connections(source, control, target, elasticsearch);
     }
 
     private static PostgresEndpoint controlEndpoint(EtlPipelineSpec spec, Secrets secrets, String controlDbUrl,
@@ -65,6 +71,11 @@ public final class Connections implements AutoCloseable {
     /** The PostgreSQL target's pool, or null when the target is not PostgreSQL. */
     public HikariDataSource target() {
         return target;
+    }
+
+    /** The Elasticsearch target's endpoint, or null when the target is not Elasticsearch. */
+    public ElasticsearchEndpoint elasticsearch() {
+        return elasticsearch;
     }
 
     /** Whether the PostgreSQL target is the control database, so a batch commits with its checkpoint. */

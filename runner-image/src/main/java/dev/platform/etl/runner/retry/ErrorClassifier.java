@@ -1,6 +1,9 @@
 package dev.platform.etl.runner.retry;
 
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.transport.TransportException;
 import dev.platform.etl.runner.lease.LeaseLostException;
+import dev.platform.etl.runner.sink.BulkFailure;
 import java.io.EOFException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -16,7 +19,9 @@ import java.util.Set;
  * <p>Transient: lost or refused connections (SQLSTATE class 08), serialization failures (40001)
  * and deadlocks (40P01), server shutdown or start-up (57P01, 57P02, 57P03), lack of resources
  * (class 53), a lock not available (55P03), and, when writing, a target table that is briefly
- * missing (42P01). Everything else (bad SQL, missing permission, wrong types) is permanent.
+ * missing (42P01); Elasticsearch answering 429 or 5xx, for the whole bulk or for one of its
+ * documents, or not answering at all. Everything else (bad SQL, missing permission, wrong types,
+ * a document the index mapping rejects) is permanent.
  */
 public final class ErrorClassifier {
     private static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "57P01", "57P02", "57P03", "55P03");
@@ -33,12 +38,33 @@ public final class ErrorClassifier {
             if (t instanceof SQLException sql && isTransientSql(sql, stage)) {
                 return true;
             }
+            if (isTransientHttpStatus(httpStatus(t))) {
+                return true;
+            }
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
                     || t instanceof SocketException || t instanceof SocketTimeoutException || t instanceof EOFException) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Elasticsearch: too many requests, or the server failing (a node restarting, no master yet). */
+    private static boolean isTransientHttpStatus(int status) {
+        return status == 429 || status >= 500;
+    }
+
+    private static int httpStatus(Throwable t) {
+        if (t instanceof ElasticsearchException e) {
+            return e.status();
+        }
+        if (t instanceof TransportException e) {
+            return e.statusCode();
+        }
+        if (t instanceof BulkFailure e) {
+            return e.status();
+        }
+        return -1;
     }
 
     private static boolean isTransientSql(SQLException e, Stage stage) {

@@ -11,6 +11,7 @@ import dev.platform.etl.runner.retry.ErrorClassifier;
 import dev.platform.etl.runner.retry.Retries;
 import dev.platform.etl.runner.retry.Stage;
 import dev.platform.etl.runner.sink.Sink;
+import dev.platform.etl.runner.sink.SinkBatch;
 import dev.platform.etl.runner.source.ScanPlan;
 import dev.platform.etl.runner.source.SourceBatch;
 import dev.platform.etl.runner.source.SourceReader;
@@ -40,11 +41,13 @@ final class BatchLoop {
     private final Retries retries;
     private final LeaseHeartbeat heartbeat;
     private final StopSignal stop;
+    private final boolean versioned;
 
     private RunCounters counters = RunCounters.ZERO;
     private Checkpoint checkpoint;
 
-    BatchLoop(Lease lease, ControlStore control, RunPlan plan, Sink sink, Retries retries, LeaseHeartbeat heartbeat, StopSignal stop) {
+    BatchLoop(Lease lease, ControlStore control, RunPlan plan, boolean versioned, Sink sink, Retries retries,
+              LeaseHeartbeat heartbeat, StopSignal stop) {
         this.lease = lease;
         this.control = control;
         this.plan = plan;
@@ -52,6 +55,7 @@ final class BatchLoop {
         this.retries = retries;
         this.heartbeat = heartbeat;
         this.stop = stop;
+        this.versioned = versioned;
     }
 
     Outcome run(ScanPlan scan, SourceReader reader) {
@@ -85,21 +89,32 @@ final class BatchLoop {
 
     /** Writes the batch and its checkpoint; returns whether a pause was requested meanwhile. */
     private boolean commit(long batchNumber, SourceBatch batch) throws Exception {
-        List<Object[]> rows = new ArrayList<>(batch.rows().size());
-        for (Object[] row : batch.rows()) {
-            rows.add(plan.transform().apply(row));
-        }
+        SinkBatch rows = transform(batch);
         Checkpoint next = batch.checkpoint() != null ? batch.checkpoint() : checkpoint;
         long[] written = new long[1];
         boolean pauseRequested = retries.call("write batch " + batchNumber, Stage.WRITE, () -> control.inTransaction(tx -> {
             written[0] = sink.write(rows, tx);
-            return control.saveProgress(tx, lease, next, counters.plusBatch(rows.size(), written[0]));
+            return control.saveProgress(tx, lease, next, counters.plusBatch(batch.rows().size(), written[0]));
         }));
-        counters = counters.plusBatch(rows.size(), written[0]);
+        counters = counters.plusBatch(batch.rows().size(), written[0]);
         checkpoint = next;
         LOG.info("{}: batch {} committed: read {}, wrote {} (run total: read {}, wrote {}){}", lease.pipeline(), batchNumber,
-                rows.size(), written[0], counters.rowsRead(), counters.rowsWritten(),
+                batch.rows().size(), written[0], counters.rowsRead(), counters.rowsWritten(),
                 next == null ? "" : ", checkpoint " + next.asMap());
         return pauseRequested;
+    }
+
+    /** The rows the sink writes; versions come from the reader's rows, as checkpoints do. */
+    private SinkBatch transform(SourceBatch batch) {
+        List<Object[]> rows = new ArrayList<>(batch.rows().size());
+        long[] versions = versioned ? new long[batch.rows().size()] : null;
+        for (int i = 0; i < batch.rows().size(); i++) {
+            Object[] readerRow = batch.rows().get(i);
+            rows.add(plan.transform().apply(readerRow));
+            if (versioned) {
+                versions[i] = plan.versionOf(readerRow);
+            }
+        }
+        return new SinkBatch(rows, versions);
     }
 }

@@ -136,7 +136,7 @@ public final class PipelineRun {
         try (Sink sink = Sinks.forTarget(spec.effectiveTarget(), connections, plan.transform().outputColumns())) {
             scan = startScan(lease, plan, source, retries);
             try (SourceReader reader = source.open(scan, plan.readerColumns())) {
-                return new BatchLoop(lease, control, plan, sink, retries, heartbeat, stop).run(scan, reader);
+                return new BatchLoop(lease, control, plan, plan.versioned(spec), sink, retries, heartbeat, stop).run(scan, reader);
             }
         } catch (Exception | LinkageError e) {
             String error = ErrorClassifier.describe(e);

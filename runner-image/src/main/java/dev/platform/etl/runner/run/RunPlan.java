@@ -10,6 +10,7 @@ import dev.platform.etl.runner.checkpoint.Checkpoint;
 import dev.platform.etl.runner.source.Column;
 import dev.platform.etl.runner.source.Horizon;
 import dev.platform.etl.runner.source.ScanPlan;
+import dev.platform.etl.runner.source.Values;
 import dev.platform.etl.runner.transform.RowTransform;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -79,6 +80,20 @@ public record RunPlan(Mode mode, List<Column> readerColumns, List<String> keyCol
             violations.add(new Violation(field + ".elasticsearch.idColumn",
                     "column '" + target.getElasticsearch().getIdColumn() + "' is not in the rows written " + output));
         }
+    }
+
+    /**
+     * Whether documents are versioned by their cursor value, so that a replayed or late batch
+     * never replaces a newer document: Incremental pipelines into Elasticsearch whose cursor
+     * orders like a number.
+     */
+    public boolean versioned(EtlPipelineSpec spec) {
+        return mode == Mode.Incremental && spec.effectiveTarget().getElasticsearch() != null
+                && Values.VERSIONABLE_TYPES.contains(readerColumns.get(keyIndexes[0]).type());
+    }
+
+    public long versionOf(Object[] readerRow) {
+        return Values.asVersion(readerRow[keyIndexes[0]]);
     }
 
     /** Whether late commits are guarded by the source's transaction horizon (clock-based cursors only). */

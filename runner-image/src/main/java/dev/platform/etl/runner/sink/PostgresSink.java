@@ -49,8 +49,8 @@ public final class PostgresSink implements Sink {
     }
 
     @Override
-    public long write(List<Object[]> rows, Connection controlTransaction) throws Exception {
-        List<Object[]> unique = lastRowPerKey(rows);
+    public long write(SinkBatch batch, Connection controlTransaction) throws Exception {
+        List<Object[]> unique = lastRowPerKey(batch.rows());
         if (sharesControlDatabase) {
             upsert(controlTransaction, unique);
             return unique.size();

@@ -16,6 +16,6 @@ public final class Sinks {
             return new PostgresSink(connections.target(), connections.targetIsControl(), postgres.getTable(), columns,
                     postgres.getKeyColumns());
         }
-        throw new UnsupportedOperationException("Elasticsearch targets are not supported by this runner yet");
+        return new ElasticsearchSink(connections.elasticsearch().client(), target.getElasticsearch(), columns);
     }
 }

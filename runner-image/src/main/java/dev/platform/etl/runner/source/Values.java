@@ -3,9 +3,12 @@ package dev.platform.etl.runner.source;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -45,6 +48,26 @@ public final class Values {
 
     private static Object nullable(ResultSet rs, Object value) throws SQLException {
         return rs.wasNull() ? null : value;
+    }
+
+    /** Cursor types whose values order like numbers, so that they can version documents. */
+    public static final java.util.Set<String> VERSIONABLE_TYPES = java.util.Set.of("timestamptz", "timestamp", "date", "int2", "int4", "int8");
+
+    /** A cursor value as a document version: microseconds for timestamps, days for dates, the number itself. */
+    public static long asVersion(Object value) {
+        if (value instanceof OffsetDateTime time) {
+            return ChronoUnit.MICROS.between(Instant.EPOCH, time.toInstant());
+        }
+        if (value instanceof LocalDateTime time) {
+            return ChronoUnit.MICROS.between(Instant.EPOCH, time.toInstant(ZoneOffset.UTC));
+        }
+        if (value instanceof LocalDate date) {
+            return date.toEpochDay();
+        }
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        throw new IllegalArgumentException("not a versionable cursor value: " + value);
     }
 
     /** The lossless text of a value, as stored in a checkpoint and bound back into SQL. */

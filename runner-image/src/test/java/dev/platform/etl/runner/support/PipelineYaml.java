@@ -30,6 +30,15 @@ public final class PipelineYaml {
                 """, "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}");
     }
 
+    /** The demo films into an Elasticsearch index, id from film_id. */
+    public static String filmIndex(String name, String mode, int batchSize, String incremental, String query, String index) {
+        return pipeline(name, mode, batchSize, incremental, query, """
+                    - transform:
+                        rename: {id: film_id}
+                        set: {source_system: films}
+                """, "elasticsearch: {secretRef: search, index: " + index + ", idColumn: film_id}");
+    }
+
     /** Any pipeline: the query, the transform tasks (YAML, indented as list items) and the target. */
     public static String pipeline(String name, String mode, int batchSize, String incremental, String query,
                                   String transforms, String target) {

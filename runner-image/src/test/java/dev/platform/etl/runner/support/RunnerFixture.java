@@ -95,6 +95,26 @@ public final class RunnerFixture {
         return new RunOutput(exit, out.toString(), err.toString());
     }
 
+    /** Adds the Secret {@code search} (key {@code url}) for an Elasticsearch target, and allows writing the index. */
+    public void allowElasticsearch(String url, String index) throws IOException {
+        Files.writeString(secrets, """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: search, namespace: etl-test}
+                stringData: {url: "%s"}
+                ---
+                """.formatted(url) + Files.readString(secrets));
+        environment.put(Allowlist.ELASTICSEARCH_INDICES_ENV, index);
+    }
+
+    /** {@link #allowElasticsearch}, with the index deleted first: each test starts from no index. */
+    public SearchIndex withElasticsearch(String url, String index) throws Exception {
+        allowElasticsearch(url, index);
+        SearchIndex searchIndex = new SearchIndex(url, index);
+        searchIndex.delete();
+        return searchIndex;
+    }
+
     /** Starts {@code etl-runner run} as a child JVM, as a pod would run it. */
     public RunnerProcess startProcess(Path pipeline, List<String> jvmOptions, String... extra) {
         List<String> args = new ArrayList<>(List.of("run", "-f", pipeline.toString(), "-f", secrets.toString()));
@@ -122,6 +142,17 @@ public final class RunnerFixture {
              ResultSet rs = statement.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
+    }
+
+    public List<String> strings(String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
     }
 
     public void execute(String sql) throws SQLException {

@@ -1,0 +1,134 @@
+package dev.platform.etl.runner.sink;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.VersionType;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.platform.etl.api.spec.ElasticsearchTarget;
+import dev.platform.etl.runner.source.Values;
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bulk upserts into an Elasticsearch index: one bulk request per batch, the document id taken
+ * from {@code idColumn} so replays overwrite instead of duplicating, every item of the response
+ * checked. With versions (incremental pipelines), a document is only replaced by one whose cursor
+ * is not older ({@code external_gte}); a version conflict means a newer document is already
+ * there, which is not an error.
+ */
+public final class ElasticsearchSink implements Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSink.class);
+    private static final int CONFLICT = 409;
+
+    private final ElasticsearchClient client;
+    private final String index;
+    private final Map<String, Object> mappings;
+    private final List<String> columns;
+    private final int idIndex;
+    private boolean indexReady;
+
+    public ElasticsearchSink(ElasticsearchClient client, ElasticsearchTarget target, List<String> columns) {
+        this.client = client;
+        this.index = target.getIndex();
+        this.mappings = target.getMappings();
+        this.columns = columns;
+        this.idIndex = columns.indexOf(target.getIdColumn());
+    }
+
+    @Override
+    public long write(SinkBatch batch, Connection controlTransaction) throws IOException {
+        ensureIndex();
+        BulkRequest.Builder bulk = new BulkRequest.Builder();
+        List<Object[]> rows = batch.rows();
+        for (int i = 0; i < rows.size(); i++) {
+            Object[] row = rows.get(i);
+            String id = Values.toText(row[idIndex]);
+            Map<String, Object> document = Documents.of(columns, row);
+            Long version = batch.versioned() ? batch.versions()[i] : null;
+            bulk.operations(op -> op.index(idx -> {
+                idx.index(index).id(id).document(document);
+                return version == null ? idx : idx.version(version).versionType(VersionType.ExternalGte);
+            }));
+        }
+        BulkResponse response = client.bulk(bulk.build());
+        return rows.size() - check(response);
+    }
+
+    /** Fails on any item that was not written; returns how many were already newer. */
+    private int check(BulkResponse response) {
+        if (!response.errors()) {
+            return 0;
+        }
+        int alreadyNewer = 0;
+        BulkResponseItem retryable = null;
+        for (BulkResponseItem item : response.items()) {
+            if (item.error() == null) {
+                continue;
+            }
+            if (item.status() == CONFLICT) {
+                alreadyNewer++;
+            } else if (item.status() == 429 || item.status() >= 500) {
+                retryable = item;
+            } else {
+                throw new BulkFailure(item.status(), "document '" + item.id() + "' rejected by Elasticsearch: "
+                        + item.error().type() + ": " + item.error().reason()
+                        + (item.error().causedBy() == null ? "" : " (" + item.error().causedBy().reason() + ")"));
+            }
+        }
+        if (retryable != null) {
+            throw new BulkFailure(retryable.status(), "Elasticsearch could not take document '" + retryable.id() + "' now: "
+                    + retryable.error().type() + ": " + retryable.error().reason());
+        }
+        if (alreadyNewer > 0) {
+            LOG.info("{} documents of this batch were already newer in {}; kept as they are", alreadyNewer, index);
+        }
+        return alreadyNewer;
+    }
+
+    /** Creates the index (with the spec's mappings) the first time a batch is written to it. */
+    private void ensureIndex() throws IOException {
+        if (indexReady) {
+            return;
+        }
+        if (!client.indices().exists(e -> e.index(index)).value()) {
+            try {
+                client.indices().create(c -> {
+                    c.index(index);
+                    return mappings == null ? c : c.mappings(m -> m.withJson(new StringReader(mappingsJson())));
+                });
+                LOG.info("created index {}", index);
+            } catch (ElasticsearchException e) {
+                if (!"resource_already_exists_exception".equals(e.error().type())) {
+                    throw e;
+                }
+            }
+        }
+        indexReady = true;
+    }
+
+    private String mappingsJson() {
+        try {
+            return JsonMapper.builder().build().writeValueAsString(mappings);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("spec.target.elasticsearch.mappings is not JSON", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client._transport().close();
+        } catch (IOException e) {
+            LOG.warn("closing the Elasticsearch client: {}", e.getMessage());
+        }
+    }
+}

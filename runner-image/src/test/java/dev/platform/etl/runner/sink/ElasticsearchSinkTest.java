@@ -1,0 +1,195 @@
+package dev.platform.etl.runner.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.platform.etl.runner.support.Jvm;
+import dev.platform.etl.runner.support.PipelineYaml;
+import dev.platform.etl.runner.support.RunOutput;
+import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.runner.support.RunnerProcess;
+import dev.platform.etl.runner.support.SearchIndex;
+import dev.platform.etl.testkit.demo.DemoData;
+import dev.platform.etl.testkit.elasticsearch.SharedElasticsearch;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Seed scenarios 5 and 8 on a real Elasticsearch: idempotent bulk upserts with stable ids. */
+class ElasticsearchSinkTest {
+    private static final int FILMS = 21;
+    private static final String INCREMENTAL = "  incremental: {cursorColumn: modified, tieBreakerColumn: id}\n";
+    private static final String RESUMABLE = "  incremental: {tieBreakerColumn: id}\n";
+
+    @TempDir
+    Path dir;
+
+    private final String elasticsearch = SharedElasticsearch.get().url();
+
+    @Test
+    void runningTheSamePipelineTwiceKeepsOneDocumentPerRowWithItsKeyAsId() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
+        SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_twice");
+        Path pipeline = fixture.writePipeline("es", PipelineYaml.filmIndex("es", "Full", 2, "", PipelineYaml.FILM_QUERY, index.name()));
+
+        RunOutput first = fixture.run(pipeline);
+        long bulksAfterFirst = index.bulkOperations();
+        RunOutput second = fixture.run(pipeline);
+
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        assertThat(second.exitCode()).isZero();
+        assertThat(second.rowsWritten()).isEqualTo(FILMS);
+        assertThat(index.count()).isEqualTo(FILMS);
+        assertThat(index.seqNos().keySet()).hasSize(FILMS)
+                .isEqualTo(new java.util.HashSet<>(fixture.strings("SELECT id::text FROM content.film_work")));
+        assertThat(bulksAfterFirst).as("one bulk request per batch").isEqualTo(11);
+        assertThat(index.bulkOperations()).isEqualTo(22);
+        String id = fixture.text("SELECT md5('film-4')::uuid::text");
+        assertThat(index.source(id).toString()).isEqualTo(
+                "{\"film_id\":\"" + id + "\",\"title\":\"Film #4\",\"description\":\"Deterministic demo film number 4\","
+                        + "\"creation_date\":\"1970-01-05\",\"rating\":4.8,\"type\":\"tv_show\","
+                        + "\"modified\":\"2024-01-01T00:00:04Z\",\"source_system\":\"films\"}");
+    }
+
+    @Test
+    void incrementallyOnlyTheTouchedDocumentChanges() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
+        SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_incremental");
+        Path pipeline = fixture.writePipeline("es", PipelineYaml.filmIndex("es", "Incremental", 4, INCREMENTAL, PipelineYaml.FILM_QUERY, index.name()));
+        fixture.run(pipeline);
+        Map<String, Long> before = index.seqNos();
+
+        RunOutput unchanged = fixture.run(pipeline);
+        String touched;
+        try (Connection connection = fixture.connect()) {
+            touched = DemoData.touchOne(connection);
+        }
+        RunOutput afterTouch = fixture.run(pipeline);
+        Map<String, Long> after = index.seqNos();
+
+        assertThat(unchanged.rowsRead()).isZero();
+        assertThat(unchanged.rowsWritten()).isZero();
+        assertThat(afterTouch.rowsRead()).isEqualTo(1);
+        assertThat(afterTouch.rowsWritten()).isEqualTo(1);
+        Map<String, Long> changed = new HashMap<>(after);
+        changed.entrySet().removeIf(e -> e.getValue().equals(before.get(e.getKey())));
+        assertThat(changed).containsOnlyKeys(touched);
+        assertThat(index.source(touched).path("title").asText()).endsWith("(touched)");
+    }
+
+    @Test
+    void aStaleReplayLeavesTheNewerDocumentInPlace() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
+        SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_replay");
+        Path pipeline = fixture.writePipeline("es", PipelineYaml.filmIndex("es", "Incremental", 5, INCREMENTAL, PipelineYaml.FILM_QUERY, index.name()));
+        fixture.run(pipeline);
+        String stale = fixture.text("SELECT checkpoint::text FROM etl.pipeline_state");
+        String first = fixture.text("SELECT md5('film-1')::uuid::text");
+        fixture.execute("UPDATE content.film_work SET modified = now(), title = 'newer' WHERE id = '" + first + "'");
+        fixture.run(pipeline);
+
+        // replay: the old checkpoint comes back, and the old row with it (a late runner, a restored backup)
+        fixture.execute("UPDATE etl.pipeline_state SET checkpoint = '" + stale + "'");
+        fixture.execute("UPDATE content.film_work SET title = 'older', modified = '2024-12-31T00:00:00Z' WHERE id = '" + first + "'");
+        RunOutput replay = fixture.run(pipeline);
+
+        assertThat(replay.exitCode()).as(replay.stderr()).isZero();
+        assertThat(replay.rowsRead()).isEqualTo(1);
+        assertThat(replay.rowsWritten()).as("the older document was not written").isZero();
+        assertThat(index.source(first).path("title").asText()).isEqualTo("newer");
+    }
+
+    @Test
+    void anUnreachableElasticsearchIsRetriedWithGrowingDelaysThenFails() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 5);
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        fixture.allowElasticsearch("http://127.0.0.1:" + closedPort, "films_nowhere");
+        Path pipeline = fixture.writePipeline("es", PipelineYaml.filmIndex("es", "Full", 2, "", PipelineYaml.FILM_QUERY, "films_nowhere")
+                .replace("maxAttempts: 3", "maxAttempts: 4"));
+
+        RunOutput run = fixture.startProcess(pipeline, Jvm.SMALL).await(Duration.ofMinutes(1));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.result()).isEqualTo("FAILED");
+        assertThat(run.stderr()).contains("giving up after 4 attempts");
+        assertThat(retryDelays(run.stderr(), 4)).hasSize(3).isSorted().doesNotHaveDuplicates();
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'FAILED'")).isEqualTo(1);
+    }
+
+    @Test
+    void elasticsearchStoppedMidRunAndRestartedEndsWithTheExactDocumentSet() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 30);
+        SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_restart");
+        String slowQuery = PipelineYaml.FILM_QUERY.replace(" FROM", ", pg_sleep(0.05)::text AS pause FROM");
+        Path pipeline = fixture.writePipeline("es", PipelineYaml.pipeline("es", "Full", 2, RESUMABLE, slowQuery, """
+                    - transform: {rename: {id: film_id}, drop: [pause]}
+                """, "elasticsearch: {secretRef: search, index: " + index.name() + ", idColumn: film_id}")
+                .replace("retry: {maxAttempts: 3, initialBackoff: 100ms, maxBackoff: 1s}", "retry: {maxAttempts: 30, initialBackoff: 500ms, maxBackoff: 3s}"));
+
+        RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL);
+        await().atMost(Duration.ofMinutes(1)).until(() -> fixture.runningBatches("etl-test/es") >= 3);
+        SharedElasticsearch.get().server().stop();
+        await().atMost(Duration.ofMinutes(1)).until(() -> runner.stderrSoFar().contains("attempt 2 of 30 failed"));
+        SharedElasticsearch.get().server().startProcess();
+        RunOutput run = runner.await(Duration.ofMinutes(3));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.result()).isEqualTo("SUCCEEDED");
+        assertThat(index.count()).isEqualTo(30);
+        assertThat(index.seqNos().keySet()).isEqualTo(new java.util.HashSet<>(fixture.strings("SELECT id::text FROM content.film_work")));
+    }
+
+    @Test
+    void aDocumentTheMappingRejectsFailsTheRunNamingItAndKeepsEarlierBatches() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
+        SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_mapping");
+        String seventh = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 6 LIMIT 1");
+        String sixth = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 5 LIMIT 1");
+        fixture.execute("UPDATE content.film_work SET description = CASE WHEN id = '" + seventh + "' THEN 'not a date' ELSE '2024-01-01' END");
+        Path pipeline = fixture.writePipeline("es", PipelineYaml.filmIndex("es", "Full", 2, RESUMABLE, PipelineYaml.FILM_QUERY, index.name())
+                .replace("idColumn: film_id}", "idColumn: film_id, mappings: {properties: {description: {type: date}}}}"));
+
+        RunOutput run = fixture.run(pipeline);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.message()).contains("document '" + seventh + "' rejected by Elasticsearch").contains("description");
+        assertThat(run.summary().path("batches").asLong()).isEqualTo(3);
+        assertThat(fixture.text("SELECT checkpoint->>'tieBreaker' FROM etl.pipeline_state")).isEqualTo(sixth);
+        assertThat(index.seqNos().keySet()).containsAll(fixture.strings("SELECT id::text FROM content.film_work ORDER BY id LIMIT 6"))
+                .doesNotContain(seventh);
+    }
+
+    @Test
+    void anIndexOutsideTheAllowlistIsInvalidAndNeverCreated() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 5);
+        fixture.withElasticsearch(elasticsearch, "films_allowed");
+        SearchIndex forbidden = new SearchIndex(elasticsearch, "films_forbidden");
+        forbidden.delete();
+        Path pipeline = fixture.writePipeline("es", PipelineYaml.filmIndex("es", "Full", 2, "", PipelineYaml.FILM_QUERY, forbidden.name()));
+
+        RunOutput run = fixture.run(pipeline);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.message()).contains("spec.target.elasticsearch.index: 'films_forbidden' is not in the allowlist");
+        assertThat(forbidden.exists()).isFalse();
+    }
+
+    private static java.util.List<Long> retryDelays(String stderr, int maxAttempts) {
+        Matcher m = Pattern.compile("attempt \\d+ of " + maxAttempts + " failed \\(.*\\); retrying in (\\d+) ms").matcher(stderr);
+        java.util.List<Long> delays = new java.util.ArrayList<>();
+        while (m.find()) {
+            delays.add(Long.parseLong(m.group(1)));
+        }
+        return delays;
+    }
+}
