@@ -3,7 +3,7 @@ MVN ?= ./mvnw -B
 DEMO_CP = demo/target/classes:$$(cat demo/target/classpath.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test demo es-demo chaos
+.PHONY: help build test demo es-demo chaos crds
 
 help: ## list the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -17,6 +17,10 @@ test: ## the whole test suite (real PostgreSQL and Elasticsearch, started by the
 es-demo: ## embedded PostgreSQL and Elasticsearch: the demo films into an index, count and one document
 	@$(MVN) -q -DskipTests package -pl demo -am
 	java -cp "$(DEMO_CP)" dev.platform.etl.demo.ElasticsearchDemo examples
+
+crds: ## regenerate crds/ from the api/ classes (a test fails while they differ)
+	$(MVN) -q -DskipTests -pl api package
+	cp api/target/classes/META-INF/fabric8/etlpipelines.etl.platform.dev-v1.yml crds/
 
 chaos: ## kill -9 a runner at 50 random points of a run and check each recovery (KILLS=50, SEED=...)
 	$(MVN) -pl runner-image -am test -Dtest=CrashRecoveryTest#aRunnerKilledAtRandomPointsIsRecoveredExactly \

@@ -2,6 +2,8 @@ package dev.platform.etl.api;
 
 import dev.platform.etl.api.spec.EtlPipelineSpec;
 import dev.platform.etl.api.status.EtlPipelineStatus;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -11,6 +13,11 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A batch ETL pipeline from PostgreSQL into PostgreSQL or Elasticsearch. */
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Last Result", jsonPath = ".status.lastRun.result", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Rows Read", jsonPath = ".status.lastRun.rowsRead", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Rows Written", jsonPath = ".status.lastRun.rowsWritten", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @Group(EtlPipeline.GROUP)
 @Version(EtlPipeline.VERSION)
 @Kind(EtlPipeline.KIND)

@@ -1,6 +1,7 @@
 package dev.platform.etl.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /** Bulk upserts into an index; the document id is the value of {@code idColumn}. */
@@ -10,7 +11,7 @@ public class ElasticsearchTarget {
     private String index;
     private String idColumn;
     /** Optional mappings used when the runner creates the index. */
-    private Map<String, Object> mappings;
+    private Map<String, JsonNode> mappings;
 
     public String getSecretRef() {
         return secretRef;
@@ -36,11 +37,11 @@ public class ElasticsearchTarget {
         this.idColumn = idColumn;
     }
 
-    public Map<String, Object> getMappings() {
+    public Map<String, JsonNode> getMappings() {
         return mappings;
     }
 
-    public void setMappings(Map<String, Object> mappings) {
+    public void setMappings(Map<String, JsonNode> mappings) {
         this.mappings = mappings;
     }
 }

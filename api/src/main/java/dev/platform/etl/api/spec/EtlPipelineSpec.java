@@ -1,18 +1,37 @@
 package dev.platform.etl.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "size(self.tasks) > 0 && has(self.tasks[0].sqlReader)",
+        message = "spec.tasks[0]: the first task must be a sqlReader")
+@ValidationRule(value = "self.tasks.filter(t, has(t.sqlReader)).size() <= 1",
+        message = "spec.tasks: only the first task may be a sqlReader")
+@ValidationRule(value = "self.tasks.filter(t, has(t.target)).size() == 0 || "
+        + "(self.tasks.filter(t, has(t.target)).size() == 1 && has(self.tasks[size(self.tasks) - 1].target))",
+        message = "spec.tasks: a target override is allowed only on the last task")
+@ValidationRule(value = "!has(self.mode) || self.mode != 'Incremental' || "
+        + "(has(self.incremental) && has(self.incremental.cursorColumn) && has(self.incremental.tieBreakerColumn))",
+        message = "spec.incremental: cursorColumn and tieBreakerColumn are required when spec.mode is Incremental")
+@ValidationRule(value = "has(self.target) || (size(self.tasks) > 0 && has(self.tasks[size(self.tasks) - 1].target))",
+        message = "spec.target: is required (or a target override on the last task)")
 public class EtlPipelineSpec {
     public static final int DEFAULT_BATCH_SIZE = 500;
 
     private Mode mode = Mode.Full;
+    @Min(1)
+    @Max(100_000)
     private Integer batchSize = DEFAULT_BATCH_SIZE;
     private Boolean suspend = false;
     private String schedule;
     private String runRequest;
+    @Required
     private SourceSpec source;
     private IncrementalSpec incremental;
     private List<TaskSpec> tasks = new ArrayList<>();

@@ -1,9 +1,11 @@
 package dev.platform.etl.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Exactly one of {@code postgres} or {@code elasticsearch}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.postgres) != has(self.elasticsearch)", message = "a target has exactly one of postgres or elasticsearch")
 public class TargetSpec {
     private PostgresTarget postgres;
     private ElasticsearchTarget elasticsearch;

@@ -1,9 +1,11 @@
 package dev.platform.etl.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** One step of Tasks v1: exactly one of {@code sqlReader} or {@code transform}, and on the last step an optional target override. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.sqlReader) != has(self.transform)", message = "a task has exactly one of sqlReader or transform")
 public class TaskSpec {
     private SqlReaderTask sqlReader;
     private TransformTask transform;

@@ -1,6 +1,7 @@
 package dev.platform.etl.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,7 @@ import java.util.Map;
 public class TransformTask {
     private Map<String, String> rename = new LinkedHashMap<>();
     private List<String> drop = List.of();
-    private Map<String, Object> set = new LinkedHashMap<>();
+    private Map<String, JsonNode> set = new LinkedHashMap<>();
 
     public Map<String, String> getRename() {
         return rename;
@@ -28,11 +29,11 @@ public class TransformTask {
         this.drop = drop == null ? List.of() : drop;
     }
 
-    public Map<String, Object> getSet() {
+    public Map<String, JsonNode> getSet() {
         return set;
     }
 
-    public void setSet(Map<String, Object> set) {
+    public void setSet(Map<String, JsonNode> set) {
         this.set = set == null ? new LinkedHashMap<>() : set;
     }
 }

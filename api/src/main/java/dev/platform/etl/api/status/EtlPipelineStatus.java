@@ -14,6 +14,16 @@ public class EtlPipelineStatus {
     private LastRun lastRun;
     /** A mirror of the checkpoint; PostgreSQL holds the truth. */
     private Map<String, String> checkpoint;
+    /** The run in progress (or about to start), or null. */
+    private CurrentRun currentRun;
+    /** How many runs were started: the next run's number is this plus one. */
+    private Long runCount;
+    /** The spec.runRequest value last turned into a run. */
+    private String handledRunRequest;
+    /** The last schedule tick turned into a run (ISO-8601). */
+    private String lastScheduledTime;
+    /** The next schedule tick (ISO-8601), when spec.schedule is set. */
+    private String nextScheduledTime;
 
     public Phase getPhase() {
         return phase;
@@ -45,6 +55,46 @@ public class EtlPipelineStatus {
 
     public void setLastRun(LastRun lastRun) {
         this.lastRun = lastRun;
+    }
+
+    public CurrentRun getCurrentRun() {
+        return currentRun;
+    }
+
+    public void setCurrentRun(CurrentRun currentRun) {
+        this.currentRun = currentRun;
+    }
+
+    public Long getRunCount() {
+        return runCount;
+    }
+
+    public void setRunCount(Long runCount) {
+        this.runCount = runCount;
+    }
+
+    public String getHandledRunRequest() {
+        return handledRunRequest;
+    }
+
+    public void setHandledRunRequest(String handledRunRequest) {
+        this.handledRunRequest = handledRunRequest;
+    }
+
+    public String getLastScheduledTime() {
+        return lastScheduledTime;
+    }
+
+    public void setLastScheduledTime(String lastScheduledTime) {
+        this.lastScheduledTime = lastScheduledTime;
+    }
+
+    public String getNextScheduledTime() {
+        return nextScheduledTime;
+    }
+
+    public void setNextScheduledTime(String nextScheduledTime) {
+        this.nextScheduledTime = nextScheduledTime;
     }
 
     public Map<String, String> getCheckpoint() {

@@ -7,6 +7,7 @@ import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.platform.etl.api.spec.ElasticsearchTarget;
 import dev.platform.etl.runner.source.Values;
@@ -31,7 +32,7 @@ public final class ElasticsearchSink implements Sink {
 
     private final ElasticsearchClient client;
     private final String index;
-    private final Map<String, Object> mappings;
+    private final Map<String, JsonNode> mappings;
     private final List<String> columns;
     private final int idIndex;
     private boolean indexReady;

@@ -1,8 +1,10 @@
 package dev.platform.etl.runner.transform;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.platform.etl.api.spec.TaskSpec;
 import dev.platform.etl.api.spec.TransformTask;
 import dev.platform.etl.api.validation.Violation;
+import dev.platform.etl.runner.source.JsonText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,8 +70,8 @@ public final class RowTransform {
                 slots.remove(at);
             }
         }
-        for (Map.Entry<String, Object> set : transform.getSet().entrySet()) {
-            Slot constant = new Slot(set.getKey(), -1, set.getValue());
+        for (Map.Entry<String, JsonNode> set : transform.getSet().entrySet()) {
+            Slot constant = new Slot(set.getKey(), -1, constant(set.getValue()));
             int at = indexOf(slots, set.getKey());
             if (at < 0) {
                 slots.add(constant);
@@ -77,6 +79,26 @@ public final class RowTransform {
                 slots.set(at, constant);
             }
         }
+    }
+
+    /** A constant as the value a reader would give: text, a number, a boolean, null, or json. */
+    private static Object constant(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isIntegralNumber()) {
+            return value.canConvertToLong() ? (Object) value.longValue() : value.bigIntegerValue();
+        }
+        if (value.isNumber()) {
+            return value.decimalValue();
+        }
+        return new JsonText(value.toString());
     }
 
     private static int indexOf(List<Slot> slots, String name) {
