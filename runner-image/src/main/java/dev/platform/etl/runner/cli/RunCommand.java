@@ -1,6 +1,9 @@
 package dev.platform.etl.runner.cli;
 
 import dev.platform.etl.api.Durations;
+import dev.platform.etl.api.EtlPipeline;
+import dev.platform.etl.api.manifest.Secrets;
+import dev.platform.etl.api.pod.PodEnvironment;
 import dev.platform.etl.api.manifest.ManifestException;
 import dev.platform.etl.api.manifest.ManifestLoader;
 import dev.platform.etl.api.manifest.PipelineManifests;
@@ -10,8 +13,10 @@ import dev.platform.etl.runner.run.PipelineRun;
 import dev.platform.etl.runner.run.RunSummary;
 import dev.platform.etl.runner.run.RunnerSettings;
 import dev.platform.etl.runner.run.StopSignal;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -40,8 +45,9 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec command;
 
-    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
-            description = "kubectl-style YAML with the EtlPipeline and its Secrets (repeatable)")
+    @Option(names = {"-f", "--filename"}, paramLabel = "FILE",
+            description = "kubectl-style YAML with the EtlPipeline and its Secrets (repeatable); "
+                    + "without it, in a pod: the pipeline from $ETL_PIPELINE, Secrets from $ETL_SECRET_<SECRET>__<KEY>")
     private List<Path> files;
 
     @Option(names = "--control-db", paramLabel = "JDBC_URL",
@@ -65,7 +71,18 @@ final class RunCommand implements Callable<Integer> {
         String id = runId != null ? runId : generatedRunId();
         RunSummary summary;
         try {
-            PipelineManifests manifests = new ManifestLoader().load(files);
+            PodEnvironment pod = new PodEnvironment(env);
+            EtlPipeline pipeline;
+            Secrets secrets;
+            if (files != null && !files.isEmpty()) {
+                PipelineManifests manifests = new ManifestLoader().load(files);
+                pipeline = manifests.pipeline();
+                secrets = manifests;
+            } else {
+                pipeline = new ManifestLoader().parsePipeline(pod.pipelineManifest().orElseThrow(() -> new ManifestException(
+                        "no pipeline: give -f FILE, or set " + PodEnvironment.PIPELINE)));
+                secrets = pod;
+            }
             RunnerSettings settings = new RunnerSettings(Allowlist.fromEnvironment(env), id, holder(env),
                     Durations.parse(leaseTtl != null ? leaseTtl : env.getOrDefault("ETL_LEASE_TTL", "30s")),
                     Durations.parse(heartbeat != null ? heartbeat : env.getOrDefault("ETL_LEASE_HEARTBEAT", "10s")),
@@ -77,14 +94,28 @@ final class RunCommand implements Callable<Integer> {
                     stop.request();
                 });
             }
-            summary = new PipelineRun(manifests.pipeline(), manifests, settings, stop).execute();
+            summary = new PipelineRun(pipeline, secrets, settings, stop).execute();
         } catch (ManifestException | IllegalArgumentException e) {
             LOG.error("invalid input, nothing was run: {}", e.getMessage());
             summary = new RunSummary(null, id, RunResult.INVALID, 0, 0, 0, Map.of(), e.getMessage());
         }
-        command.commandLine().getOut().println(Json.line(summary));
+        String line = Json.line(summary);
+        command.commandLine().getOut().println(line);
         command.commandLine().getOut().flush();
+        writeTerminationMessage(env.get(PodEnvironment.TERMINATION_LOG), line);
         return summary.result().exitCode();
+    }
+
+    /** In a pod, the summary also becomes the termination message, which is how the operator reads the result. */
+    private static void writeTerminationMessage(String path, String summary) {
+        if (path == null) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of(path), summary);
+        } catch (IOException e) {
+            LOG.warn("could not write the termination message to {}: {}", path, e.getMessage());
+        }
     }
 
     private static String generatedRunId() {

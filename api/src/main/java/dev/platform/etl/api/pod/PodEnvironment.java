@@ -1,0 +1,37 @@
+package dev.platform.etl.api.pod;
+
+import dev.platform.etl.api.manifest.Secrets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How a runner pod receives its pipeline and credentials: the operator puts the pipeline manifest
+ * in {@value #PIPELINE}, and every Secret key the pipeline references in an environment variable
+ * filled by {@code secretKeyRef}, named by {@link #secretVariable}. No credential ever appears in
+ * the Job itself.
+ */
+public record PodEnvironment(Map<String, String> environment) implements Secrets {
+    /** The pipeline manifest (YAML) the runner runs. */
+    public static final String PIPELINE = "ETL_PIPELINE";
+    /** Where the runner writes its final summary: the pod's termination message. */
+    public static final String TERMINATION_LOG = "ETL_TERMINATION_LOG";
+
+    /** {@code ETL_SECRET_<SECRET>_<KEY>}, upper case, any other character than a letter or digit as {@code _}. */
+    public static String secretVariable(String secretName, String key) {
+        return "ETL_SECRET_" + normalize(secretName) + "__" + normalize(key);
+    }
+
+    private static String normalize(String name) {
+        return name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    @Override
+    public Optional<String> value(String secretName, String key) {
+        return Optional.ofNullable(environment.get(secretVariable(secretName, key)));
+    }
+
+    public Optional<String> pipelineManifest() {
+        return Optional.ofNullable(environment.get(PIPELINE));
+    }
+}

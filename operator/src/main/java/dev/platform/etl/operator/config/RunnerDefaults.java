@@ -1,0 +1,28 @@
+package dev.platform.etl.operator.config;
+
+import java.util.Map;
+
+/**
+ * How the operator builds runner Jobs.
+ *
+ * @param gracePeriodSeconds long enough for the runner to finish a batch after SIGTERM
+ * @param backoffLimit       pod attempts after a crash or a deleted pod, before the run fails
+ */
+public record RunnerDefaults(String image, String serviceAccount, int backoffLimit, long gracePeriodSeconds,
+                             String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit,
+                             String leaseTtl, String leaseHeartbeat) {
+
+    public static RunnerDefaults fromEnvironment(Map<String, String> env) {
+        return new RunnerDefaults(
+                env.getOrDefault("ETL_RUNNER_IMAGE", "ghcr.io/etl-platform/etl-runner:0.1.0"),
+                env.getOrDefault("ETL_RUNNER_SERVICE_ACCOUNT", "etl-runner"),
+                Integer.parseInt(env.getOrDefault("ETL_RUNNER_BACKOFF_LIMIT", "6")),
+                Long.parseLong(env.getOrDefault("ETL_RUNNER_GRACE_PERIOD_SECONDS", "120")),
+                env.getOrDefault("ETL_RUNNER_CPU_REQUEST", "250m"),
+                env.getOrDefault("ETL_RUNNER_MEMORY_REQUEST", "256Mi"),
+                env.getOrDefault("ETL_RUNNER_CPU_LIMIT", "1"),
+                env.getOrDefault("ETL_RUNNER_MEMORY_LIMIT", "512Mi"),
+                env.getOrDefault("ETL_RUNNER_LEASE_TTL", "30s"),
+                env.getOrDefault("ETL_RUNNER_LEASE_HEARTBEAT", "10s"));
+    }
+}

@@ -1,0 +1,151 @@
+package dev.platform.etl.operator.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.platform.etl.api.EtlPipeline;
+import dev.platform.etl.api.pod.PodEnvironment;
+import dev.platform.etl.api.pod.SecretKeys;
+import dev.platform.etl.api.validation.Allowlist;
+import dev.platform.etl.operator.config.RunnerDefaults;
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place that builds a runner Job. One pod at a time; a crashed or deleted pod is replaced
+ * (up to backoffLimit) and resumes from the checkpoint; exit codes 1 (FAILED) and 2 (INVALID) fail
+ * the Job at once. Credentials reach the pod only through secretKeyRef; every container runs
+ * non-root with a read-only root filesystem, no capabilities and the runtime's seccomp profile.
+ */
+public final class RunnerJobFactory {
+    public static final String CONTAINER = "runner";
+    public static final long RUNNER_UID = 65532;
+    private static final ObjectMapper YAML = new YAMLMapper();
+
+    private final RunnerDefaults defaults;
+    private final Allowlist allowlist;
+
+    public RunnerJobFactory(RunnerDefaults defaults, Allowlist allowlist) {
+        this.defaults = defaults;
+        this.allowlist = allowlist;
+    }
+
+    public Job build(EtlPipeline pipeline, long run, String jobName) {
+        Map<String, String> labels = Labels.forRun(pipeline.getMetadata().getName(), run);
+        return new JobBuilder()
+                .withNewMetadata()
+                    .withName(jobName)
+                    .withNamespace(pipeline.getMetadata().getNamespace())
+                    .withLabels(labels)
+                    .withOwnerReferences(new OwnerReferenceBuilder()
+                            .withApiVersion(EtlPipeline.API_VERSION).withKind(EtlPipeline.KIND)
+                            .withName(pipeline.getMetadata().getName()).withUid(pipeline.getMetadata().getUid())
+                            .withController(true).withBlockOwnerDeletion(true).build())
+                .endMetadata()
+                .withNewSpec()
+                    .withParallelism(1)
+                    .withCompletions(1)
+                    .withBackoffLimit(defaults.backoffLimit())
+                    .withSuspend(false)
+                    .withNewPodFailurePolicy()
+                        .withRules(new PodFailurePolicyRuleBuilder().withAction("FailJob")
+                                        .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In").withValues(1, 2).endOnExitCodes()
+                                        .build(),
+                                new PodFailurePolicyRuleBuilder().withAction("Ignore")
+                                        .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition()
+                                        .build())
+                    .endPodFailurePolicy()
+                    .withNewTemplate()
+                        .withNewMetadata().withLabels(labels).endMetadata()
+                        .withNewSpec()
+                            .withRestartPolicy("Never")
+                            .withServiceAccountName(defaults.serviceAccount())
+                            .withAutomountServiceAccountToken(false)
+                            .withTerminationGracePeriodSeconds(defaults.gracePeriodSeconds())
+                            .withSecurityContext(new PodSecurityContextBuilder()
+                                    .withRunAsNonRoot(true).withRunAsUser(RUNNER_UID).withRunAsGroup(RUNNER_UID).withFsGroup(RUNNER_UID)
+                                    .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
+                                    .build())
+                            .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                            .withContainers(new ContainerBuilder()
+                                    .withName(CONTAINER)
+                                    .withImage(defaults.image())
+                                    .withImagePullPolicy("IfNotPresent")
+                                    .withArgs("run", "--run-id", jobName)
+                                    .withEnv(environment(pipeline))
+                                    .withResources(new ResourceRequirementsBuilder()
+                                            .withRequests(Map.of("cpu", new Quantity(defaults.cpuRequest()), "memory", new Quantity(defaults.memoryRequest())))
+                                            .withLimits(Map.of("cpu", new Quantity(defaults.cpuLimit()), "memory", new Quantity(defaults.memoryLimit())))
+                                            .build())
+                                    .withSecurityContext(restrictedContainer())
+                                    .withTerminationMessagePath("/dev/termination-log")
+                                    .withTerminationMessagePolicy("FallbackToLogsOnError")
+                                    .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                                    .build())
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** The restricted Pod Security Standard, for every container the operator or its chart runs. */
+    public static SecurityContext restrictedContainer() {
+        return new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withRunAsNonRoot(true)
+                .withCapabilities(new Capabilities(null, List.of("ALL")))
+                .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
+                .build();
+    }
+
+    private List<EnvVar> environment(EtlPipeline pipeline) {
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVar(PodEnvironment.PIPELINE, manifest(pipeline), null));
+        env.add(new EnvVar(Allowlist.POSTGRES_TABLES_ENV, String.join(",", allowlist.postgresTables()), null));
+        env.add(new EnvVar(Allowlist.ELASTICSEARCH_INDICES_ENV, String.join(",", allowlist.elasticsearchIndices()), null));
+        env.add(new EnvVar(PodEnvironment.TERMINATION_LOG, "/dev/termination-log", null));
+        env.add(new EnvVar("ETL_LEASE_TTL", defaults.leaseTtl(), null));
+        env.add(new EnvVar("ETL_LEASE_HEARTBEAT", defaults.leaseHeartbeat(), null));
+        env.add(new EnvVar("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp", null));
+        for (SecretKeys.SecretKey key : SecretKeys.of(pipeline.getSpec())) {
+            env.add(new EnvVarBuilder()
+                    .withName(PodEnvironment.secretVariable(key.secret(), key.key()))
+                    .withNewValueFrom().withNewSecretKeyRef(key.key(), key.secret(), key.optional()).endValueFrom()
+                    .build());
+        }
+        return env;
+    }
+
+    /** The pipeline as the runner reads it: apiVersion, kind, name, namespace and spec; no status. */
+    private static String manifest(EtlPipeline pipeline) {
+        ObjectNode manifest = YAML.createObjectNode();
+        manifest.put("apiVersion", EtlPipeline.API_VERSION);
+        manifest.put("kind", EtlPipeline.KIND);
+        manifest.putObject("metadata")
+                .put("name", pipeline.getMetadata().getName())
+                .put("namespace", pipeline.getMetadata().getNamespace());
+        manifest.set("spec", YAML.valueToTree(pipeline.getSpec()));
+        try {
+            return YAML.writeValueAsString(manifest);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

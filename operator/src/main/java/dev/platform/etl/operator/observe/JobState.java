@@ -1,0 +1,19 @@
+package dev.platform.etl.operator.observe;
+
+/** Where a run's Job stands, as observed. */
+public enum JobState {
+    /** No such Job: not created yet (or deleted). */
+    MISSING,
+    /** Running or about to. */
+    ACTIVE,
+    /** Suspended, its pod still finishing the batch in flight. */
+    STOPPING,
+    /** Suspended, no pod left: the runner has paused. */
+    SUSPENDED,
+    SUCCEEDED,
+    FAILED;
+
+    public boolean finished() {
+        return this == SUCCEEDED || this == FAILED;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.platform.etl.operator.support;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.platform.etl.api.EtlPipeline;
+import dev.platform.etl.api.manifest.ManifestLoader;
+import dev.platform.etl.api.status.Phase;
+import dev.platform.etl.api.validation.Allowlist;
+import dev.platform.etl.operator.EtlOperator;
+import dev.platform.etl.operator.config.OperatorConfig;
+import dev.platform.etl.operator.config.RunnerDefaults;
+import dev.platform.etl.testkit.demo.DemoData;
+import dev.platform.etl.testkit.postgres.SharedPostgres;
+import dev.platform.etl.testkit.postgres.TestDatabase;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The operator running for real against the mock API server, a Job executor running real runner
+ * JVMs, and a real PostgreSQL database with the demo data.
+ */
+public final class OperatorFixture implements AutoCloseable {
+    public static final String NAMESPACE = "etl-test";
+    public static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
+
+    private final MockCluster cluster;
+    private final JobExecutor executor;
+    private final TestDatabase database;
+    private final OperatorConfig config;
+    private KubernetesClient operatorClient;
+    private Operator operator;
+
+    private OperatorFixture(MockCluster cluster, JobExecutor executor, TestDatabase database, OperatorConfig config) {
+        this.cluster = cluster;
+        this.executor = executor;
+        this.database = database;
+        this.config = config;
+    }
+
+    public static OperatorFixture start(Path directory, int films) throws Exception {
+        TestDatabase database = SharedPostgres.get().freshDatabase();
+        try (Connection connection = database.connect()) {
+            DemoData.reset(connection, films);
+        }
+        MockCluster cluster = new MockCluster();
+        OperatorConfig config = new OperatorConfig(Set.of(),
+                Allowlist.fromEnvironment(Map.of(Allowlist.POSTGRES_TABLES_ENV, DemoData.TARGET_TABLE)),
+                new RunnerDefaults("etl-runner:test", "etl-runner", 3, 30, "100m", "128Mi", "1", "512Mi", "2s", "400ms"),
+                new OperatorConfig.LeaderElection("etl-operator", "etl-system", false), 0);
+        OperatorFixture fixture = new OperatorFixture(cluster, new JobExecutor(cluster.client(), directory), database, config);
+        fixture.createSecrets();
+        fixture.startOperator();
+        return fixture;
+    }
+
+    public KubernetesClient client() {
+        return cluster.client();
+    }
+
+    public MockCluster cluster() {
+        return cluster;
+    }
+
+    public JobExecutor executor() {
+        return executor;
+    }
+
+    public void startOperator() {
+        operatorClient = cluster.newClient();
+        operator = EtlOperator.start(operatorClient, config, new SimpleMeterRegistry());
+    }
+
+    /** Stops the operator as a crash or a rollout would: its state is only what it wrote to the API. */
+    public void stopOperator() {
+        operator.stop();
+        operatorClient.close();
+    }
+
+    private void createSecrets() {
+        for (String name : new String[] {"source-db", "target-db"}) {
+            client().secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
+                    .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
+                    .withStringData(Map.of("jdbcUrl", database.jdbcUrl(), "username", database.username(),
+                            "password", database.password() == null ? "" : database.password()))
+                    .build()).create();
+        }
+    }
+
+    public EtlPipeline apply(String yaml) throws Exception {
+        EtlPipeline pipeline = new ManifestLoader().parsePipeline(yaml);
+        pipeline.getMetadata().setNamespace(NAMESPACE);
+        return client().resource(pipeline).create();
+    }
+
+    public EtlPipeline get(String name) {
+        return client().resources(EtlPipeline.class).inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    /** A merge patch of the spec, as {@code kubectl patch etlp NAME --type merge -p ...} sends. */
+    public void patchSpec(String name, String specJson) {
+        client().resources(EtlPipeline.class).inNamespace(NAMESPACE).withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":" + specJson + "}");
+    }
+
+    public EtlPipeline awaitPhase(String name, Phase phase) {
+        await("phase " + phase + " of " + name).atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    EtlPipeline pipeline = get(name);
+                    return pipeline.getStatus() != null && pipeline.getStatus().getPhase() == phase;
+                });
+        return get(name);
+    }
+
+    /** Waits until the pipeline has finished the given number of runs, and returns it. */
+    public EtlPipeline awaitRunsFinished(String name, long runs) {
+        await("run " + runs + " of " + name + " finished").atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    EtlPipeline pipeline = get(name);
+                    return pipeline.getStatus() != null && pipeline.getStatus().getCurrentRun() == null
+                            && pipeline.getStatus().getRunCount() != null && pipeline.getStatus().getRunCount() >= runs
+                            && pipeline.getStatus().getLastRun() != null
+                            && pipeline.getStatus().getLastRun().getJob().endsWith("-" + runs);
+                });
+        return get(name);
+    }
+
+    public Connection connect() throws SQLException {
+        return database.connect();
+    }
+
+    public long count(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public String text(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    public void execute(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.close();
+        try {
+            operator.stop();
+        } catch (RuntimeException ignored) {
+            // already stopped by the test
+        }
+        cluster.close();
+    }
+}
