@@ -1,0 +1,158 @@
+package dev.platform.etl.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.platform.etl.api.EtlPipeline;
+import dev.platform.etl.api.status.Phase;
+import dev.platform.etl.api.status.RunResult;
+import dev.platform.etl.operator.support.OperatorFixture;
+import dev.platform.etl.operator.support.Pipelines;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seed scenarios 3, 6, 8 and 9 end to end: suspend and resume, requests during a run and an
+ * operator restart, forbidden targets, and a runner killed mid-run.
+ */
+class OperatorControlTest {
+    private static final int FILMS = 24;
+
+    @TempDir
+    Path dir;
+
+    private OperatorFixture fixture;
+
+    @AfterEach
+    void stop() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void aForbiddenTargetIsInvalidWithAWarningAndNoJobThenAFixBringsItBack() throws Exception {
+        fixture = OperatorFixture.start(dir, FILMS);
+        fixture.execute("CREATE TABLE analytics.film_secret (LIKE analytics.film_dim INCLUDING ALL)");
+        fixture.apply(Pipelines.filmDim("forbidden", "Full", 5, "r-1", "").replace("analytics.film_dim", "analytics.film_secret"));
+
+        EtlPipeline invalid = fixture.awaitPhase("forbidden", Phase.Invalid);
+
+        Condition valid = invalid.getStatus().getConditions().stream().filter(c -> c.getType().equals("Valid")).findFirst().orElseThrow();
+        assertThat(valid.getStatus()).isEqualTo("False");
+        assertThat(valid.getReason()).isEqualTo("InvalidSpec");
+        assertThat(valid.getMessage()).contains("spec.target.postgres.table: 'analytics.film_secret' is not in the allowlist");
+        assertThat(valid.getObservedGeneration()).isEqualTo(invalid.getMetadata().getGeneration());
+        await().atMost(Duration.ofSeconds(30)).until(() -> warnings("forbidden").stream().anyMatch(e -> e.getReason().equals("InvalidSpec")));
+        assertThat(fixture.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE).list().getItems()).isEmpty();
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_secret")).isZero();
+        assertThat(fixture.text("SELECT to_regclass('etl.pipeline_run')::text")).isNull();
+
+        fixture.patchSpec("forbidden", "{\"target\": {\"postgres\": {\"table\": \"analytics.film_dim\"}}}");
+        EtlPipeline fixed = fixture.awaitRunsFinished("forbidden", 1);
+
+        assertThat(fixed.getStatus().getPhase()).isEqualTo(Phase.Succeeded);
+        assertThat(fixed.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Valid")).singleElement()
+                .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+    }
+
+    @Test
+    void suspendPausesTheRunAfterItsBatchInFlightAndResumeCompletesIt() throws Exception {
+        fixture = OperatorFixture.start(dir, FILMS);
+        slowTargetWrites(100);
+        fixture.apply(Pipelines.filmDim("pausable", "Incremental", 2, "r-1", ""));
+        await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> runningBatches("etl-test/pausable") >= 2);
+
+        fixture.patchSpec("pausable", "{\"suspend\": true}");
+        EtlPipeline paused = fixture.awaitPhase("pausable", Phase.Paused);
+
+        long committed = fixture.count("SELECT count(*) FROM analytics.film_dim");
+        assertThat(committed).as("whole batches only").isEven().isLessThan(FILMS);
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'RUNNING'")).isZero();
+        assertThat(fixture.text("SELECT status FROM etl.pipeline_run ORDER BY id DESC LIMIT 1")).isEqualTo("PAUSED");
+        assertThat(paused.getStatus().getCurrentRun()).isNotNull();
+
+        fixture.patchSpec("pausable", "{\"suspend\": false}");
+        EtlPipeline done = fixture.awaitPhase("pausable", Phase.Succeeded);
+
+        assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+        assertThat(done.getStatus().getLastRun().getRowsRead()).as("the resumed pod reads only the rest").isEqualTo(FILMS - committed);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.write_log")).as("each row written once").isEqualTo(FILMS);
+        assertThat(fixture.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE).list().getItems()).hasSize(1);
+    }
+
+    @Test
+    void requestsDuringARunAndAnOperatorRestartGiveOneRunAtATimeWithoutADuplicateJob() throws Exception {
+        fixture = OperatorFixture.start(dir, FILMS);
+        slowTargetWrites(40);
+        fixture.apply(Pipelines.filmDim("busy", "Full", 4, "r-1", ""));
+        await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> runningBatches("etl-test/busy") >= 1);
+
+        fixture.patchSpec("busy", "{\"runRequest\": \"r-2\"}");
+        fixture.stopOperator();
+        fixture.patchSpec("busy", "{\"runRequest\": \"r-3\"}");
+        fixture.startOperator();
+        EtlPipeline done = fixture.awaitRunsFinished("busy", 2);
+
+        assertThat(done.getStatus().getHandledRunRequest()).isEqualTo("r-3");
+        assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+        assertThat(fixture.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE).list().getItems())
+                .extracting(j -> j.getMetadata().getName()).containsExactlyInAnyOrder("busy-1", "busy-2");
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'SUCCEEDED'")).isEqualTo(2);
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'SKIPPED'")).as("never two at once").isZero();
+        assertThat(fixture.text("""
+                SELECT bool_and(b.started_at >= a.finished_at)::text FROM etl.pipeline_run a JOIN etl.pipeline_run b ON b.id > a.id"""))
+                .as("the second run started after the first ended").isEqualTo("true");
+    }
+
+    @Test
+    void aRunnerKilledMidRunIsReplacedByTheJobsNextPodAndTheRunEndsExactly() throws Exception {
+        fixture = OperatorFixture.start(dir, FILMS);
+        slowTargetWrites(60);
+        fixture.apply(Pipelines.filmDim("crashy", "Full", 2, "r-1", ""));
+        await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> runningBatches("etl-test/crashy") >= 3);
+
+        fixture.executor().killPod("crashy-1");
+        EtlPipeline done = fixture.awaitRunsFinished("crashy", 1);
+
+        assertThat(done.getStatus().getPhase()).isEqualTo(Phase.Succeeded);
+        // a pod started before the dead runner's lease expired exits 3 (SKIPPED) and the Job tries again
+        assertThat(fixture.executor().attempts("crashy-1")).isGreaterThanOrEqualTo(2);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.write_log")).as("each row committed once").isEqualTo(FILMS);
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'ABANDONED'")).isEqualTo(1);
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'RUNNING'")).isZero();
+    }
+
+    private List<Event> warnings(String pipeline) {
+        return fixture.client().v1().events().inNamespace(OperatorFixture.NAMESPACE).list().getItems().stream()
+                .filter(e -> "Warning".equals(e.getType()) && pipeline.equals(e.getInvolvedObject().getName()))
+                .toList();
+    }
+
+    private long runningBatches(String pipeline) throws Exception {
+        if (fixture.text("SELECT to_regclass('etl.pipeline_run')::text") == null) {
+            return -1;
+        }
+        String batches = fixture.text("SELECT batches::text FROM etl.pipeline_run WHERE pipeline = '" + pipeline + "' AND status = 'RUNNING'");
+        return batches == null ? -1 : Long.parseLong(batches);
+    }
+
+    private void slowTargetWrites(int millis) throws Exception {
+        fixture.execute("""
+                CREATE TABLE analytics.write_log (film_id uuid);
+                CREATE FUNCTION analytics.slow_logged_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_sleep(%s); INSERT INTO analytics.write_log VALUES (NEW.film_id); RETURN NEW; END $$;
+                CREATE TRIGGER slow_logged_write BEFORE INSERT OR UPDATE ON analytics.film_dim
+                   FOR EACH ROW EXECUTE FUNCTION analytics.slow_logged_write();
+                """.formatted(millis / 1000.0));
+    }
+}
