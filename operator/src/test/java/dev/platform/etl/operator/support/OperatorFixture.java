@@ -17,7 +17,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -39,6 +40,7 @@ public final class OperatorFixture implements AutoCloseable {
     private final JobExecutor executor;
     private final TestDatabase database;
     private final OperatorConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private KubernetesClient operatorClient;
     private Operator operator;
 
@@ -73,13 +75,18 @@ public final class OperatorFixture implements AutoCloseable {
         return cluster;
     }
 
+    /** The operator's metrics, as /metrics serves them. */
+    public String metrics() {
+        return registry.scrape();
+    }
+
     public JobExecutor executor() {
         return executor;
     }
 
     public void startOperator() {
         operatorClient = cluster.newClient();
-        operator = EtlOperator.start(operatorClient, config, new SimpleMeterRegistry());
+        operator = EtlOperator.start(operatorClient, config, registry);
     }
 
     /** Stops the operator as a crash or a rollout would: its state is only what it wrote to the API. */

@@ -1,0 +1,91 @@
+package dev.platform.etl.operator.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.platform.etl.api.EtlPipeline;
+import dev.platform.etl.api.manifest.ManifestLoader;
+import dev.platform.etl.api.pod.PodEnvironment;
+import dev.platform.etl.api.validation.Allowlist;
+import dev.platform.etl.operator.config.RunnerDefaults;
+import dev.platform.etl.operator.support.Pipelines;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunnerJobFactoryTest {
+    private static final RunnerDefaults DEFAULTS = RunnerDefaults.fromEnvironment(Map.of());
+
+    private final Job job = new RunnerJobFactory(DEFAULTS,
+            Allowlist.fromEnvironment(Map.of(Allowlist.POSTGRES_TABLES_ENV, "analytics.film_dim")))
+            .build(pipeline(), 7, "film-dim-7");
+
+    @Test
+    void thePodRunsOneRestrictedNonRootContainer() {
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        Container runner = pod.getContainers().get(0);
+
+        assertThat(job.getSpec().getParallelism()).isEqualTo(1);
+        assertThat(job.getSpec().getBackoffLimit()).isEqualTo(6);
+        assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(runner.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(runner.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(runner.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(runner.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(runner.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(runner.getArgs()).containsExactly("run", "--run-id", "film-dim-7");
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(120);
+    }
+
+    @Test
+    void credentialsComeOnlyFromSecretKeyRefs() {
+        Container runner = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(runner.getEnv()).filteredOn(e -> e.getName().startsWith("ETL_SECRET_"))
+                .extracting(EnvVar::getName)
+                .contains(PodEnvironment.secretVariable("source-db", "jdbcUrl"), PodEnvironment.secretVariable("target-db", "password"));
+        assertThat(runner.getEnv()).filteredOn(e -> e.getName().startsWith("ETL_SECRET_"))
+                .allSatisfy(e -> {
+                    assertThat(e.getValue()).isNull();
+                    assertThat(e.getValueFrom().getSecretKeyRef()).isNotNull();
+                });
+        assertThat(Serialization.asYaml(job)).doesNotContain("password: ").doesNotContain("jdbc:postgresql");
+    }
+
+    @Test
+    void theJobBelongsToItsPipelineAndCarriesItsLabels() {
+        assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+            assertThat(owner.getKind()).isEqualTo("EtlPipeline");
+            assertThat(owner.getController()).isTrue();
+            assertThat(owner.getBlockOwnerDeletion()).isTrue();
+        });
+        assertThat(job.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.OPERATOR)
+                .containsEntry(Labels.PIPELINE, "film-dim").containsEntry(Labels.RUN, "7");
+        assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(job.getMetadata().getLabels());
+    }
+
+    @Test
+    void jobNamesAreDeterministicAndFitALabel() {
+        assertThat(JobNames.forRun("film-dim", 12)).isEqualTo("film-dim-12");
+        String longName = "a-pipeline-with-a-name-that-is-far-too-long-for-a-job-label-value-x";
+        assertThat(JobNames.forRun(longName, 123456)).hasSizeLessThanOrEqualTo(63).endsWith("-123456")
+                .isEqualTo(JobNames.forRun(longName, 123456));
+    }
+
+    private static EtlPipeline pipeline() {
+        try {
+            EtlPipeline pipeline = new ManifestLoader().parsePipeline(Pipelines.filmDim("film-dim", "Full", 500, "r-1", ""));
+            pipeline.getMetadata().setNamespace("etl-test");
+            pipeline.getMetadata().setUid("0b0e3f0c-1111-2222-3333-444455556666");
+            return pipeline;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
