@@ -8,13 +8,14 @@ import java.util.Map;
  * @param gracePeriodSeconds long enough for the runner to finish a batch after SIGTERM
  * @param backoffLimit       pod attempts after a crash or a deleted pod, before the run fails
  */
-public record RunnerDefaults(String image, String serviceAccount, int backoffLimit, long gracePeriodSeconds,
+public record RunnerDefaults(String image, String imagePullPolicy, String serviceAccount, int backoffLimit, long gracePeriodSeconds,
                              String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit,
                              String leaseTtl, String leaseHeartbeat) {
 
     public static RunnerDefaults fromEnvironment(Map<String, String> env) {
         return new RunnerDefaults(
                 env.getOrDefault("ETL_RUNNER_IMAGE", "ghcr.io/etl-platform/etl-runner:0.1.0"),
+                env.getOrDefault("ETL_RUNNER_IMAGE_PULL_POLICY", "IfNotPresent"),
                 env.getOrDefault("ETL_RUNNER_SERVICE_ACCOUNT", "etl-runner"),
                 Integer.parseInt(env.getOrDefault("ETL_RUNNER_BACKOFF_LIMIT", "6")),
                 Long.parseLong(env.getOrDefault("ETL_RUNNER_GRACE_PERIOD_SECONDS", "120")),

@@ -86,7 +86,7 @@ public final class RunnerJobFactory {
                             .withContainers(new ContainerBuilder()
                                     .withName(CONTAINER)
                                     .withImage(defaults.image())
-                                    .withImagePullPolicy("IfNotPresent")
+                                    .withImagePullPolicy(defaults.imagePullPolicy())
                                     .withArgs("run", "--run-id", jobName)
                                     .withEnv(environment(pipeline))
                                     .withResources(new ResourceRequirementsBuilder()

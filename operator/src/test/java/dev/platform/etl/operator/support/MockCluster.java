@@ -1,6 +1,8 @@
 package dev.platform.etl.operator.support;
 
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -23,8 +25,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class MockCluster implements AutoCloseable {
     public static final Path CRD = Path.of("..", "crds", "etlpipelines.etl.platform.dev-v1.yml");
 
-    /** One API request: its method and path (without the query). */
-    public record ApiRequest(String method, String path) {
+    /** The user agent of the operator's client, so its requests can be told from the test's. */
+    public static final String OPERATOR_AGENT = "etl-operator-under-test";
+
+    /** One API request: who sent it, its method, its path (without the query) and whether it watches. */
+    public record ApiRequest(String userAgent, String method, String path, boolean watch) {
     }
 
     /** The mock logs every request at INFO; the requests are recorded here instead. */
@@ -41,7 +46,8 @@ public final class MockCluster implements AutoCloseable {
             public MockResponse dispatch(RecordedRequest request) {
                 String path = request.getPath();
                 int query = path.indexOf('?');
-                requests.add(new ApiRequest(request.getMethod(), query < 0 ? path : path.substring(0, query)));
+                requests.add(new ApiRequest(request.getHeader("User-Agent"), request.getMethod(),
+                        query < 0 ? path : path.substring(0, query), query >= 0 && path.substring(query).contains("watch=true")));
                 if (path.startsWith(RULES_REVIEW)) {
                     return leaseRules();
                 }
@@ -78,9 +84,11 @@ public final class MockCluster implements AutoCloseable {
         return client;
     }
 
-    /** A separate client, as a second process (a restarted operator) would have. */
+    /** A separate client, as the operator process has (its requests are marked with {@link #OPERATOR_AGENT}). */
     public KubernetesClient newClient() {
-        return server.createClient();
+        return new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build())
+                .build();
     }
 
     public List<ApiRequest> requests() {

@@ -59,7 +59,7 @@ public final class OperatorFixture implements AutoCloseable {
         MockCluster cluster = new MockCluster();
         OperatorConfig config = new OperatorConfig(Set.of(),
                 Allowlist.fromEnvironment(Map.of(Allowlist.POSTGRES_TABLES_ENV, DemoData.TARGET_TABLE)),
-                new RunnerDefaults("etl-runner:test", "etl-runner", 3, 30, "100m", "128Mi", "1", "512Mi", "2s", "400ms"),
+                new RunnerDefaults("etl-runner:test", "IfNotPresent", "etl-runner", 3, 30, "100m", "128Mi", "1", "512Mi", "2s", "400ms"),
                 new OperatorConfig.LeaderElection("etl-operator", "etl-system", false), 0);
         OperatorFixture fixture = new OperatorFixture(cluster, new JobExecutor(cluster.client(), directory), database, config);
         fixture.createSecrets();
