@@ -70,7 +70,8 @@ public final class MockCluster implements AutoCloseable {
         return new MockResponse().setResponseCode(201).setBody("""
                 {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectRulesReview",
                  "status": {"incomplete": false, "resourceRules": [
-                   {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["get", "create", "update"]}]}}""");
+                   {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["create"]},
+                   {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["get", "update", "patch"]}]}}""");
     }
 
     private static java.util.logging.Logger quiet(String name) {
