@@ -18,9 +18,10 @@ es-demo: ## embedded PostgreSQL and Elasticsearch: the demo films into an index,
 	@$(MVN) -q -DskipTests package -pl demo -am
 	java -cp "$(DEMO_CP)" dev.platform.etl.demo.ElasticsearchDemo examples
 
-crds: ## regenerate crds/ from the api/ classes (a test fails while they differ)
+crds: ## regenerate crds/ (and the chart's copy) from the api/ classes (tests fail while they differ)
 	$(MVN) -q -DskipTests -pl api package
 	cp api/target/classes/META-INF/fabric8/etlpipelines.etl.platform.dev-v1.yml crds/
+	cp crds/etlpipelines.etl.platform.dev-v1.yml helm/etl-operator/files/
 
 chaos: ## kill -9 a runner at 50 random points of a run and check each recovery (KILLS=50, SEED=...)
 	$(MVN) -pl runner-image -am test -Dtest=CrashRecoveryTest#aRunnerKilledAtRandomPointsIsRecoveredExactly \
@@ -30,7 +31,38 @@ demo: ## everything local: embedded PostgreSQL, demo data, a full and an increme
 	@$(MVN) -q -DskipTests package -pl demo -am
 	java -cp "$(DEMO_CP)" dev.platform.etl.demo.Demo examples
 
-# --- Local verbs: a demo PostgreSQL that keeps running between commands (data in .demo/) ---
+# --- Kubernetes: a kind cluster with the operator (needs Docker, kind, kubectl, helm) ---
+KIND_CLUSTER ?= etl
+DEMO_NS ?= etl-demo
+.PHONY: images up down logs-runner
+
+images: ## build the runner and operator images (etl-runner:dev, etl-operator:dev) into the local Docker daemon with Jib
+	$(MVN) -q -DskipTests install
+	$(MVN) -q -pl runner-image,operator com.google.cloud.tools:jib-maven-plugin:dockerBuild
+
+up: ## kind cluster, images, demo PostgreSQL and Elasticsearch, the Helm chart, the example pipelines
+	kind get clusters | grep -qx $(KIND_CLUSTER) || kind create cluster --config kind-config.yaml --name $(KIND_CLUSTER)
+	$(MAKE) images
+	kind load docker-image etl-runner:dev etl-operator:dev --name $(KIND_CLUSTER)
+	kubectl create namespace $(DEMO_NS) --dry-run=client -o yaml | kubectl apply -f -
+	kubectl -n $(DEMO_NS) create configmap demo-sql --from-file=01-schema.sql=testkit/src/main/resources/demo/schema.sql \
+	  --from-file=02-data.sql=examples/k8s/demo-data.sql --dry-run=client -o yaml | kubectl apply -f -
+	kubectl apply -f examples/k8s/demo-databases.yaml -f examples/k8s/secrets.yaml
+	kubectl -n $(DEMO_NS) rollout status deployment/postgres --timeout=180s
+	helm upgrade --install etl-operator helm/etl-operator -n etl-system --create-namespace -f examples/k8s/values-kind.yaml --wait
+	kubectl apply -f examples/film-dim.yaml -f examples/film-dim-inc.yaml
+	mkdir -p .demo && touch .demo/kind
+	kubectl get etlp -n $(DEMO_NS)
+
+down: ## delete the kind cluster
+	kind delete cluster --name $(KIND_CLUSTER)
+	rm -f .demo/kind
+
+logs-runner: ## the runner's output of a pipeline in the cluster: make logs-runner NAME=film-dim
+	kubectl -n $(DEMO_NS) logs -l etl.platform.dev/pipeline=$(NAME) --tail=200 --prefix
+
+# --- run, pause, resume, status: in the kind cluster after `make up` (WHERE=kube), else the local demo database (WHERE=local) ---
+WHERE ?= $(if $(wildcard .demo/kind),kube,local)
 LOCAL = $(MVN) -q -DskipTests package -pl demo -am && java -cp "$(DEMO_CP)" dev.platform.etl.demo.LocalDemo
 .PHONY: db-up db-down db-reset-demo db-touch-filmwork-one db-last-run db-inc-state run pause resume status
 
@@ -52,14 +84,30 @@ db-last-run: ## latest etl.pipeline_run row of a pipeline: make db-last-run NAME
 db-inc-state: ## checkpoint, pause flag and lease of a pipeline: make db-inc-state NAME=film-dim-inc
 	@$(LOCAL) db-inc-state $(NAME)
 
-run: ## run examples/NAME.yaml against the local demo database: make run NAME=film-dim-inc
+run: ## request a run: make run NAME=film-dim-inc (cluster: a new runRequest; local: runs examples/NAME.yaml)
+ifeq ($(WHERE),kube)
+	kubectl -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"runRequest":"make-'$$(date +%s)'"}}'
+else
 	@$(LOCAL) run $(NAME)
+endif
 
-pause: ## ask a pipeline to pause after the batch in flight: make pause NAME=film-dim
+pause: ## pause after the batch in flight: make pause NAME=film-dim (cluster: spec.suspend=true; local: the pause flag)
+ifeq ($(WHERE),kube)
+	kubectl -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"suspend":true}}'
+else
 	@$(LOCAL) control pause $(NAME)
+endif
 
-resume: ## clear the pause request; the next run continues from the checkpoint
+resume: ## resume from the checkpoint: make resume NAME=film-dim
+ifeq ($(WHERE),kube)
+	kubectl -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"suspend":false}}'
+else
 	@$(LOCAL) control resume $(NAME)
+endif
 
-status: ## checkpoint, pause flag, lease and latest run, as JSON
+status: ## a pipeline's state: make status NAME=film-dim (cluster: phase and status; local: checkpoint, pause flag, lease, last run)
+ifeq ($(WHERE),kube)
+	kubectl -n $(DEMO_NS) get etlp $(NAME) -o jsonpath='{.status}{"\n"}'
+else
 	@$(LOCAL) control status $(NAME)
+endif
