@@ -3,7 +3,7 @@ MVN ?= ./mvnw -B
 DEMO_CP = demo/target/classes:$$(cat demo/target/classpath.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test demo es-demo chaos crds
+.PHONY: help build test demo es-demo chaos crds bench
 
 help: ## list the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -22,6 +22,10 @@ crds: ## regenerate crds/ (and the chart's copy) from the api/ classes (tests fa
 	$(MVN) -q -DskipTests -pl api package
 	cp api/target/classes/META-INF/fabric8/etlpipelines.etl.platform.dev-v1.yml crds/
 	cp crds/etlpipelines.etl.platform.dev-v1.yml helm/etl-operator/files/
+
+bench: ## throughput and memory against the ceilings (BENCH_ROWS=1000000): a table, and bench/results/*.json
+	@$(MVN) -q -DskipTests package -pl bench -am
+	java -cp "bench/target/classes:$$(cat bench/target/classpath.txt)" dev.platform.etl.bench.Benchmark
 
 chaos: ## kill -9 a runner at 50 random points of a run and check each recovery (KILLS=50, SEED=...)
 	$(MVN) -pl runner-image -am test -Dtest=CrashRecoveryTest#aRunnerKilledAtRandomPointsIsRecoveredExactly \

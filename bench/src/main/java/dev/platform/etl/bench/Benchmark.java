@@ -1,0 +1,213 @@
+package dev.platform.etl.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.platform.etl.api.validation.Allowlist;
+import dev.platform.etl.testkit.demo.DemoData;
+import dev.platform.etl.testkit.elasticsearch.ElasticsearchServer;
+import dev.platform.etl.testkit.postgres.PostgresServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code make bench}: the runner against the ceilings of a client-side mover, on BENCH_ROWS films
+ * (1,000,000 by default), side by side. Measured once, printed as a table and written to
+ * bench/results/*.json. A benchmark, never a test: nothing here passes or fails.
+ */
+public final class Benchmark {
+    private static final List<Integer> BATCH_SIZES = List.of(500, 2_000, 10_000);
+    private static final String QUERY = "SELECT id, title, description, creation_date, rating, type, modified FROM content.film_work";
+    private static final String TARGET_COLUMNS = "film_id, title, description, creation_date, rating, modified, source_system";
+    private static final String COPY_QUERY = "SELECT id, title, description, creation_date, rating, modified, 'films'::text FROM content.film_work";
+    private static final String INDEX = "film_dim";
+
+    private final Path work;
+    private final PostgresServer postgres;
+    private final ElasticsearchServer elasticsearch;
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final Map<String, String> environment = Map.of(
+            Allowlist.POSTGRES_TABLES_ENV, DemoData.TARGET_TABLE, Allowlist.ELASTICSEARCH_INDICES_ENV, INDEX);
+
+    private Benchmark(Path work, PostgresServer postgres, ElasticsearchServer elasticsearch) {
+        this.work = work;
+        this.postgres = postgres;
+        this.elasticsearch = elasticsearch;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rows = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROWS", "1000000"));
+        Path work = Files.createTempDirectory("etl-bench");
+        System.out.println("Starting PostgreSQL and Elasticsearch; " + rows + " source rows");
+        try (PostgresServer postgres = PostgresServer.start(); ElasticsearchServer elasticsearch = ElasticsearchServer.start()) {
+            new Benchmark(work, postgres, elasticsearch).run(rows);
+        }
+    }
+
+    private void run(int rows) throws Exception {
+        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java", System.getProperty("java.version"),
+                "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
+        results.put("rows", rows);
+        Path secrets = prepare("bench", rows);
+        Map<String, Object> postgresTarget = new LinkedHashMap<>();
+        double copySeconds = timeCopyPipeline();
+        postgresTarget.put("copyPipelineRowsPerSecond", rows / copySeconds);
+        for (int batch : BATCH_SIZES) {
+            RunnerJvm.Measurement full = runnerFullLoad(secrets, batch, "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}", true);
+            double rate = rows / full.runnerSeconds();
+            postgresTarget.put("runnerRowsPerSecond@" + batch, rate);
+            postgresTarget.put("runnerToCopyRatio@" + batch, rate * copySeconds / rows);
+            postgresTarget.put("runnerPeakRssMiB@" + batch, full.peakRssBytes() / 1048576.0);
+        }
+        results.put("postgresToPostgres", postgresTarget);
+
+        Map<String, Object> elasticsearchTarget = new LinkedHashMap<>();
+        for (int batch : BATCH_SIZES) {
+            deleteIndex();
+            double bareSeconds = timed(() -> {
+                try (Connection source = postgres.connect("bench")) {
+                    BareBulkLoader.load(source, QUERY.replace("SELECT id,", "SELECT id AS film_id,") .replace("modified FROM", "modified, 'films' AS source_system FROM"),
+                            elasticsearch.url(), INDEX, "film_id", batch);
+                }
+            });
+            deleteIndex();
+            RunnerJvm.Measurement full = runnerFullLoad(secrets, batch, "elasticsearch: {secretRef: search, index: film_dim, idColumn: film_id}", false);
+            elasticsearchTarget.put("bareBulkDocsPerSecond@" + batch, rows / bareSeconds);
+            elasticsearchTarget.put("runnerDocsPerSecond@" + batch, rows / full.runnerSeconds());
+            elasticsearchTarget.put("runnerToBareRatio@" + batch, bareSeconds / full.runnerSeconds());
+        }
+        results.put("postgresToElasticsearch", elasticsearchTarget);
+
+        results.put("incrementalAfterOneTouch", incrementalAfterOneTouch(secrets));
+        Path small = prepare("bench_small", 10_000);
+        RunnerJvm.Measurement tenThousand = runnerFullLoad(small, 500, "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}", true);
+        results.put("peakRssMiB", Map.of("at10000Rows", tenThousand.peakRssBytes() / 1048576.0,
+                "at" + rows + "Rows", ((Number) postgresTarget.get("runnerPeakRssMiB@500")).doubleValue()));
+        report();
+    }
+
+    private Path prepare(String database, int rows) throws Exception {
+        try (Connection admin = postgres.connect("postgres"); Statement statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + database);
+        }
+        try (Connection connection = postgres.connect(database); Statement statement = connection.createStatement()) {
+            DemoData.reset(connection, rows);
+            statement.execute("ANALYZE");
+        }
+        Path secrets = work.resolve(database + "-secrets.yaml");
+        StringBuilder yaml = new StringBuilder();
+        for (String name : List.of("source-db", "target-db")) {
+            yaml.append("apiVersion: v1\nkind: Secret\nmetadata: {name: %s, namespace: bench}\nstringData: {jdbcUrl: \"%s\", username: postgres}\n---\n"
+                    .formatted(name, postgres.jdbcUrl(database)));
+        }
+        yaml.append("apiVersion: v1\nkind: Secret\nmetadata: {name: search, namespace: bench}\nstringData: {url: \"%s\"}\n".formatted(elasticsearch.url()));
+        Files.writeString(secrets, yaml);
+        return secrets;
+    }
+
+    private RunnerJvm.Measurement runnerFullLoad(Path secrets, int batch, String target, boolean postgresTarget) throws Exception {
+        String database = secrets.getFileName().toString().replace("-secrets.yaml", "");
+        reset(database, postgresTarget);
+        String name = "full-" + batch;
+        String incremental = postgresTarget ? "  incremental: {tieBreakerColumn: id}\n" : "";
+        String control = postgresTarget ? "" : "  control: {postgres: {secretRef: source-db}}\n";
+        Path pipeline = Files.writeString(work.resolve(name + ".yaml"), pipeline(name, "Full", batch, incremental + control, target));
+        RunnerJvm.Measurement measurement = RunnerJvm.run(pipeline, secrets, environment, work);
+        System.out.printf("  runner full load, batch %d, into %s: %.1f s inside, %.1f s total, peak RSS %.0f MiB%n", batch,
+                postgresTarget ? "PostgreSQL" : "Elasticsearch", measurement.runnerSeconds(), measurement.totalSeconds(),
+                measurement.peakRssBytes() / 1048576.0);
+        return measurement;
+    }
+
+    private Map<String, Object> incrementalAfterOneTouch(Path secrets) throws Exception {
+        reset("bench", true);
+        String target = "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}";
+        Path pipeline = Files.writeString(work.resolve("inc.yaml"),
+                pipeline("inc", "Incremental", 10_000, "  incremental: {cursorColumn: modified, tieBreakerColumn: id}\n", target));
+        RunnerJvm.run(pipeline, secrets, environment, work);
+        try (Connection connection = postgres.connect("bench")) {
+            DemoData.touchOne(connection);
+        }
+        RunnerJvm.Measurement touched = RunnerJvm.run(pipeline, secrets, environment, work);
+        System.out.printf("  incremental run after one touch: %.3f s inside the runner, %.2f s with JVM start (read %d)%n",
+                touched.runnerSeconds(), touched.totalSeconds(), touched.summary().path("rowsRead").asLong());
+        return Map.of("insideRunnerSeconds", touched.runnerSeconds(), "totalSeconds", touched.totalSeconds(),
+                "rowsRead", touched.summary().path("rowsRead").asLong());
+    }
+
+    private double timeCopyPipeline() throws Exception {
+        reset("bench", true);
+        String updates = "title = EXCLUDED.title, description = EXCLUDED.description, creation_date = EXCLUDED.creation_date, "
+                + "rating = EXCLUDED.rating, modified = EXCLUDED.modified, source_system = EXCLUDED.source_system";
+        double seconds = timed(() -> {
+            try (Connection source = postgres.connect("bench"); Connection target = postgres.connect("bench")) {
+                CopyPipeline.move(source, target, COPY_QUERY, DemoData.TARGET_TABLE, TARGET_COLUMNS, "film_id", updates);
+            }
+        });
+        System.out.printf("  COPY pipeline: %.1f s%n", seconds);
+        return seconds;
+    }
+
+    private void reset(String database, boolean truncateTarget) throws Exception {
+        try (Connection connection = postgres.connect(database); Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS etl CASCADE");
+            if (truncateTarget) {
+                statement.execute("TRUNCATE analytics.film_dim");
+            }
+        }
+    }
+
+    private void deleteIndex() throws Exception {
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + INDEX)).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    private static String pipeline(String name, String mode, int batch, String extra, String target) {
+        return """
+                apiVersion: etl.platform.dev/v1alpha1
+                kind: EtlPipeline
+                metadata: {name: %s, namespace: bench}
+                spec:
+                  mode: %s
+                  batchSize: %d
+                  source: {postgres: {secretRef: source-db}}
+                %s  tasks:
+                    - sqlReader: {query: "%s"}
+                    - transform: {rename: {id: film_id}, drop: [type], set: {source_system: films}}
+                  target:
+                    %s
+                """.formatted(name, mode, batch, extra, QUERY, target);
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private static double timed(Work work) throws Exception {
+        long start = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private void report() throws Exception {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        System.out.println();
+        System.out.println(json.writeValueAsString(results));
+        Path file = Path.of("bench", "results", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
+        Files.createDirectories(file.getParent());
+        json.writeValue(file.toFile(), results);
+        System.out.println("written to " + file);
+    }
+}

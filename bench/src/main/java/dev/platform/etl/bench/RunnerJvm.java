@@ -1,0 +1,83 @@
+package dev.platform.etl.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.platform.etl.runner.cli.EtlRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The runner as a pod runs it: its own JVM, timed from outside and inside, its peak RSS sampled. */
+final class RunnerJvm {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern LOG_TIME = Pattern.compile("^(\\S+) \\[INFO] PipelineRun - .* (starts|SUCCEEDED)", Pattern.MULTILINE);
+    private static final DateTimeFormatter LOG_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+
+    /** One run: wall time of the process, time from the run's start to its end inside the runner, peak RSS. */
+    record Measurement(JsonNode summary, double totalSeconds, double runnerSeconds, long peakRssBytes) {
+    }
+
+    private RunnerJvm() {
+    }
+
+    static Measurement run(Path pipeline, Path secrets, Map<String, String> environment, Path workDir) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), EtlRunner.class.getName(),
+                "run", "-f", pipeline.toString(), "-f", secrets.toString()));
+        Path out = Files.createTempFile(workDir, "runner", ".out");
+        Path err = Files.createTempFile(workDir, "runner", ".err");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        long started = System.nanoTime();
+        Process process = builder.start();
+        long peak = 0;
+        while (!process.waitFor(20, TimeUnit.MILLISECONDS)) {
+            peak = Math.max(peak, peakRss(process.pid()));
+        }
+        double total = (System.nanoTime() - started) / 1e9;
+        String stderr = Files.readString(err);
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("runner exited " + process.exitValue() + ":\n" + stderr);
+        }
+        List<String> lines = Files.readAllLines(out);
+        return new Measurement(JSON.readTree(lines.get(lines.size() - 1)), total, insideSeconds(stderr), peak);
+    }
+
+    /** VmHWM, the process's peak resident set so far (monotonic, so the last sample is the peak). */
+    private static long peakRss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // the process has just ended
+        }
+        return 0;
+    }
+
+    private static double insideSeconds(String stderr) {
+        Matcher m = LOG_TIME.matcher(stderr);
+        Instant start = null;
+        Instant end = null;
+        while (m.find()) {
+            Instant at = OffsetDateTime.parse(m.group(1), LOG_FORMAT).toInstant();
+            if (m.group(2).equals("starts") && start == null) {
+                start = at;
+            } else if (m.group(2).equals("SUCCEEDED")) {
+                end = at;
+            }
+        }
+        return start == null || end == null ? Double.NaN : (end.toEpochMilli() - start.toEpochMilli()) / 1000.0;
+    }
+}
