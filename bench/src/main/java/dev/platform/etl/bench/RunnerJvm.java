@@ -31,7 +31,7 @@ final class RunnerJvm {
 
     static Measurement run(Path pipeline, Path secrets, Map<String, String> environment, Path workDir) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), EtlRunner.class.getName(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), EtlRunner.class.getName(),
                 "run", "-f", pipeline.toString(), "-f", secrets.toString()));
         Path out = Files.createTempFile(workDir, "runner", ".out");
         Path err = Files.createTempFile(workDir, "runner", ".err");

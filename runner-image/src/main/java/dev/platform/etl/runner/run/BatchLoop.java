@@ -72,9 +72,7 @@ final class BatchLoop {
                     return new Outcome(RunStatus.PAUSED, counters, checkpoint, null);
                 }
                 long batchNumber = counters.batches() + 1;
-                Optional<SourceBatch> batch = scan.keyset()
-                        ? retries.call("read batch " + batchNumber, Stage.READ, reader::next)
-                        : reader.next();
+                Optional<SourceBatch> batch = reader.next();
                 if (batch.isEmpty()) {
                     return new Outcome(RunStatus.SUCCEEDED, counters, checkpoint, null);
                 }

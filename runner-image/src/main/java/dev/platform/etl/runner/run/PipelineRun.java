@@ -24,6 +24,8 @@ import dev.platform.etl.runner.sink.Sink;
 import dev.platform.etl.runner.sink.Sinks;
 import dev.platform.etl.runner.source.Horizon;
 import dev.platform.etl.runner.source.PostgresSource;
+import dev.platform.etl.runner.source.PrefetchingReader;
+import dev.platform.etl.runner.source.SourceBatch;
 import dev.platform.etl.runner.source.ScanPlan;
 import dev.platform.etl.runner.source.SourceReader;
 import java.time.Duration;
@@ -31,6 +33,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,14 +138,20 @@ public final class PipelineRun {
         ScanPlan scan = null;
         try (Sink sink = Sinks.forTarget(spec.effectiveTarget(), connections, plan.transform().outputColumns())) {
             scan = startScan(lease, plan, source, retries);
-            try (SourceReader reader = source.open(scan, plan.readerColumns())) {
-                return new BatchLoop(lease, control, plan, plan.versioned(spec), sink, retries, heartbeat, stop).run(scan, reader);
+            try (SourceReader reader = source.open(scan, plan.readerColumns());
+                 SourceReader readAhead = new PrefetchingReader(readWithRetries(scan, reader, retries))) {
+                return new BatchLoop(lease, control, plan, plan.versioned(spec), sink, retries, heartbeat, stop).run(scan, readAhead);
             }
         } catch (Exception | LinkageError e) {
             String error = ErrorClassifier.describe(e);
             LOG.error("{}: run failed before its first batch: {}", name, error);
             return new BatchLoop.Outcome(RunStatus.FAILED, RunCounters.ZERO, scan == null ? lease.checkpoint() : scan.start(), error);
         }
+    }
+
+    /** A keyset page can be read again after a transient failure; a streamed statement cannot. */
+    private static Callable<Optional<SourceBatch>> readWithRetries(ScanPlan scan, SourceReader reader, Retries retries) {
+        return scan.keyset() ? () -> retries.call("read the next batch", Stage.READ, reader::next) : reader::next;
     }
 
     private ScanPlan startScan(Lease lease, RunPlan plan, PostgresSource source, Retries retries) throws Exception {

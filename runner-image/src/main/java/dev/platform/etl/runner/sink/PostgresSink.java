@@ -1,11 +1,11 @@
 package dev.platform.etl.runner.sink;
 
 import dev.platform.etl.api.Identifiers;
-import dev.platform.etl.runner.source.JsonText;
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -13,14 +13,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
 
 /**
- * Upserts into a PostgreSQL table: {@code INSERT ... ON CONFLICT (keys) DO UPDATE}, all rows of
- * a batch in one statement batch and one transaction.
+ * Upserts into a PostgreSQL table. A batch is copied ({@code COPY ... FROM STDIN}) into a
+ * session-local staging table shaped like the target, then merged with one
+ * {@code INSERT ... SELECT ... ON CONFLICT (keys) DO UPDATE}, in one transaction: the speed of COPY
+ * with the semantics of an upsert. The staging rows vanish at commit or rollback.
  */
 public final class PostgresSink implements Sink {
     private final DataSource ownPool;
     private final boolean sharesControlDatabase;
+    private final String createStaging;
+    private final String copy;
     private final String upsert;
     private final int[] keyIndexes;
 
@@ -31,20 +36,25 @@ public final class PostgresSink implements Sink {
     public PostgresSink(DataSource ownPool, boolean sharesControlDatabase, String table, List<String> columns, List<String> keyColumns) {
         this.ownPool = ownPool;
         this.sharesControlDatabase = sharesControlDatabase;
+        String names = columns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+        this.createStaging = "CREATE TEMP TABLE IF NOT EXISTS " + STAGING + " (LIKE " + Identifiers.quoteTable(table)
+                + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
+        this.copy = "COPY " + STAGING + " (" + names + ") FROM STDIN";
         this.upsert = upsertSql(table, columns, keyColumns);
         this.keyIndexes = keyColumns.stream().mapToInt(columns::indexOf).toArray();
     }
 
+    private static final String STAGING = "etl_staging_batch";
+
     static String upsertSql(String table, List<String> columns, List<String> keyColumns) {
         String names = columns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
-        String placeholders = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
         String keys = keyColumns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         List<String> updates = columns.stream()
                 .filter(c -> !keyColumns.contains(c))
                 .map(c -> Identifiers.quote(c) + " = EXCLUDED." + Identifiers.quote(c))
                 .toList();
         String onConflict = updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates);
-        return "INSERT INTO " + Identifiers.quoteTable(table) + " (" + names + ") VALUES (" + placeholders + ")"
+        return "INSERT INTO " + Identifiers.quoteTable(table) + " (" + names + ") SELECT " + names + " FROM " + STAGING
                 + " ON CONFLICT (" + keys + ") " + onConflict;
     }
 
@@ -60,7 +70,7 @@ public final class PostgresSink implements Sink {
             try {
                 upsert(connection, unique);
                 connection.commit();
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | IOException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             }
@@ -82,26 +92,13 @@ public final class PostgresSink implements Sink {
         return byKey.size() == rows.size() ? rows : new ArrayList<>(byKey.values());
     }
 
-    private void upsert(Connection connection, List<Object[]> rows) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(upsert)) {
-            for (Object[] row : rows) {
-                for (int i = 0; i < row.length; i++) {
-                    bind(statement, i + 1, row[i]);
-                }
-                statement.addBatch();
-            }
-            statement.executeBatch();
+    private void upsert(Connection connection, List<Object[]> rows) throws SQLException, IOException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(createStaging);
         }
-    }
-
-    private static void bind(PreparedStatement statement, int index, Object value) throws SQLException {
-        if (value instanceof JsonText json) {
-            statement.setObject(index, json.json(), Types.OTHER);
-        } else if (value instanceof String text) {
-            // untyped: the server converts the text to the column's own type (enum, inet, arrays...)
-            statement.setObject(index, text, Types.OTHER);
-        } else {
-            statement.setObject(index, value);
+        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, new StringReader(CopyText.encode(rows)));
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate(upsert);
         }
     }
 

@@ -70,13 +70,22 @@ public final class Values {
         throw new IllegalArgumentException("not a versionable cursor value: " + value);
     }
 
-    /** The lossless text of a value, as stored in a checkpoint and bound back into SQL. */
+    /** The lossless text of a value, as PostgreSQL reads it back: in checkpoints, COPY and bound parameters. */
     public static String toText(Object value) {
         if (value == null) {
             return null;
         }
         if (value instanceof OffsetDateTime time) {
-            return time.toInstant().toString();
+            return time.equals(OffsetDateTime.MAX) ? "infinity" : time.equals(OffsetDateTime.MIN) ? "-infinity" : time.toInstant().toString();
+        }
+        if (value instanceof LocalDateTime time) {
+            return time.equals(LocalDateTime.MAX) ? "infinity" : time.equals(LocalDateTime.MIN) ? "-infinity" : time.toString();
+        }
+        if (value instanceof LocalDate date) {
+            return date.equals(LocalDate.MAX) ? "infinity" : date.equals(LocalDate.MIN) ? "-infinity" : date.toString();
+        }
+        if (value instanceof byte[] bytes) {
+            return "\\x" + java.util.HexFormat.of().formatHex(bytes);
         }
         if (value instanceof BigDecimal decimal) {
             return decimal.toPlainString();
