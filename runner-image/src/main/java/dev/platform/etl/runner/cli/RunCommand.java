@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -89,9 +90,12 @@ final class RunCommand implements Callable<Integer> {
                     controlDb);
             StopSignal stop = new StopSignal();
             if (runner.handleSignals()) {
+                String grace = env.getOrDefault("ETL_STOP_GRACE_PERIOD", "100s");
+                Duration deadline = Durations.parse(grace);
                 Signal.handle(new Signal("TERM"), signal -> {
-                    LOG.warn("SIGTERM: pausing after the batch in flight");
+                    LOG.warn("SIGTERM: pausing after the batch in flight (at most {} more)", grace);
                     stop.request();
+                    haltAfter(deadline, grace);
                 });
             }
             summary = new PipelineRun(pipeline, secrets, settings, stop).execute();
@@ -116,6 +120,25 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             LOG.warn("could not write the termination message to {}: {}", path, e.getMessage());
         }
+    }
+
+    /**
+     * A batch that cannot finish within the grace period is abandoned: the process halts, its
+     * connections drop, and PostgreSQL rolls the batch back. It is never half-committed, and the
+     * next run resumes from the last checkpoint.
+     */
+    private static void haltAfter(Duration grace, String asWritten) {
+        Thread deadline = new Thread(() -> {
+            try {
+                Thread.sleep(grace.toMillis());
+                LOG.error("the batch in flight did not finish within {} of SIGTERM; stopping without committing it", asWritten);
+                Runtime.getRuntime().halt(143);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stop-deadline");
+        deadline.setDaemon(true);
+        deadline.start();
     }
 
     private static String generatedRunId() {

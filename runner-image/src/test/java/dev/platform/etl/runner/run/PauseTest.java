@@ -81,6 +81,35 @@ class PauseTest {
         assertTargetComplete();
     }
 
+    @Test
+    void aBatchThatCannotFinishWithinTheGracePeriodAfterSigtermIsRolledBack() throws Exception {
+        String stalled = fixture.text("SELECT id::text FROM content.film_work ORDER BY modified, id OFFSET 7 LIMIT 1");
+        fixture.execute("""
+                CREATE FUNCTION analytics.stall() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_advisory_lock(4343); PERFORM pg_advisory_unlock(4343); RETURN NEW; END $$;
+                CREATE TRIGGER stall BEFORE INSERT ON analytics.film_dim
+                   FOR EACH ROW WHEN (NEW.film_id = '%s') EXECUTE FUNCTION analytics.stall();
+                """.formatted(stalled));
+        pipeline = fixture.writePipeline("pausable", PipelineYaml.incrementalFilmDim("pausable", 3));
+        fixture.environment().put("ETL_STOP_GRACE_PERIOD", "1s");
+        RunOutput stopped;
+        try (java.sql.Connection gate = fixture.connect(); java.sql.Statement statement = gate.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(4343)");
+            RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL);
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> fixture.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
+            runner.terminate();
+            stopped = runner.await(Duration.ofMinutes(1));
+        }
+
+        assertThat(stopped.exitCode()).as(stopped.stderr()).isEqualTo(143);
+        assertThat(stopped.stderr()).contains("did not finish within 1s of SIGTERM");
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).as("batches 1 and 2 only").isEqualTo(6);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.write_log")).isEqualTo(6);
+        assertThat(fixture.text("SELECT checkpoint->>'tieBreaker' FROM etl.pipeline_state"))
+                .isEqualTo(fixture.text("SELECT id::text FROM content.film_work ORDER BY modified, id OFFSET 5 LIMIT 1"));
+    }
+
     /** The target holds exactly the committed batches, and the checkpoint is their last row. */
     private long assertOnlyWholeCommittedBatches(RunOutput run, int batchSize) throws Exception {
         long batches = run.summary().path("batches").asLong();
