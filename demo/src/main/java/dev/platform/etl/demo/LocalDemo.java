@@ -129,35 +129,39 @@ public final class LocalDemo {
         }
     }
 
-    @Command(name = "db-last-run", description = "The pipeline's latest row in etl.pipeline_run.")
-    static final class LastRun implements Callable<Integer> {
+    /** A query about one pipeline in the control schema, printed row by row. */
+    abstract static class PipelineQuery implements Callable<Integer> {
         @Parameters(paramLabel = "NAME")
         String name;
+
+        abstract String sql();
 
         @Override
         public Integer call() throws Exception {
             try (Connection connection = database().connect(DATABASE)) {
-                print(connection, """
-                        SELECT run_id, status, rows_read, rows_written, batches, started_at, finished_at, error
-                          FROM etl.pipeline_run WHERE pipeline = ? ORDER BY id DESC LIMIT 1""", pipelineName(name));
+                print(connection, sql(), pipelineName(name));
             }
             return 0;
         }
     }
 
-    @Command(name = "db-inc-state", description = "The pipeline's row in etl.pipeline_state: checkpoint, pause flag, lease.")
-    static final class IncState implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    @Command(name = "db-last-run", description = "The pipeline's latest row in etl.pipeline_run.")
+    static final class LastRun extends PipelineQuery {
         @Override
-        public Integer call() throws Exception {
-            try (Connection connection = database().connect(DATABASE)) {
-                print(connection, """
-                        SELECT checkpoint, pause_requested, lease_holder, lease_token, lease_expires_at, updated_at
-                          FROM etl.pipeline_state WHERE pipeline = ?""", pipelineName(name));
-            }
-            return 0;
+        String sql() {
+            return """
+                    SELECT run_id, status, rows_read, rows_written, batches, started_at, finished_at, error
+                      FROM etl.pipeline_run WHERE pipeline = ? ORDER BY id DESC LIMIT 1""";
+        }
+    }
+
+    @Command(name = "db-inc-state", description = "The pipeline's row in etl.pipeline_state: checkpoint, pause flag, lease.")
+    static final class IncState extends PipelineQuery {
+        @Override
+        String sql() {
+            return """
+                    SELECT checkpoint, pause_requested, lease_holder, lease_token, lease_expires_at, updated_at
+                      FROM etl.pipeline_state WHERE pipeline = ?""";
         }
     }
 

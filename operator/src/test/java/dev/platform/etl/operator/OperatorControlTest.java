@@ -68,7 +68,7 @@ class OperatorControlTest {
         fixture = OperatorFixture.start(dir, FILMS);
         slowTargetWrites(100);
         fixture.apply(Pipelines.filmDim("pausable", "Incremental", 2, "r-1", ""));
-        await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> runningBatches("etl-test/pausable") >= 2);
+        await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.runningBatches("etl-test/pausable") >= 2);
 
         fixture.patchSpec("pausable", "{\"suspend\": true}");
         EtlPipeline paused = fixture.awaitPhase("pausable", Phase.Paused);
@@ -94,7 +94,7 @@ class OperatorControlTest {
         fixture = OperatorFixture.start(dir, FILMS);
         slowTargetWrites(40);
         fixture.apply(Pipelines.filmDim("busy", "Full", 4, "r-1", ""));
-        await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> runningBatches("etl-test/busy") >= 1);
+        await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.runningBatches("etl-test/busy") >= 1);
 
         fixture.patchSpec("busy", "{\"runRequest\": \"r-2\"}");
         fixture.stopOperator();
@@ -118,7 +118,7 @@ class OperatorControlTest {
         fixture = OperatorFixture.start(dir, FILMS);
         slowTargetWrites(60);
         fixture.apply(Pipelines.filmDim("crashy", "Full", 2, "r-1", ""));
-        await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> runningBatches("etl-test/crashy") >= 3);
+        await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.runningBatches("etl-test/crashy") >= 3);
 
         fixture.executor().killPod("crashy-1");
         EtlPipeline done = fixture.awaitRunsFinished("crashy", 1);
@@ -138,13 +138,7 @@ class OperatorControlTest {
                 .toList();
     }
 
-    private long runningBatches(String pipeline) throws Exception {
-        if (fixture.text("SELECT to_regclass('etl.pipeline_run')::text") == null) {
-            return -1;
-        }
-        String batches = fixture.text("SELECT batches::text FROM etl.pipeline_run WHERE pipeline = '" + pipeline + "' AND status = 'RUNNING'");
-        return batches == null ? -1 : Long.parseLong(batches);
-    }
+
 
     private void slowTargetWrites(int millis) throws Exception {
         fixture.execute("""

@@ -21,9 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -148,22 +146,19 @@ public final class OperatorFixture implements AutoCloseable {
     }
 
     public long count(String sql) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return database.count(sql);
     }
 
     public String text(String sql) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return database.text(sql);
     }
 
     public void execute(String sql) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        database.execute(sql);
+    }
+
+    public long runningBatches(String pipeline) throws SQLException {
+        return database.runningBatches(pipeline);
     }
 
     @Override

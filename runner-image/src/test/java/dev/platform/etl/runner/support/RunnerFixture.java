@@ -12,9 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -130,35 +128,19 @@ public final class RunnerFixture {
     }
 
     public long count(String sql) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return database.count(sql);
     }
 
     public String text(String sql) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return database.text(sql);
     }
 
     public List<String> strings(String sql) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-        }
-        return values;
+        return database.strings(sql);
     }
 
     public void execute(String sql) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        database.execute(sql);
     }
 
     /** Every insert or update of the target leaves a line in {@code analytics.write_log}, so repeated writes show. */
@@ -184,11 +166,7 @@ public final class RunnerFixture {
 
     /** The committed batches of the pipeline's active run, or -1 when it has none. */
     public long runningBatches(String pipeline) throws SQLException {
-        if (text("SELECT to_regclass('etl.pipeline_run')::text") == null) {
-            return -1;
-        }
-        String batches = text("SELECT batches::text FROM etl.pipeline_run WHERE pipeline = '" + pipeline + "' AND status = 'RUNNING'");
-        return batches == null ? -1 : Long.parseLong(batches);
+        return database.runningBatches(pipeline);
     }
 
     /** A checksum over every row of the table, in key order: equal checksums, equal contents. */

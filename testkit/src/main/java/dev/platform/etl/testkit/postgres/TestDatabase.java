@@ -2,12 +2,54 @@ package dev.platform.etl.testkit.postgres;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
-/** One database: where a test or the demo keeps its state. */
+/** One database: where a test or the demo keeps its state, and the queries a test checks it with. */
 public record TestDatabase(String jdbcUrl, String username, String password) {
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, username, password);
+    }
+
+    public void execute(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** The first column of the first row as a number (a count). */
+    public long count(String sql) throws SQLException {
+        String value = text(sql);
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    /** The first column of the first row, or null when there is no row. */
+    public String text(String sql) throws SQLException {
+        List<String> values = strings(sql);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The first column of every row. */
+    public List<String> strings(String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = connect(); Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+
+    /** The committed batches of the pipeline's active run, or -1 when it has none (or no control schema yet). */
+    public long runningBatches(String pipeline) throws SQLException {
+        if (text("SELECT to_regclass('etl.pipeline_run')::text") == null) {
+            return -1;
+        }
+        String batches = text("SELECT batches::text FROM etl.pipeline_run WHERE pipeline = '" + pipeline + "' AND status = 'RUNNING'");
+        return batches == null ? -1 : Long.parseLong(batches);
     }
 
     @Override
