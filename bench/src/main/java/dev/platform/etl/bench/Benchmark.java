@@ -32,6 +32,7 @@ public final class Benchmark {
     private static final String TARGET_COLUMNS = "film_id, title, description, creation_date, rating, modified, source_system";
     private static final String COPY_QUERY = "SELECT id, title, description, creation_date, rating, modified, 'films'::text FROM content.film_work";
     private static final String INDEX = "film_dim";
+    private static final String POSTGRES_TARGET = "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}";
 
     private final Path work;
     private final PostgresServer postgres;
@@ -64,7 +65,7 @@ public final class Benchmark {
         double copySeconds = timeCopyPipeline();
         postgresTarget.put("copyPipelineRowsPerSecond", rows / copySeconds);
         for (int batch : BATCH_SIZES) {
-            RunnerJvm.Measurement full = runnerFullLoad(secrets, batch, "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}", true);
+            RunnerJvm.Measurement full = runnerFullLoad(secrets, batch, POSTGRES_TARGET, true, RunnerJvm.POD_HEAP);
             double rate = rows / full.runnerSeconds();
             postgresTarget.put("runnerRowsPerSecond@" + batch, rate);
             postgresTarget.put("runnerToCopyRatio@" + batch, rate * copySeconds / rows);
@@ -82,7 +83,8 @@ public final class Benchmark {
                 }
             });
             deleteIndex();
-            RunnerJvm.Measurement full = runnerFullLoad(secrets, batch, "elasticsearch: {secretRef: search, index: film_dim, idColumn: film_id}", false);
+            RunnerJvm.Measurement full = runnerFullLoad(secrets, batch, "elasticsearch: {secretRef: search, index: film_dim, idColumn: film_id}", false,
+                    RunnerJvm.POD_HEAP);
             elasticsearchTarget.put("bareBulkDocsPerSecond@" + batch, rows / bareSeconds);
             elasticsearchTarget.put("runnerDocsPerSecond@" + batch, rows / full.runnerSeconds());
             elasticsearchTarget.put("runnerToBareRatio@" + batch, bareSeconds / full.runnerSeconds());
@@ -91,9 +93,10 @@ public final class Benchmark {
 
         results.put("incrementalAfterOneTouch", incrementalAfterOneTouch(secrets));
         Path small = prepare("bench_small", 10_000);
-        RunnerJvm.Measurement tenThousand = runnerFullLoad(small, 500, "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}", true);
-        results.put("peakRssMiB", Map.of("at10000Rows", tenThousand.peakRssBytes() / 1048576.0,
-                "at" + rows + "Rows", ((Number) postgresTarget.get("runnerPeakRssMiB@500")).doubleValue()));
+        RunnerJvm.Measurement tenThousand = runnerFullLoad(small, 500, POSTGRES_TARGET, true, RunnerJvm.SMALL_HEAP);
+        RunnerJvm.Measurement all = runnerFullLoad(secrets, 500, POSTGRES_TARGET, true, RunnerJvm.SMALL_HEAP);
+        results.put("peakRssMiBWith64MiBHeap", Map.of("at10000Rows", tenThousand.peakRssBytes() / 1048576.0,
+                "at" + rows + "Rows", all.peakRssBytes() / 1048576.0));
         report();
     }
 
@@ -116,16 +119,17 @@ public final class Benchmark {
         return secrets;
     }
 
-    private RunnerJvm.Measurement runnerFullLoad(Path secrets, int batch, String target, boolean postgresTarget) throws Exception {
+    private RunnerJvm.Measurement runnerFullLoad(Path secrets, int batch, String target, boolean postgresTarget, List<String> jvmOptions)
+            throws Exception {
         String database = secrets.getFileName().toString().replace("-secrets.yaml", "");
         reset(database, postgresTarget);
         String name = "full-" + batch;
         String incremental = postgresTarget ? "  incremental: {tieBreakerColumn: id}\n" : "";
         String control = postgresTarget ? "" : "  control: {postgres: {secretRef: source-db}}\n";
         Path pipeline = Files.writeString(work.resolve(name + ".yaml"), pipeline(name, "Full", batch, incremental + control, target));
-        RunnerJvm.Measurement measurement = RunnerJvm.run(pipeline, secrets, environment, work);
-        System.out.printf("  runner full load, batch %d, into %s: %.1f s inside, %.1f s total, peak RSS %.0f MiB%n", batch,
-                postgresTarget ? "PostgreSQL" : "Elasticsearch", measurement.runnerSeconds(), measurement.totalSeconds(),
+        RunnerJvm.Measurement measurement = RunnerJvm.run(pipeline, secrets, environment, work, jvmOptions);
+        System.out.printf("  runner full load of %s, batch %d, into %s, %s: %.1f s inside, %.1f s total, peak RSS %.0f MiB%n", database, batch,
+                postgresTarget ? "PostgreSQL" : "Elasticsearch", jvmOptions, measurement.runnerSeconds(), measurement.totalSeconds(),
                 measurement.peakRssBytes() / 1048576.0);
         return measurement;
     }
@@ -135,11 +139,11 @@ public final class Benchmark {
         String target = "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}";
         Path pipeline = Files.writeString(work.resolve("inc.yaml"),
                 pipeline("inc", "Incremental", 10_000, "  incremental: {cursorColumn: modified, tieBreakerColumn: id}\n", target));
-        RunnerJvm.run(pipeline, secrets, environment, work);
+        RunnerJvm.run(pipeline, secrets, environment, work, RunnerJvm.POD_HEAP);
         try (Connection connection = postgres.connect("bench")) {
             DemoData.touchOne(connection);
         }
-        RunnerJvm.Measurement touched = RunnerJvm.run(pipeline, secrets, environment, work);
+        RunnerJvm.Measurement touched = RunnerJvm.run(pipeline, secrets, environment, work, RunnerJvm.POD_HEAP);
         System.out.printf("  incremental run after one touch: %.3f s inside the runner, %.2f s with JVM start (read %d)%n",
                 touched.runnerSeconds(), touched.totalSeconds(), touched.summary().path("rowsRead").asLong());
         return Map.of("insideRunnerSeconds", touched.runnerSeconds(), "totalSeconds", touched.totalSeconds(),

@@ -29,9 +29,16 @@ final class RunnerJvm {
     private RunnerJvm() {
     }
 
-    static Measurement run(Path pipeline, Path secrets, Map<String, String> environment, Path workDir) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), EtlRunner.class.getName(),
+    /** The heap of throughput runs, as a pod's limits would give it. */
+    static final List<String> POD_HEAP = List.of("-Xmx256m");
+    /** A small fixed heap: what stays of RSS is what the runner holds, whatever the row count. */
+    static final List<String> SMALL_HEAP = List.of("-Xms64m", "-Xmx64m", "-XX:+UseSerialGC");
+
+    static Measurement run(Path pipeline, Path secrets, Map<String, String> environment, Path workDir, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), EtlRunner.class.getName(),
                 "run", "-f", pipeline.toString(), "-f", secrets.toString()));
         Path out = Files.createTempFile(workDir, "runner", ".out");
         Path err = Files.createTempFile(workDir, "runner", ".err");
