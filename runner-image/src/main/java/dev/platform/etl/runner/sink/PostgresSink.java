@@ -8,12 +8,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -31,8 +28,6 @@ public final class PostgresSink implements Sink {
     private final String copy;
     private final String upsert;
     private final int[] keyIndexes;
-    /** Sessions that already have the staging table (a temporary table lives as long as its session). */
-    private final Set<PGConnection> staged = Collections.newSetFromMap(new WeakHashMap<>());
 
     /**
      * @param ownPool               used when the table is not in the control database
@@ -98,21 +93,12 @@ public final class PostgresSink implements Sink {
     }
 
     private void upsert(Connection connection, List<Object[]> rows) throws SQLException, IOException {
-        PGConnection session = connection.unwrap(PGConnection.class);
-        try {
-            if (staged.add(session)) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute(createStaging);
-                }
-            }
-            session.getCopyAPI().copyIn(copy, new StringReader(CopyText.encode(rows)));
-            try (Statement statement = connection.createStatement()) {
-                statement.executeUpdate(upsert);
-            }
-        } catch (SQLException | IOException e) {
-            // the transaction rolls back, and with it a staging table it created: the retry creates it again
-            staged.remove(session);
-            throw e;
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(createStaging);
+        }
+        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, new StringReader(CopyText.encode(rows)));
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate(upsert);
         }
     }
 
