@@ -66,7 +66,7 @@ class OperatorControlTest {
     @Test
     void suspendPausesTheRunAfterItsBatchInFlightAndResumeCompletesIt() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
-        slowTargetWrites(100);
+        slowTargetWrites(150);
         fixture.apply(Pipelines.filmDim("pausable", "Incremental", 2, "r-1", ""));
         await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.runningBatches("etl-test/pausable") >= 2);
 

@@ -25,7 +25,8 @@ class SingleExecutionTest {
     @Test
     void ofTwoRunnersStartedTogetherExactlyOneExecutesAndTheOtherSkipsWithoutReading() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
-        fixture.slowTargetWrites(60);
+        // long enough (about 2 s) that the second JVM always claims while the first one runs
+        fixture.slowTargetWrites(150);
         Path pipeline = fixture.writePipeline("twins", PipelineYaml.fullFilmDim("twins", 3));
 
         for (int round = 1; round <= ROUNDS; round++) {

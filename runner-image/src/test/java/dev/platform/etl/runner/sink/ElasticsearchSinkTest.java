@@ -130,6 +130,8 @@ class ElasticsearchSinkTest {
     void elasticsearchStoppedMidRunAndRestartedEndsWithTheExactDocumentSet() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 30);
         SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_restart");
+        // a volatile pg_sleep keeps the subquery from being flattened: every page sleeps for each row after the
+        // checkpoint, so the run lasts several seconds past batch 3, longer than Elasticsearch takes to stop
         String slowQuery = PipelineYaml.FILM_QUERY.replace(" FROM", ", pg_sleep(0.05)::text AS pause FROM");
         Path pipeline = fixture.writePipeline("es", PipelineYaml.pipeline("es", "Full", 2, RESUMABLE, slowQuery, """
                     - transform: {rename: {id: film_id}, drop: [pause]}
