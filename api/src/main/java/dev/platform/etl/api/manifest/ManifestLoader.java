@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -119,10 +118,5 @@ public final class ManifestLoader {
             values.putAll(secret.getStringData());
         }
         return values;
-    }
-
-    /** The mapper used for pipelines, for callers that serialize them back. */
-    public ObjectMapper mapper() {
-        return yaml;
     }
 }

@@ -25,7 +25,7 @@ public final class RunObserver {
         }
         String run = job.get().getMetadata().getLabels().get(Labels.RUN);
         Collection<Pod> runPods = pods.stream().filter(p -> Objects.equals(run, p.getMetadata().getLabels().get(Labels.RUN))).toList();
-        return new RunObservation(state(job.get(), runPods), job.get(), summary(runPods), failureDetail(job.get()));
+        return new RunObservation(state(job.get(), runPods), summary(runPods), failureDetail(job.get()));
     }
 
     /** Any Job of this operator still running, other than the named one (normally none). */

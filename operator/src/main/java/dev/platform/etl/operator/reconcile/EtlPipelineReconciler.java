@@ -150,7 +150,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                 try {
                     jobs.createOrAdopt(pipeline, run.getNumber(), run.getJob());
                     events.normal(pipeline, "RunStarted", "run " + run.getJob() + " (" + run.getReason() + ")");
-                    return new RunObservation(JobState.ACTIVE, null, Optional.empty(), null);
+                    return new RunObservation(JobState.ACTIVE, Optional.empty(), null);
                 } catch (RunnerJobs.ForeignJobException e) {
                     recorder.couldNotStart(pipeline, run, e.getMessage(), now);
                 }

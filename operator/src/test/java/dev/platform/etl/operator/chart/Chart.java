@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -68,9 +67,5 @@ final class Chart {
 
     static <T extends HasMetadata> List<T> ofKind(List<HasMetadata> resources, Class<T> type) {
         return resources.stream().filter(type::isInstance).map(type::cast).toList();
-    }
-
-    static List<String> lines(String text) {
-        return Arrays.asList(text.split("\n"));
     }
 }

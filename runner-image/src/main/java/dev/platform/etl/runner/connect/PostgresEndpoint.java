@@ -38,9 +38,6 @@ public record PostgresEndpoint(String jdbcUrl, String username, String password)
         config.setAutoCommit(false);
         config.setConnectionTimeout(10_000);
         config.setInitializationFailTimeout(-1);
-        // String values are sent untyped, so the server converts them to each column's own type.
-        config.addDataSourceProperty("stringtype", "unspecified");
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", "etl-runner");
         return new HikariDataSource(config);
     }

@@ -175,19 +175,6 @@ public final class ControlStore {
         return pauseRequested;
     }
 
-    /** Whether a pause has been requested for the pipeline. */
-    public boolean pauseRequested(String pipeline) throws Exception {
-        return inTransaction(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT pause_requested FROM etl.pipeline_state WHERE pipeline = ?")) {
-                statement.setString(1, pipeline);
-                try (ResultSet rs = statement.executeQuery()) {
-                    return rs.next() && rs.getBoolean(1);
-                }
-            }
-        });
-    }
-
     /**
      * Ends the run: its row gets its final status and counters and the lease is released, both
      * only if this runner still holds it. A completed full load also clears its checkpoint.

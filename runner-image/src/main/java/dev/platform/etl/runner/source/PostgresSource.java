@@ -45,7 +45,7 @@ public final class PostgresSource {
         Values.Reader[] readers = columns.stream().map(c -> Values.readerFor(c.type())).toArray(Values.Reader[]::new);
         return plan.keyset()
                 ? new KeysetReader(this, plan, readers)
-                : new StreamingReader(readOnlyTransaction(), ReaderQuery.stream(query), batchSize, readers);
+                : new StreamingReader(readOnlyTransaction(), ReaderQuery.normalize(query), batchSize, readers);
     }
 
     /** A connection in a new read-only transaction, with this reader's statement timeout. */

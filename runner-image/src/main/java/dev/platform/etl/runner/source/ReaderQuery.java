@@ -23,10 +23,6 @@ public final class ReaderQuery {
         return trimmed;
     }
 
-    public static String stream(String query) {
-        return normalize(query);
-    }
-
     /**
      * One page of a keyset scan: rows after the given key (when {@code after}), below the
      * horizon on the first key column (when {@code bounded}), in key order, at most {@code LIMIT ?}.

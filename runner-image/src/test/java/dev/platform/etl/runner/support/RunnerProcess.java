@@ -42,14 +42,6 @@ public final class RunnerProcess {
         }
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
-    public boolean alive() {
-        return process.isAlive();
-    }
-
     /** Waits for the process to end by itself, at most {@code timeout}. */
     public RunOutput await(Duration timeout) {
         try {

@@ -70,10 +70,6 @@ public final class PostgresServer implements AutoCloseable {
         return Processes.exitCode(UnprivilegedUser.wrap(List.of(bin("pg_ctl"), "-D", dataDirectory.toString(), "status"))) == 0;
     }
 
-    public int port() {
-        return port;
-    }
-
     /** A JDBC URL for the superuser (trust authentication on loopback). */
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;

@@ -1,7 +1,6 @@
 package dev.platform.etl.testkit.process;
 
 import com.sun.security.auth.module.UnixSystem;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,12 +42,6 @@ public final class UnprivilegedUser {
         if (Processes.exitCode(List.of("id", "-u", NAME)) != 0) {
             Processes.run(List.of("useradd", "--system", "--user-group", "--no-create-home",
                     "--shell", "/usr/sbin/nologin", NAME));
-        }
-    }
-
-    static void checkAvailable() throws IOException {
-        if (needed() && Processes.exitCode(List.of("runuser", "--help")) != 0) {
-            throw new IOException("running as root needs runuser to start servers as " + NAME);
         }
     }
 }
