@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,12 +29,9 @@ public final class RunObserver {
         return new RunObservation(state(job.get(), runPods), summary(runPods), failureDetail(job.get()));
     }
 
-    /** Any Job of this operator still running, other than the named one (normally none). */
-    public Optional<Job> otherActiveJob(String jobName, Collection<Job> jobs) {
-        return jobs.stream()
-                .filter(j -> !j.getMetadata().getName().equals(jobName))
-                .filter(j -> !state(j, java.util.List.of()).finished())
-                .findFirst();
+    /** A runner Job of the pipeline that has not finished, if any. */
+    public Optional<Job> unfinishedJob(Collection<Job> jobs) {
+        return jobs.stream().filter(j -> !state(j, List.of()).finished()).findFirst();
     }
 
     private static JobState state(Job job, Collection<Pod> pods) {

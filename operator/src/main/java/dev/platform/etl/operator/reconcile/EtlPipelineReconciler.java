@@ -192,7 +192,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
      */
     private boolean recordNextRun(EtlPipeline pipeline, List<Job> runnerJobs, Instant now) {
         EtlPipelineStatus status = pipeline.getStatus();
-        Optional<Job> orphan = observer.otherActiveJob("", runnerJobs);
+        Optional<Job> orphan = observer.unfinishedJob(runnerJobs);
         if (orphan.isPresent()) {
             long number = Long.parseLong(orphan.get().getMetadata().getLabels().get(Labels.RUN));
             status.setCurrentRun(new CurrentRun(number, orphan.get().getMetadata().getName(), "adopted", now.toString()));

@@ -29,11 +29,7 @@ final class RunRecorder {
     void finished(EtlPipeline pipeline, CurrentRun run, RunObservation observation, Instant now) {
         EtlPipelineStatus status = pipeline.getStatus();
         RunnerSummary summary = observation.summary().orElse(null);
-        LastRun last = new LastRun();
-        last.setRunId(run.getJob());
-        last.setJob(run.getJob());
-        last.setStartedAt(run.getRequestedAt());
-        last.setFinishedAt(now.toString());
+        LastRun last = closed(run, now);
         if (summary != null) {
             last.setResult(summary.result());
             last.setRowsRead(summary.rowsRead());
@@ -48,9 +44,7 @@ final class RunRecorder {
             last.setMessage(observation.state() == JobState.SUCCEEDED ? null
                     : "the runner left no summary; Job failed: " + (observation.detail() == null ? "unknown reason" : observation.detail()));
         }
-        status.setLastRun(last);
-        status.setCurrentRun(null);
-        metrics.runFinished(pipeline.getMetadata().getNamespace(), last.getResult().name(), summary);
+        close(pipeline, last, summary);
         String counts = summary == null ? "" : ": read " + summary.rowsRead() + ", wrote " + summary.rowsWritten();
         if (last.getResult() == RunResult.FAILED || last.getResult() == RunResult.INVALID) {
             events.warning(pipeline, "RunFailed", "run " + run.getJob() + " " + last.getResult() + counts
@@ -62,16 +56,25 @@ final class RunRecorder {
 
     /** A run that cannot start (its Job name is taken by something else): closed as failed. */
     void couldNotStart(EtlPipeline pipeline, CurrentRun run, String reason, Instant now) {
+        LastRun last = closed(run, now);
+        last.setResult(RunResult.FAILED);
+        last.setMessage(reason);
+        close(pipeline, last, null);
+        events.warning(pipeline, "RunNotStarted", reason);
+    }
+
+    private static LastRun closed(CurrentRun run, Instant now) {
         LastRun last = new LastRun();
         last.setRunId(run.getJob());
         last.setJob(run.getJob());
         last.setStartedAt(run.getRequestedAt());
         last.setFinishedAt(now.toString());
-        last.setResult(RunResult.FAILED);
-        last.setMessage(reason);
+        return last;
+    }
+
+    private void close(EtlPipeline pipeline, LastRun last, RunnerSummary summary) {
         pipeline.getStatus().setLastRun(last);
         pipeline.getStatus().setCurrentRun(null);
-        metrics.runFinished(pipeline.getMetadata().getNamespace(), RunResult.FAILED.name(), null);
-        events.warning(pipeline, "RunNotStarted", reason);
+        metrics.runFinished(pipeline.getMetadata().getNamespace(), last.getResult().name(), summary);
     }
 }

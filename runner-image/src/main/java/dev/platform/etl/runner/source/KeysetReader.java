@@ -19,6 +19,8 @@ final class KeysetReader implements SourceReader {
     private final PostgresSource source;
     private final ScanPlan plan;
     private final Values.Reader[] readers;
+    private final String firstPage;
+    private final String nextPage;
     private Checkpoint last;
     private boolean exhausted;
 
@@ -27,6 +29,9 @@ final class KeysetReader implements SourceReader {
         this.plan = plan;
         this.readers = readers;
         this.last = plan.start();
+        boolean bounded = plan.horizon() != null;
+        this.firstPage = ReaderQuery.page(source.query(), plan.keyColumns(), false, bounded);
+        this.nextPage = ReaderQuery.page(source.query(), plan.keyColumns(), true, bounded);
     }
 
     @Override
@@ -46,9 +51,8 @@ final class KeysetReader implements SourceReader {
 
     private List<Object[]> readPage() throws Exception {
         boolean after = last != null;
-        String sql = ReaderQuery.page(source.query(), plan.keyColumns(), after, plan.horizon() != null);
         try (Connection connection = source.readOnlyTransaction();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+             PreparedStatement statement = connection.prepareStatement(after ? nextPage : firstPage)) {
             int parameter = 1;
             if (after) {
                 for (String value : plan.keyValuesOf(last)) {
