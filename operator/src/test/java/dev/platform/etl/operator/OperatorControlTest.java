@@ -66,7 +66,7 @@ class OperatorControlTest {
     @Test
     void suspendPausesTheRunAfterItsBatchInFlightAndResumeCompletesIt() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
-        slowTargetWrites(150);
+        fixture.slowLoggedTargetWrites(150);
         fixture.apply(Pipelines.filmDim("pausable", "Incremental", 2, "r-1", ""));
         await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.runningBatches("etl-test/pausable") >= 2);
 
@@ -92,7 +92,7 @@ class OperatorControlTest {
     @Test
     void requestsDuringARunAndAnOperatorRestartGiveOneRunAtATimeWithoutADuplicateJob() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
-        slowTargetWrites(40);
+        fixture.slowLoggedTargetWrites(40);
         fixture.apply(Pipelines.filmDim("busy", "Full", 4, "r-1", ""));
         await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.runningBatches("etl-test/busy") >= 1);
 
@@ -116,7 +116,7 @@ class OperatorControlTest {
     @Test
     void aRunnerKilledMidRunIsReplacedByTheJobsNextPodAndTheRunEndsExactly() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
-        slowTargetWrites(60);
+        fixture.slowLoggedTargetWrites(60);
         fixture.apply(Pipelines.filmDim("crashy", "Full", 2, "r-1", ""));
         await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.runningBatches("etl-test/crashy") >= 3);
 
@@ -139,14 +139,4 @@ class OperatorControlTest {
     }
 
 
-
-    private void slowTargetWrites(int millis) throws Exception {
-        fixture.execute("""
-                CREATE TABLE analytics.write_log (film_id uuid);
-                CREATE FUNCTION analytics.slow_logged_write() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN PERFORM pg_sleep(%s); INSERT INTO analytics.write_log VALUES (NEW.film_id); RETURN NEW; END $$;
-                CREATE TRIGGER slow_logged_write BEFORE INSERT OR UPDATE ON analytics.film_dim
-                   FOR EACH ROW EXECUTE FUNCTION analytics.slow_logged_write();
-                """.formatted(millis / 1000.0));
-    }
 }

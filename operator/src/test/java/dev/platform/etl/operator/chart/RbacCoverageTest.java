@@ -67,9 +67,7 @@ class RbacCoverageTest {
         try (OperatorFixture fixture = OperatorFixture.start(dir, 12)) {
             fixture.apply(Pipelines.filmDim("lifecycle", "Full", 2, "r-1", "").replace("analytics.film_dim", "analytics.nope"));
             fixture.awaitPhase("lifecycle", Phase.Invalid);
-            fixture.execute("""
-                    CREATE FUNCTION analytics.slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NEW; END $$;
-                    CREATE TRIGGER slow BEFORE INSERT ON analytics.film_dim FOR EACH ROW EXECUTE FUNCTION analytics.slow();""");
+            fixture.slowLoggedTargetWrites(100);
             fixture.patchSpec("lifecycle", "{\"target\": {\"postgres\": {\"table\": \"analytics.film_dim\"}}}");
             await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.get("lifecycle").getStatus().getPhase() == Phase.Running);
             fixture.patchSpec("lifecycle", "{\"suspend\": true}");

@@ -76,7 +76,7 @@ public final class JobExecutor implements AutoCloseable {
                 .findFirst().orElseThrow();
         Process process = execution.process;
         if (process != null) {
-            signal(process, "KILL");
+            process.destroyForcibly();
         }
     }
 
@@ -106,7 +106,7 @@ public final class JobExecutor implements AutoCloseable {
             podExited(execution);
         } else if (execution.process != null && suspended && !execution.stopping) {
             execution.stopping = true;
-            signal(execution.process, "TERM");
+            execution.process.destroy(); // SIGTERM, as the kubelet sends when a suspended Job's pod is deleted
         } else if (execution.process == null && !suspended) {
             startPod(execution);
         }
@@ -220,16 +220,6 @@ public final class JobExecutor implements AutoCloseable {
 
     private static Map<String, String> condition(String type, String reason) {
         return Map.of("type", type, "status", "True", "reason", reason, "lastTransitionTime", Instant.now().toString());
-    }
-
-    private static void signal(Process process, String signal) {
-        try {
-            new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

@@ -157,6 +157,12 @@ public final class OperatorFixture implements AutoCloseable {
         database.execute(sql);
     }
 
+    /** The demo target's writes logged in analytics.write_log, each taking {@code millis}. */
+    public void slowLoggedTargetWrites(int millis) throws SQLException {
+        database.logTargetWrites();
+        database.slowTargetWrites(millis);
+    }
+
     public long runningBatches(String pipeline) throws SQLException {
         return database.runningBatches(pipeline);
     }

@@ -69,12 +69,7 @@ class CrashRecoveryTest {
         fixture.logTargetWrites();
         String stalledFilm = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 6 LIMIT 1");
         // writing the 7th film waits on an advisory lock that the test holds: the batch stalls
-        fixture.execute("""
-                CREATE FUNCTION analytics.stall() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN PERFORM pg_advisory_lock(4242); PERFORM pg_advisory_unlock(4242); RETURN NEW; END $$;
-                CREATE TRIGGER stall BEFORE INSERT ON analytics.film_dim
-                   FOR EACH ROW WHEN (NEW.film_id = '%s') EXECUTE FUNCTION analytics.stall();
-                """.formatted(stalledFilm));
+        fixture.stallTargetWriteOf(stalledFilm, 4242);
         Path pipeline = fixture.writePipeline("zombie", PipelineYaml.resumableFullFilmDim("zombie", 3));
 
         RunnerProcess zombie;

@@ -84,12 +84,7 @@ class PauseTest {
     @Test
     void aBatchThatCannotFinishWithinTheGracePeriodAfterSigtermIsRolledBack() throws Exception {
         String stalled = fixture.text("SELECT id::text FROM content.film_work ORDER BY modified, id OFFSET 7 LIMIT 1");
-        fixture.execute("""
-                CREATE FUNCTION analytics.stall() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN PERFORM pg_advisory_lock(4343); PERFORM pg_advisory_unlock(4343); RETURN NEW; END $$;
-                CREATE TRIGGER stall BEFORE INSERT ON analytics.film_dim
-                   FOR EACH ROW WHEN (NEW.film_id = '%s') EXECUTE FUNCTION analytics.stall();
-                """.formatted(stalled));
+        fixture.stallTargetWriteOf(stalled, 4343);
         pipeline = fixture.writePipeline("pausable", PipelineYaml.incrementalFilmDim("pausable", 3));
         fixture.environment().put("ETL_STOP_GRACE_PERIOD", "1s");
         RunOutput stopped;

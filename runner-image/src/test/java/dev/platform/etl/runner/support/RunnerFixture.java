@@ -143,25 +143,16 @@ public final class RunnerFixture {
         database.execute(sql);
     }
 
-    /** Every insert or update of the target leaves a line in {@code analytics.write_log}, so repeated writes show. */
     public void logTargetWrites() throws SQLException {
-        execute("""
-                CREATE TABLE analytics.write_log (film_id uuid, title text);
-                CREATE FUNCTION analytics.log_write() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN INSERT INTO analytics.write_log VALUES (NEW.film_id, NEW.title); RETURN NEW; END $$;
-                CREATE TRIGGER log_write AFTER INSERT OR UPDATE ON analytics.film_dim
-                   FOR EACH ROW EXECUTE FUNCTION analytics.log_write();
-                """);
+        database.logTargetWrites();
     }
 
-    /** Makes every row written to the target take {@code millis}, so a run lasts long enough to interrupt. */
     public void slowTargetWrites(int millis) throws SQLException {
-        execute("""
-                CREATE FUNCTION analytics.slow_write() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN PERFORM pg_sleep(%s); RETURN NEW; END $$;
-                CREATE TRIGGER slow_write BEFORE INSERT OR UPDATE ON analytics.film_dim
-                   FOR EACH ROW EXECUTE FUNCTION analytics.slow_write();
-                """.formatted(millis / 1000.0));
+        database.slowTargetWrites(millis);
+    }
+
+    public void stallTargetWriteOf(String filmId, long lockKey) throws SQLException {
+        database.stallTargetWriteOf(filmId, lockKey);
     }
 
     /** The committed batches of the pipeline's active run, or -1 when it has none. */

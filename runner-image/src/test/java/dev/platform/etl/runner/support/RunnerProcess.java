@@ -60,22 +60,14 @@ public final class RunnerProcess {
         return read(stderr);
     }
 
+    /** SIGKILL, as a node failure would. */
     public void kill() {
-        signal("KILL");
+        process.destroyForcibly();
     }
 
+    /** SIGTERM, as a pod deletion would. */
     public void terminate() {
-        signal("TERM");
-    }
-
-    private void signal(String name) {
-        try {
-            new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start().waitFor();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.destroy();
     }
 
     private static String read(Path file) {

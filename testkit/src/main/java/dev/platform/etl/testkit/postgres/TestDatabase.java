@@ -43,6 +43,40 @@ public record TestDatabase(String jdbcUrl, String username, String password) {
         return values;
     }
 
+    /** Every insert or update of the demo target leaves a line in {@code analytics.write_log}, so repeated writes show. */
+    public void logTargetWrites() throws SQLException {
+        execute("""
+                CREATE TABLE analytics.write_log (film_id uuid, title text);
+                CREATE FUNCTION analytics.log_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN INSERT INTO analytics.write_log VALUES (NEW.film_id, NEW.title); RETURN NEW; END $$;
+                CREATE TRIGGER log_write AFTER INSERT OR UPDATE ON analytics.film_dim
+                   FOR EACH ROW EXECUTE FUNCTION analytics.log_write();
+                """);
+    }
+
+    /** Makes every row written to the demo target take {@code millis}, so a run lasts long enough to interrupt. */
+    public void slowTargetWrites(int millis) throws SQLException {
+        execute("""
+                CREATE FUNCTION analytics.slow_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_sleep(%s); RETURN NEW; END $$;
+                CREATE TRIGGER slow_write BEFORE INSERT OR UPDATE ON analytics.film_dim
+                   FOR EACH ROW EXECUTE FUNCTION analytics.slow_write();
+                """.formatted(millis / 1000.0));
+    }
+
+    /**
+     * Makes writing one film to the demo target wait on the advisory lock {@code lockKey}: a test
+     * that holds the lock stalls the batch holding that film, in the middle of its transaction.
+     */
+    public void stallTargetWriteOf(String filmId, long lockKey) throws SQLException {
+        execute("""
+                CREATE FUNCTION analytics.stall() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_advisory_lock(%d); PERFORM pg_advisory_unlock(%d); RETURN NEW; END $$;
+                CREATE TRIGGER stall BEFORE INSERT ON analytics.film_dim
+                   FOR EACH ROW WHEN (NEW.film_id = '%s') EXECUTE FUNCTION analytics.stall();
+                """.formatted(lockKey, lockKey, filmId));
+    }
+
     /** The committed batches of the pipeline's active run, or -1 when it has none (or no control schema yet). */
     public long runningBatches(String pipeline) throws SQLException {
         if (text("SELECT to_regclass('etl.pipeline_run')::text") == null) {
