@@ -155,24 +155,33 @@ public final class ControlStore {
      * @throws LeaseLostException when the lease expired or was taken over; the caller's transaction must roll back
      */
     public boolean saveProgress(Connection transaction, Lease lease, Checkpoint checkpoint, RunCounters counters) throws SQLException {
-        boolean pauseRequested;
+        // one statement, one round trip per batch: the run row is updated only if the lease is current
         try (PreparedStatement statement = transaction.prepareStatement("""
-                UPDATE etl.pipeline_state SET checkpoint = ?::jsonb, updated_at = now()
-                 WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()
-                RETURNING pause_requested""")) {
-            statement.setString(1, writeCheckpoint(checkpoint));
+                WITH state AS (
+                    UPDATE etl.pipeline_state SET checkpoint = ?::jsonb, updated_at = now()
+                     WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()
+                    RETURNING pause_requested),
+                run AS (
+                    UPDATE etl.pipeline_run SET rows_read = ?, rows_written = ?, batches = ?, checkpoint = ?::jsonb
+                     WHERE id = ? AND EXISTS (SELECT FROM state))
+                SELECT pause_requested FROM state""")) {
+            String json = writeCheckpoint(checkpoint);
+            statement.setString(1, json);
             statement.setString(2, lease.pipeline());
             statement.setLong(3, lease.token());
             statement.setString(4, lease.holder());
+            statement.setLong(5, counters.rowsRead());
+            statement.setLong(6, counters.rowsWritten());
+            statement.setLong(7, counters.batches());
+            statement.setString(8, checkpoint == null ? null : json);
+            statement.setLong(9, lease.runRow());
             try (ResultSet rs = statement.executeQuery()) {
                 if (!rs.next()) {
                     throw new LeaseLostException(lease.pipeline(), lease.token());
                 }
-                pauseRequested = rs.getBoolean(1);
+                return rs.getBoolean(1);
             }
         }
-        updateRun(transaction, lease.runRow(), RunStatus.RUNNING, counters, checkpoint, null);
-        return pauseRequested;
     }
 
     /**

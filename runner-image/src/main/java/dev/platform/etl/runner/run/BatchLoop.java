@@ -12,12 +12,11 @@ import dev.platform.etl.runner.retry.Retries;
 import dev.platform.etl.runner.retry.Stage;
 import dev.platform.etl.runner.sink.Sink;
 import dev.platform.etl.runner.sink.SinkBatch;
-import dev.platform.etl.runner.source.ScanPlan;
 import dev.platform.etl.runner.source.SourceBatch;
-import dev.platform.etl.runner.source.SourceReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,10 +57,14 @@ final class BatchLoop {
         this.versioned = versioned;
     }
 
-    Outcome run(ScanPlan scan, SourceReader reader) {
-        checkpoint = scan.start();
+    /**
+     * Runs batches from {@code start} until the reader is exhausted, a pause or stop, or a failure.
+     * The next batch is read and prepared for the sink while the current one is written.
+     */
+    Outcome run(Checkpoint start, Callable<Optional<SourceBatch>> read) {
+        checkpoint = start;
         boolean pauseRequested = lease.pauseRequested();
-        try {
+        try (ReadAhead<ReadyBatch> ahead = new ReadAhead<>(() -> read.call().map(this::prepare))) {
             while (true) {
                 if (heartbeat.lost()) {
                     throw new LeaseLostException(lease.pipeline(), lease.token());
@@ -71,12 +74,11 @@ final class BatchLoop {
                             stop.requested() ? "stop signal" : "pause requested");
                     return new Outcome(RunStatus.PAUSED, counters, checkpoint, null);
                 }
-                long batchNumber = counters.batches() + 1;
-                Optional<SourceBatch> batch = reader.next();
+                Optional<ReadyBatch> batch = ahead.next();
                 if (batch.isEmpty()) {
                     return new Outcome(RunStatus.SUCCEEDED, counters, checkpoint, null);
                 }
-                pauseRequested = commit(batchNumber, batch.get());
+                pauseRequested = commit(counters.batches() + 1, batch.get());
             }
         } catch (Exception e) {
             String error = ErrorClassifier.describe(e);
@@ -85,25 +87,12 @@ final class BatchLoop {
         }
     }
 
-    /** Writes the batch and its checkpoint; returns whether a pause was requested meanwhile. */
-    private boolean commit(long batchNumber, SourceBatch batch) throws Exception {
-        SinkBatch rows = transform(batch);
-        Checkpoint next = batch.checkpoint() != null ? batch.checkpoint() : checkpoint;
-        long[] written = new long[1];
-        boolean pauseRequested = retries.call("write batch " + batchNumber, Stage.WRITE, () -> control.inTransaction(tx -> {
-            written[0] = sink.write(rows, tx);
-            return control.saveProgress(tx, lease, next, counters.plusBatch(batch.rows().size(), written[0]));
-        }));
-        counters = counters.plusBatch(batch.rows().size(), written[0]);
-        checkpoint = next;
-        LOG.info("{}: batch {} committed: read {}, wrote {} (run total: read {}, wrote {}){}", lease.pipeline(), batchNumber,
-                batch.rows().size(), written[0], counters.rowsRead(), counters.rowsWritten(),
-                next == null ? "" : ", checkpoint " + next.asMap());
-        return pauseRequested;
+    /** A batch ready to commit: transformed and encoded for the sink ahead of its turn. */
+    private record ReadyBatch(int rowsRead, Checkpoint checkpoint, Sink.Write write) {
     }
 
-    /** The rows the sink writes; versions come from the reader's rows, as checkpoints do. */
-    private SinkBatch transform(SourceBatch batch) {
+    /** Runs on the read-ahead thread: the versions come from the reader's rows, as checkpoints do. */
+    private ReadyBatch prepare(SourceBatch batch) {
         List<Object[]> rows = new ArrayList<>(batch.rows().size());
         long[] versions = versioned ? new long[batch.rows().size()] : null;
         for (int i = 0; i < batch.rows().size(); i++) {
@@ -113,6 +102,22 @@ final class BatchLoop {
                 versions[i] = plan.versionOf(readerRow);
             }
         }
-        return new SinkBatch(rows, versions);
+        return new ReadyBatch(rows.size(), batch.checkpoint(), sink.prepare(new SinkBatch(rows, versions)));
+    }
+
+    /** Writes the batch and its checkpoint; returns whether a pause was requested meanwhile. */
+    private boolean commit(long batchNumber, ReadyBatch batch) throws Exception {
+        Checkpoint next = batch.checkpoint() != null ? batch.checkpoint() : checkpoint;
+        long[] written = new long[1];
+        boolean pauseRequested = retries.call("write batch " + batchNumber, Stage.WRITE, () -> control.inTransaction(tx -> {
+            written[0] = batch.write().execute(tx);
+            return control.saveProgress(tx, lease, next, counters.plusBatch(batch.rowsRead(), written[0]));
+        }));
+        counters = counters.plusBatch(batch.rowsRead(), written[0]);
+        checkpoint = next;
+        LOG.info("{}: batch {} committed: read {}, wrote {} (run total: read {}, wrote {}){}", lease.pipeline(), batchNumber,
+                batch.rowsRead(), written[0], counters.rowsRead(), counters.rowsWritten(),
+                next == null ? "" : ", checkpoint " + next.asMap());
+        return pauseRequested;
     }
 }

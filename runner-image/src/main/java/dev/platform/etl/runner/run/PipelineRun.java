@@ -24,7 +24,6 @@ import dev.platform.etl.runner.sink.Sink;
 import dev.platform.etl.runner.sink.Sinks;
 import dev.platform.etl.runner.source.Horizon;
 import dev.platform.etl.runner.source.PostgresSource;
-import dev.platform.etl.runner.source.PrefetchingReader;
 import dev.platform.etl.runner.source.SourceBatch;
 import dev.platform.etl.runner.source.ScanPlan;
 import dev.platform.etl.runner.source.SourceReader;
@@ -138,9 +137,9 @@ public final class PipelineRun {
         ScanPlan scan = null;
         try (Sink sink = Sinks.forTarget(spec.effectiveTarget(), connections, plan.transform().outputColumns())) {
             scan = startScan(lease, plan, source, retries);
-            try (SourceReader reader = source.open(scan, plan.readerColumns());
-                 SourceReader readAhead = new PrefetchingReader(readWithRetries(scan, reader, retries))) {
-                return new BatchLoop(lease, control, plan, plan.versioned(spec), sink, retries, heartbeat, stop).run(scan, readAhead);
+            try (SourceReader reader = source.open(scan, plan.readerColumns())) {
+                return new BatchLoop(lease, control, plan, plan.versioned(spec), sink, retries, heartbeat, stop)
+                        .run(scan.start(), readWithRetries(scan, reader, retries));
             }
         } catch (Exception | LinkageError e) {
             String error = ErrorClassifier.describe(e);

@@ -2,14 +2,15 @@ package dev.platform.etl.runner.sink;
 
 import dev.platform.etl.runner.source.JsonText;
 import dev.platform.etl.runner.source.Values;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Rows in PostgreSQL's COPY text format: tab-separated, {@code \N} for NULL, backslash escapes. */
+/** Rows in PostgreSQL's COPY text format, as UTF-8: tab-separated, {@code \N} for NULL, backslash escapes. */
 final class CopyText {
     private CopyText() {
     }
 
-    static String encode(List<Object[]> rows) {
+    static byte[] encode(List<Object[]> rows) {
         StringBuilder text = new StringBuilder(rows.size() * 128);
         for (Object[] row : rows) {
             for (int i = 0; i < row.length; i++) {
@@ -20,7 +21,7 @@ final class CopyText {
             }
             text.append('\n');
         }
-        return text.toString();
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void appendValue(StringBuilder text, Object value) {
@@ -28,7 +29,11 @@ final class CopyText {
             text.append("\\N");
             return;
         }
-        String plain = value instanceof JsonText json ? json.json() : Values.toText(value);
+        String plain = value instanceof String string ? string : value instanceof JsonText json ? json.json() : Values.toText(value);
+        if (!needsEscapes(plain)) {
+            text.append(plain);
+            return;
+        }
         for (int i = 0; i < plain.length(); i++) {
             char c = plain.charAt(i);
             switch (c) {
@@ -39,5 +44,9 @@ final class CopyText {
                 default -> text.append(c);
             }
         }
+    }
+
+    private static boolean needsEscapes(String plain) {
+        return plain.indexOf('\\') >= 0 || plain.indexOf('\t') >= 0 || plain.indexOf('\n') >= 0 || plain.indexOf('\r') >= 0;
     }
 }

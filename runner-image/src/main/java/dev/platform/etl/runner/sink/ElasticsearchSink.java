@@ -13,7 +13,6 @@ import dev.platform.etl.api.spec.ElasticsearchTarget;
 import dev.platform.etl.runner.source.Values;
 import java.io.IOException;
 import java.io.StringReader;
-import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -46,8 +45,7 @@ public final class ElasticsearchSink implements Sink {
     }
 
     @Override
-    public long write(SinkBatch batch, Connection controlTransaction) throws IOException {
-        ensureIndex();
+    public Write prepare(SinkBatch batch) {
         BulkRequest.Builder bulk = new BulkRequest.Builder();
         List<Object[]> rows = batch.rows();
         for (int i = 0; i < rows.size(); i++) {
@@ -60,8 +58,12 @@ public final class ElasticsearchSink implements Sink {
                 return version == null ? idx : idx.version(version).versionType(VersionType.ExternalGte);
             }));
         }
-        BulkResponse response = client.bulk(bulk.build());
-        return rows.size() - check(response);
+        BulkRequest request = bulk.build();
+        int documents = rows.size();
+        return controlTransaction -> {
+            ensureIndex();
+            return documents - check(client.bulk(request));
+        };
     }
 
     /** Fails on any item that was not written; returns how many were already newer. */

@@ -1,19 +1,22 @@
 package dev.platform.etl.runner.sink;
 
 import dev.platform.etl.api.Identifiers;
-import java.io.IOException;
-import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Upserts into a PostgreSQL table. A batch is copied ({@code COPY ... FROM STDIN}) into a
@@ -59,44 +62,76 @@ public final class PostgresSink implements Sink {
     }
 
     @Override
-    public long write(SinkBatch batch, Connection controlTransaction) throws Exception {
+    public Write prepare(SinkBatch batch) {
         List<Object[]> unique = lastRowPerKey(batch.rows());
-        if (sharesControlDatabase) {
-            upsert(controlTransaction, unique);
-            return unique.size();
-        }
+        byte[] copyText = CopyText.encode(unique);
+        long rows = unique.size();
+        return controlTransaction -> {
+            if (sharesControlDatabase) {
+                upsert(controlTransaction, copyText);
+            } else {
+                upsertAndCommit(copyText);
+            }
+            return rows;
+        };
+    }
+
+    private void upsertAndCommit(byte[] copyText) throws SQLException {
         try (Connection connection = ownPool.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                upsert(connection, unique);
+                upsert(connection, copyText);
                 connection.commit();
-            } catch (SQLException | IOException | RuntimeException e) {
+            } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             }
         }
-        return unique.size();
     }
 
-    /** One statement cannot update a row twice: within a batch the last row of a key wins, as it would in sequence. */
+    /**
+     * One statement cannot update a row twice: within a batch the last row of a key wins, as it
+     * would in sequence. Keys are compared as the database compares them (numeric 1.0 = 1.00).
+     */
     private List<Object[]> lastRowPerKey(List<Object[]> rows) {
-        Map<List<Object>, Object[]> byKey = new LinkedHashMap<>();
+        Set<List<Object>> keys = new HashSet<>(rows.size() * 2);
         for (Object[] row : rows) {
-            Object[] key = new Object[keyIndexes.length];
-            for (int i = 0; i < key.length; i++) {
-                key[i] = row[keyIndexes[i]];
+            if (!keys.add(keyOf(row))) {
+                Map<List<Object>, Object[]> byKey = new LinkedHashMap<>(rows.size() * 2);
+                for (Object[] each : rows) {
+                    List<Object> key = keyOf(each);
+                    byKey.remove(key);
+                    byKey.put(key, each);
+                }
+                return new ArrayList<>(byKey.values());
             }
-            byKey.remove(Arrays.asList(key));
-            byKey.put(Arrays.asList(key), row);
         }
-        return byKey.size() == rows.size() ? rows : new ArrayList<>(byKey.values());
+        return rows;
     }
 
-    private void upsert(Connection connection, List<Object[]> rows) throws SQLException, IOException {
+    private List<Object> keyOf(Object[] row) {
+        Object[] key = new Object[keyIndexes.length];
+        for (int i = 0; i < key.length; i++) {
+            Object value = row[keyIndexes[i]];
+            key[i] = value instanceof BigDecimal decimal ? decimal.stripTrailingZeros()
+                    : value instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : value;
+        }
+        return Arrays.asList(key);
+    }
+
+    private void upsert(Connection connection, byte[] copyText) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(createStaging);
         }
-        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, new StringReader(CopyText.encode(rows)));
+        CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copy);
+        try {
+            in.writeToCopy(copyText, 0, copyText.length);
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
         try (Statement statement = connection.createStatement()) {
             statement.executeUpdate(upsert);
         }

@@ -5,11 +5,22 @@ import java.sql.Connection;
 /** Where transformed rows go. Writes are upserts by a stable key, so a replayed batch is harmless. */
 public interface Sink extends AutoCloseable {
     /**
-     * Writes one batch and returns how many rows it upserted. A sink in the database that holds
-     * the control schema writes inside {@code controlTransaction}, so the batch and its checkpoint
-     * commit together; any other sink has written durably when this returns.
+     * Does a batch's CPU work (deduplication, encoding) and returns its write, ready to run. It is
+     * called on the read-ahead thread while the previous batch is being written, so it neither does
+     * I/O nor changes the sink.
      */
-    long write(SinkBatch batch, Connection controlTransaction) throws Exception;
+    Write prepare(SinkBatch batch);
+
+    /** A prepared batch write. A transient failure retries it whole, so it can run more than once. */
+    @FunctionalInterface
+    interface Write {
+        /**
+         * Writes the batch and returns how many rows it upserted. A sink in the database that holds
+         * the control schema writes inside {@code controlTransaction}, so the batch and its
+         * checkpoint commit together; any other sink has written durably when this returns.
+         */
+        long execute(Connection controlTransaction) throws Exception;
+    }
 
     @Override
     void close();

@@ -76,13 +76,13 @@ public final class Values {
             return null;
         }
         if (value instanceof OffsetDateTime time) {
-            return time.equals(OffsetDateTime.MAX) ? "infinity" : time.equals(OffsetDateTime.MIN) ? "-infinity" : time.toInstant().toString();
+            return time.equals(OffsetDateTime.MAX) ? "infinity" : time.equals(OffsetDateTime.MIN) ? "-infinity" : instantText(time);
         }
         if (value instanceof LocalDateTime time) {
-            return time.equals(LocalDateTime.MAX) ? "infinity" : time.equals(LocalDateTime.MIN) ? "-infinity" : time.toString();
+            return time.equals(LocalDateTime.MAX) ? "infinity" : time.equals(LocalDateTime.MIN) ? "-infinity" : localText(time);
         }
         if (value instanceof LocalDate date) {
-            return date.equals(LocalDate.MAX) ? "infinity" : date.equals(LocalDate.MIN) ? "-infinity" : date.toString();
+            return date.equals(LocalDate.MAX) ? "infinity" : date.equals(LocalDate.MIN) ? "-infinity" : dateText(date);
         }
         if (value instanceof byte[] bytes) {
             return "\\x" + java.util.HexFormat.of().formatHex(bytes);
@@ -91,5 +91,77 @@ public final class Values {
             return decimal.toPlainString();
         }
         return value.toString();
+    }
+
+    // The three below write exactly what Instant, LocalDateTime and LocalDate.toString() write, without
+    // their formatters, which cost more than the rest of a row's work; years outside 0-9999 take the slow path.
+
+    private static String instantText(OffsetDateTime time) {
+        OffsetDateTime utc = time.getOffset() == ZoneOffset.UTC ? time : time.withOffsetSameInstant(ZoneOffset.UTC);
+        if (!fourDigitYear(utc.getYear())) {
+            return time.toInstant().toString();
+        }
+        StringBuilder text = new StringBuilder(32);
+        appendDate(text, utc.getYear(), utc.getMonthValue(), utc.getDayOfMonth());
+        appendTime(text.append('T'), utc.getHour(), utc.getMinute(), utc.getSecond(), utc.getNano(), true);
+        return text.append('Z').toString();
+    }
+
+    private static String localText(LocalDateTime time) {
+        if (!fourDigitYear(time.getYear())) {
+            return time.toString();
+        }
+        StringBuilder text = new StringBuilder(32);
+        appendDate(text, time.getYear(), time.getMonthValue(), time.getDayOfMonth());
+        appendTime(text.append('T'), time.getHour(), time.getMinute(), time.getSecond(), time.getNano(), false);
+        return text.toString();
+    }
+
+    private static String dateText(LocalDate date) {
+        if (!fourDigitYear(date.getYear())) {
+            return date.toString();
+        }
+        StringBuilder text = new StringBuilder(10);
+        appendDate(text, date.getYear(), date.getMonthValue(), date.getDayOfMonth());
+        return text.toString();
+    }
+
+    private static boolean fourDigitYear(int year) {
+        return year >= 0 && year <= 9999;
+    }
+
+    private static void appendDate(StringBuilder text, int year, int month, int day) {
+        appendDigits(text, year, 4);
+        appendDigits(text.append('-'), month, 2);
+        appendDigits(text.append('-'), day, 2);
+    }
+
+    /** Seconds are left out when zero, unless {@code alwaysSeconds}; the fraction in groups of three digits. */
+    private static void appendTime(StringBuilder text, int hour, int minute, int second, int nano, boolean alwaysSeconds) {
+        appendDigits(text, hour, 2);
+        appendDigits(text.append(':'), minute, 2);
+        if (alwaysSeconds || second > 0 || nano > 0) {
+            appendDigits(text.append(':'), second, 2);
+        }
+        if (nano == 0) {
+            return;
+        }
+        text.append('.');
+        if (nano % 1_000_000 == 0) {
+            appendDigits(text, nano / 1_000_000, 3);
+        } else if (nano % 1_000 == 0) {
+            appendDigits(text, nano / 1_000, 6);
+        } else {
+            appendDigits(text, nano, 9);
+        }
+    }
+
+    private static void appendDigits(StringBuilder text, int value, int width) {
+        for (int digits = 1, limit = 10; digits < width; digits++, limit *= 10) {
+            if (value < limit) {
+                text.append('0');
+            }
+        }
+        text.append(value);
     }
 }

@@ -53,4 +53,22 @@ class FullLoadTest {
                   FROM analytics.film_dim d JOIN content.film_work f ON f.id = d.film_id
                  WHERE f.title = 'Film #3'""")).isEqualTo("Film #3|films|1.1");
     }
+
+    @Test
+    void rowsOfOneBatchWithKeysTheDatabaseFindsEqualLeaveTheLastOne() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 0);
+        fixture.execute("CREATE TABLE content.prices (seq int PRIMARY KEY, code numeric NOT NULL, price int NOT NULL)");
+        fixture.execute("CREATE TABLE analytics.price_by_code (code numeric PRIMARY KEY, price int NOT NULL)");
+        fixture.execute("INSERT INTO content.prices VALUES (1, 1.0, 10), (2, 2, 20), (3, 1.00, 30), (4, 1, 40), (5, 2.000, 50)");
+
+        RunOutput run = fixture.run(fixture.writePipeline("prices", PipelineYaml.pipeline("prices", "Full", 500, "",
+                "SELECT seq, code, price FROM content.prices ORDER BY seq", "    - transform: {drop: [seq]}\n",
+                "postgres: {secretRef: target-db, table: analytics.price_by_code, keyColumns: [code]}")));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.rowsRead()).isEqualTo(5);
+        assertThat(run.rowsWritten()).isEqualTo(2);
+        assertThat(fixture.strings("SELECT code || '=' || price FROM analytics.price_by_code ORDER BY code"))
+                .containsExactly("1=40", "2.000=50");
+    }
 }
