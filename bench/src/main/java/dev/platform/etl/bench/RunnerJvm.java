@@ -2,6 +2,7 @@ package dev.platform.etl.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.platform.etl.api.pod.PodEnvironment;
 import dev.platform.etl.runner.cli.EtlRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,10 +31,16 @@ final class RunnerJvm {
     private RunnerJvm() {
     }
 
-    /** The heap of throughput runs, as a pod's limits would give it. */
-    static final List<String> POD_HEAP = List.of("-Xmx256m");
+    /** The runner's JVM options in its pod, with the heap that MaxRAMPercentage=75 gives under the default 512Mi limit. */
+    static final List<String> POD_HEAP = podOptions("-Xmx384m");
     /** A small fixed heap: what stays of RSS is what the runner holds, whatever the row count. */
-    static final List<String> SMALL_HEAP = List.of("-Xms64m", "-Xmx64m", "-XX:+UseSerialGC");
+    static final List<String> SMALL_HEAP = podOptions("-Xms64m", "-Xmx64m");
+
+    private static List<String> podOptions(String... heap) {
+        List<String> options = new ArrayList<>(List.of(heap));
+        Arrays.stream(PodEnvironment.RUNNER_JAVA_OPTIONS.split(" ")).filter(o -> !o.startsWith("-XX:MaxRAMPercentage")).forEach(options::add);
+        return List.copyOf(options);
+    }
 
     static Measurement run(Path pipeline, Path secrets, Map<String, String> environment, Path workDir, List<String> jvmOptions)
             throws IOException, InterruptedException {

@@ -123,7 +123,7 @@ public final class RunnerJobFactory {
         env.add(new EnvVar(PodEnvironment.TERMINATION_LOG, "/dev/termination-log", null));
         env.add(new EnvVar("ETL_LEASE_TTL", defaults.leaseTtl(), null));
         env.add(new EnvVar("ETL_LEASE_HEARTBEAT", defaults.leaseHeartbeat(), null));
-        env.add(new EnvVar("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp", null));
+        env.add(new EnvVar("JAVA_TOOL_OPTIONS", PodEnvironment.RUNNER_JAVA_OPTIONS, null));
         for (SecretKeys.SecretKey key : SecretKeys.of(pipeline.getSpec())) {
             env.add(new EnvVarBuilder()
                     .withName(PodEnvironment.secretVariable(key.secret(), key.key()))

@@ -135,7 +135,7 @@ public final class PipelineRun {
     private BatchLoop.Outcome runBatches(Lease lease, RunPlan plan, PostgresSource source, ControlStore control,
                                          Connections connections, Retries retries, LeaseHeartbeat heartbeat) {
         ScanPlan scan = null;
-        try (Sink sink = Sinks.forTarget(spec.effectiveTarget(), connections, plan.transform().outputColumns())) {
+        try (Sink sink = Sinks.forTarget(spec.effectiveTarget(), connections, plan.transform().typedOutputColumns(plan.readerColumns()))) {
             scan = startScan(lease, plan, source, retries);
             try (SourceReader reader = source.open(scan, plan.readerColumns())) {
                 return new BatchLoop(lease, control, plan, plan.versioned(spec), sink, retries, heartbeat, stop)

@@ -1,13 +1,17 @@
 package dev.platform.etl.runner.sink;
 
 import dev.platform.etl.api.Identifiers;
+import dev.platform.etl.runner.source.Column;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +21,8 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Upserts into a PostgreSQL table. A batch is copied ({@code COPY ... FROM STDIN}) into a
@@ -25,26 +31,55 @@ import org.postgresql.copy.CopyIn;
  * with the semantics of an upsert. The staging rows vanish at commit or rollback.
  */
 public final class PostgresSink implements Sink {
-    private final DataSource ownPool;
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
+
+    private final DataSource pool;
     private final boolean sharesControlDatabase;
     private final String createStaging;
     private final String copy;
     private final String upsert;
     private final int[] keyIndexes;
+    private final CopyBinary binary;
 
     /**
-     * @param ownPool               used when the table is not in the control database
-     * @param sharesControlDatabase write in the caller's control transaction instead
+     * @param pool                  the target database's pool
+     * @param sharesControlDatabase the target database holds the control schema: write in the caller's transaction
+     * @param columns               the rows' columns, with the type of their values
      */
-    public PostgresSink(DataSource ownPool, boolean sharesControlDatabase, String table, List<String> columns, List<String> keyColumns) {
-        this.ownPool = ownPool;
+    public PostgresSink(DataSource pool, boolean sharesControlDatabase, String table, List<Column> columns, List<String> keyColumns) {
+        this.pool = pool;
         this.sharesControlDatabase = sharesControlDatabase;
-        String names = columns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+        List<String> names = columns.stream().map(Column::name).toList();
+        this.binary = CopyBinary.forColumns(columns, columnTypes(pool, table)).orElse(null);
         this.createStaging = "CREATE TEMP TABLE IF NOT EXISTS " + STAGING + " (LIKE " + Identifiers.quoteTable(table)
                 + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
-        this.copy = "COPY " + STAGING + " (" + names + ") FROM STDIN";
-        this.upsert = upsertSql(table, columns, keyColumns);
-        this.keyIndexes = keyColumns.stream().mapToInt(columns::indexOf).toArray();
+        this.copy = "COPY " + STAGING + " (" + names.stream().map(Identifiers::quote).collect(Collectors.joining(", "))
+                + ") FROM STDIN" + (binary == null ? "" : " (FORMAT binary)");
+        this.upsert = upsertSql(table, names, keyColumns);
+        this.keyIndexes = keyColumns.stream().mapToInt(names::indexOf).toArray();
+        LOG.info("writing {} with COPY in {} format", table, binary == null ? "text" : "binary");
+    }
+
+    /**
+     * The target's column types by name; empty when they cannot be read now, which only costs the
+     * binary format: the first write reports a missing table as it should.
+     */
+    private static Map<String, String> columnTypes(DataSource pool, String table) {
+        Map<String, String> types = new HashMap<>();
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement("""
+                     SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+                      WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped""")) {
+            statement.setString(1, Identifiers.quoteTable(table));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warn("cannot read the column types of {} ({}); writing COPY text", table, e.getMessage());
+        }
+        return types;
     }
 
     private static final String STAGING = "etl_staging_batch";
@@ -64,23 +99,23 @@ public final class PostgresSink implements Sink {
     @Override
     public Write prepare(SinkBatch batch) {
         List<Object[]> unique = lastRowPerKey(batch.rows());
-        byte[] copyText = CopyText.encode(unique);
+        byte[] copyData = binary == null ? CopyText.encode(unique) : binary.encode(unique);
         long rows = unique.size();
         return controlTransaction -> {
             if (sharesControlDatabase) {
-                upsert(controlTransaction, copyText);
+                upsert(controlTransaction, copyData);
             } else {
-                upsertAndCommit(copyText);
+                upsertAndCommit(copyData);
             }
             return rows;
         };
     }
 
-    private void upsertAndCommit(byte[] copyText) throws SQLException {
-        try (Connection connection = ownPool.getConnection()) {
+    private void upsertAndCommit(byte[] copyData) throws SQLException {
+        try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                upsert(connection, copyText);
+                upsert(connection, copyData);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -119,13 +154,13 @@ public final class PostgresSink implements Sink {
         return Arrays.asList(key);
     }
 
-    private void upsert(Connection connection, byte[] copyText) throws SQLException {
+    private void upsert(Connection connection, byte[] copyData) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(createStaging);
         }
         CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copy);
         try {
-            in.writeToCopy(copyText, 0, copyText.length);
+            in.writeToCopy(copyData, 0, copyData.length);
             in.endCopy();
         } finally {
             if (in.isActive()) {

@@ -3,6 +3,7 @@ package dev.platform.etl.runner.sink;
 import dev.platform.etl.api.spec.PostgresTarget;
 import dev.platform.etl.api.spec.TargetSpec;
 import dev.platform.etl.runner.connect.Connections;
+import dev.platform.etl.runner.source.Column;
 import java.util.List;
 
 /** Builds the sink for a pipeline's effective target. */
@@ -10,12 +11,13 @@ public final class Sinks {
     private Sinks() {
     }
 
-    public static Sink forTarget(TargetSpec target, Connections connections, List<String> columns) {
+    /** @param columns the rows' columns, with the type of their values */
+    public static Sink forTarget(TargetSpec target, Connections connections, List<Column> columns) {
         PostgresTarget postgres = target.getPostgres();
         if (postgres != null) {
             return new PostgresSink(connections.target(), connections.targetIsControl(), postgres.getTable(), columns,
                     postgres.getKeyColumns());
         }
-        return new ElasticsearchSink(connections.elasticsearch().client(), target.getElasticsearch(), columns);
+        return new ElasticsearchSink(connections.elasticsearch().client(), target.getElasticsearch(), columns.stream().map(Column::name).toList());
     }
 }

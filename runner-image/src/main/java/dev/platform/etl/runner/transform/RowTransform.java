@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.platform.etl.api.spec.TaskSpec;
 import dev.platform.etl.api.spec.TransformTask;
 import dev.platform.etl.api.validation.Violation;
+import dev.platform.etl.runner.source.Column;
 import dev.platform.etl.runner.source.JsonText;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +95,7 @@ public final class RowTransform {
             return value.booleanValue();
         }
         if (value.isIntegralNumber()) {
-            return value.canConvertToLong() ? (Object) value.longValue() : value.bigIntegerValue();
+            return value.canConvertToLong() ? (Object) value.longValue() : new BigDecimal(value.bigIntegerValue());
         }
         if (value.isNumber()) {
             return value.decimalValue();
@@ -112,6 +114,32 @@ public final class RowTransform {
 
     public List<String> outputColumns() {
         return outputColumns;
+    }
+
+    /** The output columns with their PostgreSQL types: a reader column's own, or the type of a constant's value. */
+    public List<Column> typedOutputColumns(List<Column> readerColumns) {
+        List<Column> typed = new ArrayList<>(outputColumns.size());
+        for (int i = 0; i < outputColumns.size(); i++) {
+            String type = sourceIndexes[i] >= 0 ? readerColumns.get(sourceIndexes[i]).type() : constantType(constants[i]);
+            typed.add(new Column(outputColumns.get(i), type));
+        }
+        return typed;
+    }
+
+    private static String constantType(Object constant) {
+        if (constant == null) {
+            return Column.NULL_TYPE;
+        }
+        if (constant instanceof String) {
+            return "text";
+        }
+        if (constant instanceof Boolean) {
+            return "bool";
+        }
+        if (constant instanceof Long) {
+            return "int8";
+        }
+        return constant instanceof BigDecimal ? "numeric" : "jsonb";
     }
 
     public Object[] apply(Object[] readerRow) {

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Values survive the trip exactly: NULLs, quotes, unicode, numeric precision, time zones, uuids, booleans, json. */
+/**
+ * Values survive the trip exactly: NULLs, quotes, unicode, numeric precision, time zones, uuids,
+ * booleans, json, infinities; through COPY text (any type) and COPY binary (the common types).
+ */
 class ValueFidelityTest {
     private static final String COLUMNS = """
             id int PRIMARY KEY, t text, n numeric(38, 12), ts timestamptz, tsn timestamp, d date, u uuid, b boolean,
@@ -49,5 +52,43 @@ class ValueFidelityTest {
         assertThat(fixture.count("SELECT count(*) FROM analytics.values_copy c JOIN content.all_types s USING (id) "
                 + "WHERE c.ts IS NOT DISTINCT FROM s.ts AND c.n IS NOT DISTINCT FROM s.n AND c.js::text IS NOT DISTINCT FROM s.js::text"))
                 .isEqualTo(4);
+    }
+
+    @Test
+    void everyValueOfTheCommonTypesArrivesUnchangedThroughBinaryCopy() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 0);
+        String columns = """
+                id int PRIMARY KEY, s int2, t text, v varchar(40), n numeric(38, 12), ts timestamptz, tsn timestamp, d date,
+                u uuid, b boolean, j jsonb, js json, f4 float4, f8 float8, i8 bigint, bin bytea, source text""";
+        fixture.execute("CREATE TABLE content.common_types (" + columns.replace(", source text", "") + ")");
+        fixture.execute("CREATE TABLE analytics.values_copy (" + columns + ")");
+        fixture.execute("""
+                SET TIME ZONE 'America/St_Johns';
+                INSERT INTO content.common_types VALUES
+                 (1, -32768, 'O''Brien said "hi"; tab\there, newline\n, backslash \\', 'Ünïcödé ✓ 日本語 🎬',
+                  12345678901234567890.123456789012, '2024-02-29 23:59:59.123456+05:30', '1900-01-01 00:00:00.000001', '0001-01-01',
+                  'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', true, '{"a": [1, 2.50, {"b": null}], "ü": "ñ"}', '{"kept":  "as written" }',
+                  3.4028235e38, 0.1, -9223372036854775808, '\\x00ff10'),
+                 (2, 32767, '', '', -0.000000000001, '1970-01-01 00:00:00+00', '1999-12-31 23:59:59.999999', '4713-01-01 BC',
+                  '00000000-0000-0000-0000-000000000000', false, '[]', 'null', 'NaN', '-Infinity', 9223372036854775807, '\\x'),
+                 (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+                 (4, 0, 'x', 'y', 0, 'infinity', '-infinity', 'infinity', 'ffffffff-ffff-ffff-ffff-ffffffffffff', true, '"just a string"',
+                  '1.0', '-0', 1.7976931348623157e308, 0, '\\xdeadbeef'),
+                 (5, 1, 'z', 'w', 100, '-infinity', 'infinity', '-infinity', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12', false, '{}',
+                  '{}', 1.5, 4.9e-324, 1, '\\x01'),
+                 (6, 2, 'q', 'r', 1e-12, '294276-12-31 23:59:59.999999+00', '2000-01-01 00:00:00', '2000-01-01',
+                  'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a13', true, '1', '2', 'Infinity', 'NaN', 2, '\\x02');
+                """);
+        RunOutput run = fixture.run(fixture.writePipeline("values", PipelineYaml.pipeline("values", "Full", 4, "",
+                "SELECT * FROM content.common_types", "    - transform: {set: {source: constant}}\n",
+                "postgres: {secretRef: target-db, table: analytics.values_copy, keyColumns: [id]}")));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.rowsWritten()).isEqualTo(6);
+        assertThat(fixture.checksum("(SELECT id, s, t, v, n, ts, tsn, d, u, b, j, js, f4, f8, i8, bin FROM analytics.values_copy)", "id"))
+                .isEqualTo(fixture.checksum("content.common_types", "id"));
+        assertThat(fixture.count("SELECT count(*) FROM analytics.values_copy c JOIN content.common_types s USING (id) "
+                + "WHERE c.ts IS NOT DISTINCT FROM s.ts AND c.n IS NOT DISTINCT FROM s.n AND c.js::text IS NOT DISTINCT FROM s.js::text "
+                + "AND c.source = 'constant'")).isEqualTo(6);
     }
 }
