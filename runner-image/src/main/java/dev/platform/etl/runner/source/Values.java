@@ -93,45 +93,38 @@ public final class Values {
         return value.toString();
     }
 
-    // The three below write exactly what Instant, LocalDateTime and LocalDate.toString() write, without
-    // their formatters, which cost more than the rest of a row's work; years outside 0-9999 take the slow path.
+    // The three below write what Instant, LocalDateTime and LocalDate.toString() write for the years
+    // 1 to 9999, without their formatters, which cost more than the rest of a row's work. Other
+    // years are written as PostgreSQL reads them: 10000 without a sign, 1 BC as "0001-... BC".
 
     private static String instantText(OffsetDateTime time) {
         OffsetDateTime utc = time.getOffset() == ZoneOffset.UTC ? time : time.withOffsetSameInstant(ZoneOffset.UTC);
-        if (!fourDigitYear(utc.getYear())) {
-            return time.toInstant().toString();
-        }
         StringBuilder text = new StringBuilder(32);
         appendDate(text, utc.getYear(), utc.getMonthValue(), utc.getDayOfMonth());
         appendTime(text.append('T'), utc.getHour(), utc.getMinute(), utc.getSecond(), utc.getNano(), true);
-        return text.append('Z').toString();
+        return appendEra(text.append('Z'), utc.getYear());
     }
 
     private static String localText(LocalDateTime time) {
-        if (!fourDigitYear(time.getYear())) {
-            return time.toString();
-        }
         StringBuilder text = new StringBuilder(32);
         appendDate(text, time.getYear(), time.getMonthValue(), time.getDayOfMonth());
         appendTime(text.append('T'), time.getHour(), time.getMinute(), time.getSecond(), time.getNano(), false);
-        return text.toString();
+        return appendEra(text, time.getYear());
     }
 
     private static String dateText(LocalDate date) {
-        if (!fourDigitYear(date.getYear())) {
-            return date.toString();
-        }
-        StringBuilder text = new StringBuilder(10);
+        StringBuilder text = new StringBuilder(13);
         appendDate(text, date.getYear(), date.getMonthValue(), date.getDayOfMonth());
-        return text.toString();
+        return appendEra(text, date.getYear());
     }
 
-    private static boolean fourDigitYear(int year) {
-        return year >= 0 && year <= 9999;
+    private static String appendEra(StringBuilder text, int year) {
+        return (year > 0 ? text : text.append(" BC")).toString();
     }
 
+    /** The year of the era: ISO year 0 is 1 BC. */
     private static void appendDate(StringBuilder text, int year, int month, int day) {
-        appendDigits(text, year, 4);
+        appendDigits(text, year > 0 ? year : 1 - year, 4);
         appendDigits(text.append('-'), month, 2);
         appendDigits(text.append('-'), day, 2);
     }

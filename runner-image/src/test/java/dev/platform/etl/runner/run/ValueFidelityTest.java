@@ -39,19 +39,21 @@ class ValueFidelityTest {
                   '{}', '', '-00:00:01', 'sad'),
                  (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
                  (4, '', 0, 'infinity', '-infinity', 'infinity', 'ffffffff-ffff-ffff-ffff-ffffffffffff', true, '"just a string"',
-                  '1.0', 'NaN', 0, '{{1,2},{3,4}}', '\\x', '0', 'happy');
+                  '1.0', 'NaN', 0, '{{1,2},{3,4}}', '\\x', '0', 'happy'),
+                 (5, NULL, NULL, '0044-03-15 12:00:00.5+00 BC', '10000-01-01 00:00:01', '4713-01-01 BC',
+                  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
                 """);
         RunOutput run = fixture.run(fixture.writePipeline("values", PipelineYaml.pipeline("values", "Full", 2, "",
                 "SELECT * FROM content.all_types", "",
                 "postgres: {secretRef: target-db, table: analytics.values_copy, keyColumns: [id]}")));
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(run.rowsWritten()).isEqualTo(4);
+        assertThat(run.rowsWritten()).isEqualTo(5);
         assertThat(fixture.checksum("analytics.values_copy", "id"))
                 .isEqualTo(fixture.checksum("content.all_types", "id"));
         assertThat(fixture.count("SELECT count(*) FROM analytics.values_copy c JOIN content.all_types s USING (id) "
                 + "WHERE c.ts IS NOT DISTINCT FROM s.ts AND c.n IS NOT DISTINCT FROM s.n AND c.js::text IS NOT DISTINCT FROM s.js::text"))
-                .isEqualTo(4);
+                .isEqualTo(5);
     }
 
     @Test
