@@ -2,6 +2,7 @@ package dev.platform.etl.runner.sink;
 
 import dev.platform.etl.runner.source.Column;
 import dev.platform.etl.runner.source.JsonText;
+import dev.platform.etl.runner.source.Values;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ import org.postgresql.util.ByteConverter;
  */
 final class CopyBinary {
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
-    private static final long POSTGRES_EPOCH_SECOND = 946_684_800L; // 2000-01-01T00:00:00Z
+    private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L; // 2000-01-01T00:00:00Z
     private static final long POSTGRES_EPOCH_DAY = 10_957L;
 
     /** Writes one non-null value of a column in the type's binary form, without its length. */
@@ -36,6 +37,8 @@ final class CopyBinary {
     private record Encoding(Set<String> valueTypes, Field field) {
     }
 
+    private static final Encoding TEXT = new Encoding(Set.of("text", "varchar"), (out, v) -> out.put(utf8((String) v)));
+
     private static final Map<String, Encoding> ENCODINGS = Map.ofEntries(
             Map.entry("int2", new Encoding(Set.of("int2"), (out, v) -> out.buffer(2).putShort(((Integer) v).shortValue()))),
             Map.entry("int4", new Encoding(Set.of("int4"), (out, v) -> out.buffer(4).putInt((Integer) v))),
@@ -43,8 +46,8 @@ final class CopyBinary {
             Map.entry("float4", new Encoding(Set.of("float4"), (out, v) -> out.buffer(4).putFloat(((Double) v).floatValue()))),
             Map.entry("float8", new Encoding(Set.of("float8"), (out, v) -> out.buffer(8).putDouble((Double) v))),
             Map.entry("bool", new Encoding(Set.of("bool"), (out, v) -> out.buffer(1).put((byte) ((Boolean) v ? 1 : 0)))),
-            Map.entry("text", new Encoding(Set.of("text", "varchar"), (out, v) -> out.put(utf8((String) v)))),
-            Map.entry("varchar", new Encoding(Set.of("text", "varchar"), (out, v) -> out.put(utf8((String) v)))),
+            Map.entry("text", TEXT),
+            Map.entry("varchar", TEXT),
             Map.entry("uuid", new Encoding(Set.of("uuid"), CopyBinary::uuid)),
             Map.entry("date", new Encoding(Set.of("date"), CopyBinary::date)),
             Map.entry("timestamp", new Encoding(Set.of("timestamp"), CopyBinary::timestamp)),
@@ -118,20 +121,15 @@ final class CopyBinary {
     private static void timestamp(Bytes out, Object value) {
         LocalDateTime time = (LocalDateTime) value;
         long micros = time.equals(LocalDateTime.MAX) ? Long.MAX_VALUE : time.equals(LocalDateTime.MIN) ? Long.MIN_VALUE
-                : micros(time.toEpochSecond(ZoneOffset.UTC), time.getNano());
+                : Values.epochMicros(time.toEpochSecond(ZoneOffset.UTC), time.getNano()) - POSTGRES_EPOCH_MICROS;
         out.buffer(8).putLong(micros);
     }
 
     private static void timestamptz(Bytes out, Object value) {
         OffsetDateTime time = (OffsetDateTime) value;
         long micros = time.equals(OffsetDateTime.MAX) ? Long.MAX_VALUE : time.equals(OffsetDateTime.MIN) ? Long.MIN_VALUE
-                : micros(time.toEpochSecond(), time.getNano());
+                : Values.epochMicros(time.toEpochSecond(), time.getNano()) - POSTGRES_EPOCH_MICROS;
         out.buffer(8).putLong(micros);
-    }
-
-    /** Microseconds since PostgreSQL's epoch; values come from PostgreSQL, so there is nothing below a microsecond. */
-    private static long micros(long epochSecond, int nano) {
-        return (epochSecond - POSTGRES_EPOCH_SECOND) * 1_000_000L + nano / 1_000;
     }
 
     private static void jsonb(Bytes out, Object value) {

@@ -3,12 +3,10 @@ package dev.platform.etl.runner.source;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -56,10 +54,10 @@ public final class Values {
     /** A cursor value as a document version: microseconds for timestamps, days for dates, the number itself. */
     public static long asVersion(Object value) {
         if (value instanceof OffsetDateTime time) {
-            return ChronoUnit.MICROS.between(Instant.EPOCH, time.toInstant());
+            return epochMicros(time.toEpochSecond(), time.getNano());
         }
         if (value instanceof LocalDateTime time) {
-            return ChronoUnit.MICROS.between(Instant.EPOCH, time.toInstant(ZoneOffset.UTC));
+            return epochMicros(time.toEpochSecond(ZoneOffset.UTC), time.getNano());
         }
         if (value instanceof LocalDate date) {
             return date.toEpochDay();
@@ -68,6 +66,11 @@ public final class Values {
             return number.longValue();
         }
         throw new IllegalArgumentException("not a versionable cursor value: " + value);
+    }
+
+    /** Microseconds since 1970-01-01T00:00:00Z; values come from PostgreSQL, so there is nothing below a microsecond. */
+    public static long epochMicros(long epochSecond, int nano) {
+        return epochSecond * 1_000_000L + nano / 1_000;
     }
 
     /** The lossless text of a value, as PostgreSQL reads it back: in checkpoints, COPY and bound parameters. */

@@ -43,9 +43,7 @@ class ValueFidelityTest {
                  (5, NULL, NULL, '0044-03-15 12:00:00.5+00 BC', '10000-01-01 00:00:01', '4713-01-01 BC',
                   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
                 """);
-        RunOutput run = fixture.run(fixture.writePipeline("values", PipelineYaml.pipeline("values", "Full", 2, "",
-                "SELECT * FROM content.all_types", "",
-                "postgres: {secretRef: target-db, table: analytics.values_copy, keyColumns: [id]}")));
+        RunOutput run = copyIntoValuesCopy(fixture, "content.all_types", 2, "");
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.rowsWritten()).isEqualTo(5);
@@ -81,9 +79,7 @@ class ValueFidelityTest {
                  (6, 2, 'q', 'r', 1e-12, '294276-12-31 23:59:59.999999+00', '2000-01-01 00:00:00', '2000-01-01',
                   'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a13', true, '1', '2', 'Infinity', 'NaN', 2, '\\x02');
                 """);
-        RunOutput run = fixture.run(fixture.writePipeline("values", PipelineYaml.pipeline("values", "Full", 4, "",
-                "SELECT * FROM content.common_types", "    - transform: {set: {source: constant}}\n",
-                "postgres: {secretRef: target-db, table: analytics.values_copy, keyColumns: [id]}")));
+        RunOutput run = copyIntoValuesCopy(fixture, "content.common_types", 4, "    - transform: {set: {source: constant}}\n");
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.rowsWritten()).isEqualTo(6);
@@ -92,5 +88,12 @@ class ValueFidelityTest {
         assertThat(fixture.count("SELECT count(*) FROM analytics.values_copy c JOIN content.common_types s USING (id) "
                 + "WHERE c.ts IS NOT DISTINCT FROM s.ts AND c.n IS NOT DISTINCT FROM s.n AND c.js::text IS NOT DISTINCT FROM s.js::text "
                 + "AND c.source = 'constant'")).isEqualTo(6);
+    }
+
+    /** A Full pipeline from every column of {@code table} into analytics.values_copy, keyed by id. */
+    private static RunOutput copyIntoValuesCopy(RunnerFixture fixture, String table, int batchSize, String transforms) throws Exception {
+        return fixture.run(fixture.writePipeline("values", PipelineYaml.pipeline("values", "Full", batchSize, "",
+                "SELECT * FROM " + table, transforms,
+                "postgres: {secretRef: target-db, table: analytics.values_copy, keyColumns: [id]}")));
     }
 }
