@@ -4,25 +4,30 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "size(self.tasks) > 0 && has(self.tasks[0].sqlReader)",
+// Every rule that walks spec.tasks relies on its maxItems (the API server refuses a CRD whose rules
+// could cost too much on an unbounded list), and is guarded with has(): a missing field is a
+// runtime error in CEL, not a rejection with the rule's message.
+@ValidationRule(value = "!has(self.tasks) || (size(self.tasks) > 0 && has(self.tasks[0].sqlReader))",
         message = "spec.tasks[0]: the first task must be a sqlReader")
-@ValidationRule(value = "self.tasks.filter(t, has(t.sqlReader)).size() <= 1",
+@ValidationRule(value = "!has(self.tasks) || self.tasks.filter(t, has(t.sqlReader)).size() <= 1",
         message = "spec.tasks: only the first task may be a sqlReader")
-@ValidationRule(value = "self.tasks.filter(t, has(t.target)).size() == 0 || "
+@ValidationRule(value = "!has(self.tasks) || self.tasks.filter(t, has(t.target)).size() == 0 || "
         + "(self.tasks.filter(t, has(t.target)).size() == 1 && has(self.tasks[size(self.tasks) - 1].target))",
         message = "spec.tasks: a target override is allowed only on the last task")
 @ValidationRule(value = "!has(self.mode) || self.mode != 'Incremental' || "
         + "(has(self.incremental) && has(self.incremental.cursorColumn) && has(self.incremental.tieBreakerColumn))",
         message = "spec.incremental: cursorColumn and tieBreakerColumn are required when spec.mode is Incremental")
-@ValidationRule(value = "has(self.target) || (size(self.tasks) > 0 && has(self.tasks[size(self.tasks) - 1].target))",
+@ValidationRule(value = "has(self.target) || (has(self.tasks) && size(self.tasks) > 0 && has(self.tasks[size(self.tasks) - 1].target))",
         message = "spec.target: is required (or a target override on the last task)")
 public class EtlPipelineSpec {
     public static final int DEFAULT_BATCH_SIZE = 500;
+    public static final int MAX_TASKS = 100;
 
     private Mode mode = Mode.Full;
     @Min(1)
@@ -34,6 +39,8 @@ public class EtlPipelineSpec {
     @Required
     private SourceSpec source;
     private IncrementalSpec incremental;
+    @Required
+    @Size(min = 1, max = MAX_TASKS)
     private List<TaskSpec> tasks = new ArrayList<>();
     private TargetSpec target;
     private RetrySpec retry = new RetrySpec();

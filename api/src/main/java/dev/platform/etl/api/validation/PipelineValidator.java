@@ -61,6 +61,9 @@ public final class PipelineValidator {
             violations.add(new Violation("spec.tasks", "must start with a sqlReader task"));
             return;
         }
+        if (tasks.size() > EtlPipelineSpec.MAX_TASKS) {
+            violations.add(new Violation("spec.tasks", "has " + tasks.size() + " tasks; at most " + EtlPipelineSpec.MAX_TASKS + " are allowed"));
+        }
         for (int i = 0; i < tasks.size(); i++) {
             TaskSpec task = tasks.get(i);
             String field = "spec.tasks[" + i + "]";
