@@ -16,6 +16,13 @@ public record PodEnvironment(Map<String, String> environment) implements Secrets
     public static final String PIPELINE = "ETL_PIPELINE";
     /** Where the runner writes its final summary: the pod's termination message. */
     public static final String TERMINATION_LOG = "ETL_TERMINATION_LOG";
+    /** How long the runner may take to finish its batch after SIGTERM, before it abandons the batch. */
+    public static final String STOP_GRACE_PERIOD = "ETL_STOP_GRACE_PERIOD";
+    /**
+     * The runner's exit code after SIGTERM (128 + 15): paused on a batch boundary, or its batch
+     * abandoned when the grace period ran out. The runner Job's pod failure policy ignores it.
+     */
+    public static final int STOPPED_BY_SIGNAL_EXIT_CODE = 143;
     /**
      * The runner JVM's options in its pod ({@code JAVA_TOOL_OPTIONS}). The serial collector and
      * the C1 compiler alone suit a batch job on one CPU: measured on 1M rows, they halve the

@@ -30,7 +30,8 @@ import java.util.Map;
 /**
  * The one place that builds a runner Job. One pod at a time; a crashed or deleted pod is replaced
  * (up to backoffLimit) and resumes from the checkpoint; exit codes 1 (FAILED) and 2 (INVALID) fail
- * the Job at once. Credentials reach the pod only through secretKeyRef; every container runs
+ * the Job at once, and 143 (stopped by SIGTERM after its batch) neither fails it nor counts
+ * against backoffLimit. Credentials reach the pod only through secretKeyRef; every container runs
  * non-root with a read-only root filesystem, no capabilities and the runtime's seccomp profile.
  */
 public final class RunnerJobFactory {
@@ -68,6 +69,10 @@ public final class RunnerJobFactory {
                                         .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In").withValues(1, 2).endOnExitCodes()
                                         .build(),
                                 new PodFailurePolicyRuleBuilder().withAction("Ignore")
+                                        .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
+                                            .withValues(PodEnvironment.STOPPED_BY_SIGNAL_EXIT_CODE).endOnExitCodes()
+                                        .build(),
+                                new PodFailurePolicyRuleBuilder().withAction("Ignore")
                                         .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition()
                                         .build())
                     .endPodFailurePolicy()
@@ -75,7 +80,7 @@ public final class RunnerJobFactory {
                         .withNewMetadata().withLabels(labels).endMetadata()
                         .withNewSpec()
                             .withRestartPolicy("Never")
-                            .withServiceAccountName(defaults.serviceAccount())
+                            .withServiceAccountName(defaults.serviceAccount().isBlank() ? null : defaults.serviceAccount())
                             .withAutomountServiceAccountToken(false)
                             .withTerminationGracePeriodSeconds(defaults.gracePeriodSeconds())
                             .withSecurityContext(new PodSecurityContextBuilder()
@@ -121,6 +126,7 @@ public final class RunnerJobFactory {
         env.add(new EnvVar(Allowlist.POSTGRES_TABLES_ENV, String.join(",", allowlist.postgresTables()), null));
         env.add(new EnvVar(Allowlist.ELASTICSEARCH_INDICES_ENV, String.join(",", allowlist.elasticsearchIndices()), null));
         env.add(new EnvVar(PodEnvironment.TERMINATION_LOG, "/dev/termination-log", null));
+        env.add(new EnvVar(PodEnvironment.STOP_GRACE_PERIOD, stopGracePeriod() + "s", null));
         env.add(new EnvVar("ETL_LEASE_TTL", defaults.leaseTtl(), null));
         env.add(new EnvVar("ETL_LEASE_HEARTBEAT", defaults.leaseHeartbeat(), null));
         env.add(new EnvVar("JAVA_TOOL_OPTIONS", PodEnvironment.RUNNER_JAVA_OPTIONS, null));
@@ -131,6 +137,15 @@ public final class RunnerJobFactory {
                     .build());
         }
         return env;
+    }
+
+    /**
+     * The runner's time to finish its batch after SIGTERM: the pod's grace period less a margin
+     * (a tenth, at least 5 s), so that it abandons a batch itself before the kubelet's SIGKILL.
+     */
+    long stopGracePeriod() {
+        long grace = defaults.gracePeriodSeconds();
+        return Math.max(1, grace - Math.max(5, grace / 10));
     }
 
     /** The pipeline as the runner reads it: apiVersion, kind, name, namespace and spec; no status. */

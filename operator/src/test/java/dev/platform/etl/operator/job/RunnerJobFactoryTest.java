@@ -7,7 +7,7 @@ import dev.platform.etl.api.manifest.ManifestLoader;
 import dev.platform.etl.api.pod.PodEnvironment;
 import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.operator.config.RunnerDefaults;
-import dev.platform.etl.operator.support.Pipelines;
+import dev.platform.etl.testkit.demo.DemoPipelines;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -41,6 +41,28 @@ class RunnerJobFactoryTest {
         assertThat(runner.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
         assertThat(runner.getArgs()).containsExactly("run", "--run-id", "film-dim-7");
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(120);
+        assertThat(pod.getServiceAccountName()).as("the namespace's default ServiceAccount, which every namespace has").isNull();
+    }
+
+    @Test
+    void theRunnerAbandonsItsBatchBeforeTheKubeletsSigkill() {
+        Container runner = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(runner.getEnv()).filteredOn(e -> e.getName().equals(PodEnvironment.STOP_GRACE_PERIOD)).singleElement()
+                .satisfies(e -> assertThat(e.getValue()).isEqualTo("108s"));
+    }
+
+    @Test
+    void aRunnerStoppedBySigtermNeitherFailsTheJobNorCountsAgainstItsBackoffLimit() {
+        assertThat(job.getSpec().getPodFailurePolicy().getRules())
+                .anySatisfy(rule -> {
+                    assertThat(rule.getAction()).isEqualTo("Ignore");
+                    assertThat(rule.getOnExitCodes().getValues()).containsExactly(PodEnvironment.STOPPED_BY_SIGNAL_EXIT_CODE);
+                })
+                .anySatisfy(rule -> {
+                    assertThat(rule.getAction()).isEqualTo("FailJob");
+                    assertThat(rule.getOnExitCodes().getValues()).containsExactly(1, 2);
+                });
     }
 
     @Test
@@ -80,7 +102,7 @@ class RunnerJobFactoryTest {
 
     private static EtlPipeline pipeline() {
         try {
-            EtlPipeline pipeline = new ManifestLoader().parsePipeline(Pipelines.filmDim("film-dim", "Full", 500, "r-1", ""));
+            EtlPipeline pipeline = new ManifestLoader().parsePipeline(DemoPipelines.filmDim("film-dim", "Full", 500, "r-1", ""));
             pipeline.getMetadata().setNamespace("etl-test");
             pipeline.getMetadata().setUid("0b0e3f0c-1111-2222-3333-444455556666");
             return pipeline;

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         description = "Runs EtlPipeline resources from PostgreSQL into PostgreSQL or Elasticsearch.",
         subcommands = {RunCommand.class, PauseCommand.class, ResumeCommand.class, StatusCommand.class},
         exitCodeListHeading = "%nExit codes of run:%n",
-        exitCodeList = {"0:SUCCEEDED or PAUSED", "1:FAILED", "2:INVALID (nothing touched)", "3:SKIPPED (running elsewhere)"})
+        exitCodeList = {"0:SUCCEEDED or PAUSED", "1:FAILED", "2:INVALID (nothing touched)", "3:SKIPPED (running elsewhere)",
+                "143:PAUSED by SIGTERM, or the batch in flight abandoned after the grace period"})
 public final class EtlRunner implements Runnable {
     private final Map<String, String> environment;
     private final boolean handleSignals;

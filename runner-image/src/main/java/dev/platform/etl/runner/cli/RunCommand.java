@@ -71,6 +71,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, String> env = runner.environment();
         String id = runId != null ? runId : generatedRunId();
         RunSummary summary;
+        StopSignal stop = new StopSignal();
         try {
             PodEnvironment pod = new PodEnvironment(env);
             EtlPipeline pipeline;
@@ -88,9 +89,8 @@ final class RunCommand implements Callable<Integer> {
                     Durations.parse(leaseTtl != null ? leaseTtl : env.getOrDefault("ETL_LEASE_TTL", "30s")),
                     Durations.parse(heartbeat != null ? heartbeat : env.getOrDefault("ETL_LEASE_HEARTBEAT", "10s")),
                     controlDb);
-            StopSignal stop = new StopSignal();
             if (runner.handleSignals()) {
-                String grace = env.getOrDefault("ETL_STOP_GRACE_PERIOD", "100s");
+                String grace = env.getOrDefault(PodEnvironment.STOP_GRACE_PERIOD, "100s");
                 Duration deadline = Durations.parse(grace);
                 Signal.handle(new Signal("TERM"), signal -> {
                     LOG.warn("SIGTERM: pausing after the batch in flight (at most {} more)", grace);
@@ -107,6 +107,18 @@ final class RunCommand implements Callable<Integer> {
         command.commandLine().getOut().println(line);
         command.commandLine().getOut().flush();
         writeTerminationMessage(env.get(PodEnvironment.TERMINATION_LOG), line);
+        return exitCode(summary, stop);
+    }
+
+    /**
+     * A run paused by SIGTERM exits 143, the code of a process ended by that signal, so that its pod
+     * counts as stopped rather than succeeded: the Job then starts a replacement pod that resumes
+     * from the checkpoint (after a pod deletion or a node drain), or none while it is suspended.
+     */
+    private static int exitCode(RunSummary summary, StopSignal stop) {
+        if (summary.result() == RunResult.PAUSED && stop.requested()) {
+            return PodEnvironment.STOPPED_BY_SIGNAL_EXIT_CODE;
+        }
         return summary.result().exitCode();
     }
 
@@ -132,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
             try {
                 Thread.sleep(grace.toMillis());
                 LOG.error("the batch in flight did not finish within {} of SIGTERM; stopping without committing it", asWritten);
-                Runtime.getRuntime().halt(143);
+                Runtime.getRuntime().halt(PodEnvironment.STOPPED_BY_SIGNAL_EXIT_CODE);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -70,7 +70,7 @@ class PauseTest {
         runner.terminate();
         RunOutput stopped = runner.await(Duration.ofMinutes(1));
 
-        assertThat(stopped.exitCode()).as(stopped.stderr()).isZero();
+        assertThat(stopped.exitCode()).as("stopped by SIGTERM: " + stopped.stderr()).isEqualTo(143);
         assertThat(stopped.result()).isEqualTo("PAUSED");
         assertThat(stopped.stderr()).contains("SIGTERM: pausing after the batch in flight");
         long committed = assertOnlyWholeCommittedBatches(stopped, 3);
