@@ -10,11 +10,6 @@ app.kubernetes.io/name: etl-operator
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
-{{/* The namespaces runners run in: the watched ones, or the release's own when all are watched. */}}
-{{- define "etl-operator.runnerNamespaces" -}}
-{{- if .Values.watchNamespaces }}{{ join "," .Values.watchNamespaces }}{{ else }}{{ .Release.Namespace }}{{ end }}
-{{- end }}
-
 {{/* The operator's rights where pipelines live: exactly the verbs it uses. */}}
 {{- define "etl-operator.rules" -}}
 - apiGroups: ["etl.platform.dev"]

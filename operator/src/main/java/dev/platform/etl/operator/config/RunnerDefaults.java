@@ -5,6 +5,7 @@ import java.util.Map;
 /**
  * How the operator builds runner Jobs.
  *
+ * @param serviceAccount     empty: the namespace's default ServiceAccount, which exists in every namespace
  * @param gracePeriodSeconds long enough for the runner to finish a batch after SIGTERM
  * @param backoffLimit       pod attempts after a crash or a deleted pod, before the run fails
  */
@@ -16,7 +17,7 @@ public record RunnerDefaults(String image, String imagePullPolicy, String servic
         return new RunnerDefaults(
                 env.getOrDefault("ETL_RUNNER_IMAGE", "ghcr.io/etl-platform/etl-runner:0.1.0"),
                 env.getOrDefault("ETL_RUNNER_IMAGE_PULL_POLICY", "IfNotPresent"),
-                env.getOrDefault("ETL_RUNNER_SERVICE_ACCOUNT", "etl-runner"),
+                env.getOrDefault("ETL_RUNNER_SERVICE_ACCOUNT", ""),
                 Integer.parseInt(env.getOrDefault("ETL_RUNNER_BACKOFF_LIMIT", "6")),
                 Long.parseLong(env.getOrDefault("ETL_RUNNER_GRACE_PERIOD_SECONDS", "120")),
                 env.getOrDefault("ETL_RUNNER_CPU_REQUEST", "250m"),

@@ -9,7 +9,7 @@ import dev.platform.etl.api.manifest.ManifestLoader;
 import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.operator.config.RunnerDefaults;
 import dev.platform.etl.operator.job.RunnerJobFactory;
-import dev.platform.etl.operator.support.Pipelines;
+import dev.platform.etl.testkit.demo.DemoPipelines;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -77,6 +77,15 @@ class HelmChartTest {
         assertThat(operator.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
                 .filteredOn(e -> e.getName().equals("ETL_WATCH_NAMESPACES")).singleElement()
                 .satisfies(e -> assertThat(e.getValue()).isEqualTo("etl-a,etl-b"));
+        assertThat(resources).as("by default runners use their namespace's default ServiceAccount")
+                .noneMatch(r -> r.getKind().equals("ServiceAccount") && r.getMetadata().getName().equals("etl-runner"));
+    }
+
+    @Test
+    void aNamedRunnerServiceAccountIsCreatedInEachWatchedNamespace() {
+        List<HasMetadata> resources = Chart.render(null, Map.of("watchNamespaces[0]", "etl-a", "watchNamespaces[1]", "etl-b",
+                "runner.serviceAccount", "etl-runner"));
+
         assertThat(resources).filteredOn(r -> r.getKind().equals("ServiceAccount") && r.getMetadata().getName().equals("etl-runner"))
                 .extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrder("etl-a", "etl-b");
     }
@@ -95,7 +104,7 @@ class HelmChartTest {
     void everyContainerOfTheChartAndOfTheRunnerJobIsRestricted() throws Exception {
         List<PodSpec> pods = new ArrayList<>();
         Chart.ofKind(Chart.render(EVERY_OPTION, Map.of()), Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
-        EtlPipeline pipeline = new ManifestLoader().parsePipeline(Pipelines.filmDim("film-dim", "Full", 500, "r-1", ""));
+        EtlPipeline pipeline = new ManifestLoader().parsePipeline(DemoPipelines.filmDim("film-dim", "Full", 500, "r-1", ""));
         pipeline.getMetadata().setUid("uid");
         pods.add(new RunnerJobFactory(RunnerDefaults.fromEnvironment(Map.of()), Allowlist.fromEnvironment(Map.of()))
                 .build(pipeline, 1, "film-dim-1").getSpec().getTemplate().getSpec());
