@@ -10,6 +10,7 @@ import dev.platform.etl.operator.job.RunnerJobs;
 import dev.platform.etl.operator.reconcile.EtlPipelineReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -18,18 +19,30 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The operator's entrypoint: configuration from the environment, the reconciler, health and metrics. */
 public final class EtlOperator {
+    private static final Logger LOG = LoggerFactory.getLogger(EtlOperator.class);
     private EtlOperator() {
     }
 
     public static void main(String[] args) throws Exception {
         OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Operator operator = start(new KubernetesClientBuilder().build(), config, registry);
+        AtomicBoolean shuttingDown = new AtomicBoolean();
+        Operator operator = start(new KubernetesClientBuilder().build(), config, registry, () -> {
+            // stopping the operator in the shutdown hook also ends its leadership: no exit then
+            if (!shuttingDown.get()) {
+                LOG.error("lost the leader election: exiting, to be restarted as a follower");
+                System.exit(1);
+            }
+        });
         HealthServer health = HealthServer.start(config.httpPort(), operator, registry);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shuttingDown.set(true);
             health.close();
             operator.stop();
         }, "operator-stop"));
@@ -37,6 +50,16 @@ public final class EtlOperator {
 
     /** Registers the reconciler with the client and configuration given, and starts it. */
     public static Operator start(KubernetesClient client, OperatorConfig config, MeterRegistry registry) {
+        return start(client, config, registry, () -> { });
+    }
+
+    /**
+     * As {@link #start(KubernetesClient, OperatorConfig, MeterRegistry)}, calling {@code onLeadershipLost}
+     * when this replica stops leading and the configuration asks to exit then. java-operator-sdk's own
+     * exit on loss is never used: it calls System.exit from inside {@link Operator#stop()}, which
+     * deadlocks when stop runs in a shutdown hook.
+     */
+    public static Operator start(KubernetesClient client, OperatorConfig config, MeterRegistry registry, Runnable onLeadershipLost) {
         Operator operator = new Operator(overrider -> {
             overrider.withKubernetesClient(client)
                     // the primary's status is patched with a JSON merge patch, which every API server (and the mock) takes
@@ -47,7 +70,9 @@ public final class EtlOperator {
                 OperatorConfig.LeaderElection election = config.leaderElection();
                 overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(election.leaseName(), election.namespace(),
                         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, null, election.exitOnLoss()));
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null,
+                        new LeaderCallbacks(() -> { }, election.exitOnLoss() ? onLeadershipLost : () -> { }, leader -> { }),
+                        false));
             }
         });
         RunnerJobs jobs = new RunnerJobs(client, new RunnerJobFactory(config.runner(), config.allowlist()));
