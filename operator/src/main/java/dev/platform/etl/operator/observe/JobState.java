@@ -6,6 +6,8 @@ public enum JobState {
     MISSING,
     /** Running or about to. */
     ACTIVE,
+    /** Not suspended, yet its Job has created no pod for a while: the Job controller cannot create it. */
+    NO_POD,
     /** Suspended, its pod still finishing the batch in flight. */
     STOPPING,
     /** Suspended, no pod left: the runner has paused. */

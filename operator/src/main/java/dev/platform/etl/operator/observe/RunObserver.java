@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -17,16 +19,27 @@ import java.util.Optional;
 
 /** Reads a run's state from its Job and the runner's result from its pods' termination messages. */
 public final class RunObserver {
+    /** How long a Job may go without a pod before the run is reported as unable to start one. */
+    public static final Duration POD_CREATION_GRACE = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    public RunObservation observe(String jobName, Collection<Job> jobs, Collection<Pod> pods) {
+    public RunObservation observe(String jobName, Collection<Job> jobs, Collection<Pod> pods, Instant now) {
         Optional<Job> job = jobs.stream().filter(j -> j.getMetadata().getName().equals(jobName)).findFirst();
         if (job.isEmpty()) {
             return RunObservation.missing();
         }
         String run = job.get().getMetadata().getLabels().get(Labels.RUN);
         Collection<Pod> runPods = pods.stream().filter(p -> Objects.equals(run, p.getMetadata().getLabels().get(Labels.RUN))).toList();
-        return new RunObservation(state(job.get(), runPods), summary(runPods), failureDetail(job.get()));
+        JobState state = state(job.get(), runPods);
+        if (state == JobState.ACTIVE && runPods.isEmpty() && createdBefore(job.get(), now.minus(POD_CREATION_GRACE))) {
+            state = JobState.NO_POD;
+        }
+        return new RunObservation(state, summary(runPods), failureDetail(job.get()), runPods.size());
+    }
+
+    private static boolean createdBefore(Job job, Instant instant) {
+        String created = job.getMetadata().getCreationTimestamp();
+        return created != null && Instant.parse(created).isBefore(instant);
     }
 
     /** A runner Job of the pipeline that has not finished, if any. */
@@ -42,16 +55,21 @@ public final class RunObserver {
             return JobState.FAILED;
         }
         if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-            boolean podAlive = pods.stream().anyMatch(RunObserver::alive)
-                    || (job.getStatus() != null && job.getStatus().getActive() != null && job.getStatus().getActive() > 0);
+            boolean podAlive = pods.stream().anyMatch(RunObserver::alive) || positive(job.getStatus() == null ? null : job.getStatus().getActive())
+                    || positive(job.getStatus() == null ? null : job.getStatus().getTerminating());
             return podAlive ? JobState.STOPPING : JobState.SUSPENDED;
         }
         return JobState.ACTIVE;
     }
 
+    /** A pod being deleted is still alive until its process has exited: the runner may be finishing its batch. */
     private static boolean alive(Pod pod) {
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        return pod.getMetadata().getDeletionTimestamp() == null && ("Running".equals(phase) || "Pending".equals(phase));
+        return !"Succeeded".equals(phase) && !"Failed".equals(phase);
+    }
+
+    private static boolean positive(Integer count) {
+        return count != null && count > 0;
     }
 
     private static boolean condition(Job job, String type) {

@@ -99,7 +99,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         boolean valid = violations.isEmpty();
 
         RunObservation current = status.getCurrentRun() == null ? RunObservation.missing()
-                : observer.observe(status.getCurrentRun().getJob(), runnerJobs, runnerPods);
+                : observer.observe(status.getCurrentRun().getJob(), runnerJobs, runnerPods, now);
         if (status.getCurrentRun() != null) {
             current = steer(pipeline, valid, current, now);
         }
@@ -110,10 +110,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         }
 
         status.setPhase(Phases.of(pipeline, valid, current.state()));
-        Conditions.set(status, Conditions.RUNNING, status.getCurrentRun() != null,
-                status.getCurrentRun() != null ? "RunInProgress" : "Idle",
-                status.getCurrentRun() != null ? "run " + status.getCurrentRun().getJob() + " (" + status.getCurrentRun().getReason() + ")" : "no run in progress",
-                generation, now);
+        recordRunning(pipeline, current.state(), generation, now);
         status.setObservedGeneration(generation);
         Optional<Instant> nextTick = valid ? requests.nextTick(pipeline, now) : Optional.empty();
         status.setNextScheduledTime(nextTick.map(Instant::toString).orElse(null));
@@ -121,6 +118,10 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         UpdateControl<EtlPipeline> update = UpdateControl.patchStatus(pipeline);
         if (intentRecorded) {
             return update.rescheduleAfter(CREATE_JOB_SOON);
+        }
+        if (current.state() == JobState.ACTIVE && current.pods() == 0) {
+            // nothing else may wake the reconciler if the Job controller never creates a pod
+            return update.rescheduleAfter(RunObserver.POD_CREATION_GRACE.plusSeconds(1));
         }
         return nextTick.map(tick -> update.rescheduleAfter(Duration.between(now, tick).plusSeconds(1))).orElse(update);
     }
@@ -150,7 +151,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                 try {
                     jobs.createOrAdopt(pipeline, run.getNumber(), run.getJob());
                     events.normal(pipeline, "RunStarted", "run " + run.getJob() + " (" + run.getReason() + ")");
-                    return new RunObservation(JobState.ACTIVE, Optional.empty(), null);
+                    return new RunObservation(JobState.ACTIVE, Optional.empty(), null, 0);
                 } catch (RunnerJobs.ForeignJobException e) {
                     recorder.couldNotStart(pipeline, run, e.getMessage(), now);
                 }
@@ -170,6 +171,24 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
             case SUCCEEDED, FAILED -> recorder.finished(pipeline, run, observation, now);
         }
         return observation;
+    }
+
+    private void recordRunning(EtlPipeline pipeline, JobState state, long generation, Instant now) {
+        EtlPipelineStatus status = pipeline.getStatus();
+        CurrentRun run = status.getCurrentRun();
+        if (run == null) {
+            Conditions.set(status, Conditions.RUNNING, false, "Idle", "no run in progress", generation, now);
+        } else if (state == JobState.NO_POD) {
+            String message = "Job " + run.getJob() + " has created no runner pod in " + RunObserver.POD_CREATION_GRACE.toSeconds()
+                    + " s: the Job controller cannot create it; kubectl describe job " + run.getJob() + " -n "
+                    + pipeline.getMetadata().getNamespace() + " shows why";
+            if (!Conditions.says(status, Conditions.RUNNING, false, message)) {
+                events.warning(pipeline, "PodNotCreated", message);
+            }
+            Conditions.set(status, Conditions.RUNNING, false, "PodNotCreated", message, generation, now);
+        } else {
+            Conditions.set(status, Conditions.RUNNING, true, "RunInProgress", "run " + run.getJob() + " (" + run.getReason() + ")", generation, now);
+        }
     }
 
     private void recordValidity(EtlPipeline pipeline, List<Violation> violations, long generation, Instant now) {

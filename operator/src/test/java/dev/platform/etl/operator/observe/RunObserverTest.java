@@ -1,0 +1,67 @@
+package dev.platform.etl.operator.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.platform.etl.operator.job.Labels;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What a suspended run's Job and pods say, as a real Job controller and kubelet leave them. */
+class RunObserverTest {
+    private static final Instant NOW = Instant.parse("2026-11-26T04:10:00Z");
+    private final RunObserver observer = new RunObserver();
+
+    @Test
+    void aJobThatHasCreatedNoPodWithinTheGraceIsReportedAsSuch() {
+        Job stuck = activeJob(NOW.minus(RunObserver.POD_CREATION_GRACE).minusSeconds(1));
+        Job young = activeJob(NOW.minusSeconds(5));
+
+        assertThat(observer.observe("p-1", List.of(stuck), List.of(), NOW).state()).isEqualTo(JobState.NO_POD);
+        assertThat(observer.observe("p-1", List.of(stuck), List.of(pod("Running", null)), NOW).state()).isEqualTo(JobState.ACTIVE);
+        assertThat(observer.observe("p-1", List.of(young), List.of(), NOW).state()).isEqualTo(JobState.ACTIVE);
+    }
+
+    @Test
+    void aSuspendedJobWhosePodIsStillTerminatingIsStoppingNotSuspended() {
+        Pod terminating = pod("Running", "2026-11-26T04:00:00Z");
+
+        assertThat(observer.observe("p-1", List.of(suspendedJob(null)), List.of(terminating), NOW).state()).isEqualTo(JobState.STOPPING);
+    }
+
+    @Test
+    void aSuspendedJobThatCountsATerminatingPodIsStopping() {
+        assertThat(observer.observe("p-1", List.of(suspendedJob(1)), List.of(), NOW).state()).isEqualTo(JobState.STOPPING);
+    }
+
+    @Test
+    void aSuspendedJobIsSuspendedOnceItsPodHasExited() {
+        Pod exited = pod("Failed", "2026-11-26T04:00:00Z");
+
+        assertThat(observer.observe("p-1", List.of(suspendedJob(0)), List.of(exited), NOW).state()).isEqualTo(JobState.SUSPENDED);
+    }
+
+    private static Job activeJob(Instant created) {
+        return new JobBuilder().withNewMetadata().withName("p-1").addToLabels(Labels.RUN, "1").withCreationTimestamp(created.toString()).endMetadata()
+                .withNewSpec().withSuspend(false).endSpec()
+                .build();
+    }
+
+    private static Job suspendedJob(Integer terminating) {
+        return new JobBuilder().withNewMetadata().withName("p-1").addToLabels(Labels.RUN, "1").endMetadata()
+                .withNewSpec().withSuspend(true).endSpec()
+                .withNewStatus().withActive(0).withTerminating(terminating).endStatus()
+                .build();
+    }
+
+    private static Pod pod(String phase, String deletionTimestamp) {
+        return new PodBuilder().withNewMetadata().withName("p-1-abcde").addToLabels(Labels.RUN, "1")
+                .withDeletionTimestamp(deletionTimestamp).endMetadata()
+                .withNewStatus().withPhase(phase).endStatus()
+                .build();
+    }
+}
