@@ -1,10 +1,10 @@
 package dev.platform.etl.testkit.elasticsearch;
 
+import dev.platform.etl.testkit.process.Ports;
 import dev.platform.etl.testkit.process.Processes;
 import dev.platform.etl.testkit.process.UnprivilegedUser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +50,7 @@ public final class ElasticsearchServer implements AutoCloseable {
                 Files.createDirectories(instance.resolve(folder));
             }
             UnprivilegedUser.own(instance);
-            ElasticsearchServer server = new ElasticsearchServer(home, instance, freePort(), freePort());
+            ElasticsearchServer server = new ElasticsearchServer(home, instance, Ports.free(), Ports.free());
             server.startProcess();
             return server;
         } catch (IOException e) {
@@ -178,9 +178,4 @@ public final class ElasticsearchServer implements AutoCloseable {
                 .replace("ErrorFile=logs/", "ErrorFile=" + instance.resolve("logs") + "/"));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

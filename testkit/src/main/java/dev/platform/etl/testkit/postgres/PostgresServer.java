@@ -1,10 +1,10 @@
 package dev.platform.etl.testkit.postgres;
 
+import dev.platform.etl.testkit.process.Ports;
 import dev.platform.etl.testkit.process.Processes;
 import dev.platform.etl.testkit.process.UnprivilegedUser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,7 +40,7 @@ public final class PostgresServer implements AutoCloseable {
     public static PostgresServer start() {
         try {
             Path data = Files.createTempDirectory("etl-postgres-data");
-            PostgresServer server = new PostgresServer(PostgresBinaries.unpack(), data, freePort(), true);
+            PostgresServer server = new PostgresServer(PostgresBinaries.unpack(), data, Ports.free(), true);
             server.initdb();
             server.startPostmaster();
             return server;
@@ -119,9 +119,4 @@ public final class PostgresServer implements AutoCloseable {
         return binaries.resolve("bin").resolve(program).toString();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -25,7 +25,8 @@ public final class Processes {
         return execute(command).exitCode();
     }
 
-    private static Result execute(List<String> command) {
+    /** Runs the command to completion: its exit code and its output (stdout and stderr). */
+    public static Result execute(List<String> command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -42,6 +43,6 @@ public final class Processes {
         }
     }
 
-    private record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 }

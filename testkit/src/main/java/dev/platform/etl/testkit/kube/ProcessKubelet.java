@@ -1,0 +1,403 @@
+package dev.platform.etl.testkit.kube;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A kubelet for tests and local clusters: registers one Node, keeps its Lease and Ready condition
+ * fresh, runs each pod bound to it as a local process ({@link ContainerLauncher}), writes container
+ * statuses, readiness and termination messages back, restarts containers of {@code restartPolicy:
+ * Always} pods, and on deletion sends SIGTERM, then SIGKILL after the grace period, then removes
+ * the pod. Only the first container of a pod is run; init containers, liveness probes, volumes
+ * other than the ServiceAccount token and the pod's security context are not emulated.
+ */
+public final class ProcessKubelet implements AutoCloseable {
+    public static final String USER = "etl-kubelet";
+    public static final String NODE = "etl-node";
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessKubelet.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    private static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
+
+    private final KubernetesClient client;
+    private final ContainerLauncher launcher;
+    private final Map<String, PodProcess> pods = new ConcurrentHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private final ScheduledExecutorService loop = Executors.newScheduledThreadPool(2, r -> {
+        Thread thread = new Thread(r, "process-kubelet");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private ProcessKubelet(KubernetesClient client, ContainerLauncher launcher) {
+        this.client = client;
+        this.launcher = launcher;
+    }
+
+    /**
+     * Registers the node and starts running pods. {@code jarsByImage} maps an image's name (the
+     * part after the last '/', without tag) to the jar that plays it, e.g. etl-runner.
+     */
+    public static ProcessKubelet start(LocalControlPlane plane, Map<String, Path> jarsByImage, Path directory) {
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(read(plane.kubeletKubeconfig()))).build();
+        ProcessKubelet kubelet = new ProcessKubelet(client, new ContainerLauncher(client, plane, jarsByImage, directory));
+        kubelet.register();
+        kubelet.loop.scheduleWithFixedDelay(kubelet::heartbeat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        kubelet.loop.scheduleWithFixedDelay(kubelet::syncPods, 0, 200, TimeUnit.MILLISECONDS);
+        return kubelet;
+    }
+
+    /** Kills a pod's process with SIGKILL, as the OOM killer or a crash would; the pod then fails. */
+    public void kill(String namespace, String pod) {
+        find(namespace, pod).filter(PodProcess::alive).orElseThrow(() -> new IllegalStateException("no running process for pod " + namespace + "/" + pod))
+                .process.destroyForcibly();
+    }
+
+    /** What the pod's container printed (stdout and stderr), as {@code kubectl logs} shows it. */
+    public String logs(String namespace, String pod) {
+        return find(namespace, pod).map(run -> {
+            try {
+                return Files.exists(run.log()) ? Files.readString(run.log()) : "";
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).orElse("");
+    }
+
+    /** The host port that a pod's container port was given. */
+    public Optional<Integer> hostPort(String namespace, String pod, int containerPort) {
+        return find(namespace, pod).map(run -> run.hostPorts.get(containerPort));
+    }
+
+    /** The operating-system process of a running pod, to watch its exit or its resources. */
+    public Optional<ProcessHandle> process(String namespace, String pod) {
+        return find(namespace, pod).filter(PodProcess::alive).map(run -> run.process.toHandle());
+    }
+
+    private Optional<PodProcess> find(String namespace, String pod) {
+        return pods.values().stream().filter(run -> run.namespace.equals(namespace) && run.name.equals(pod))
+                .reduce((first, second) -> second);
+    }
+
+    private void register() {
+        if (client.nodes().withName(NODE).get() == null) {
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE)
+                    .withLabels(Map.of("kubernetes.io/hostname", NODE, "kubernetes.io/os", "linux", "kubernetes.io/arch", "amd64"))
+                    .endMetadata().build()).create();
+        }
+        heartbeat();
+    }
+
+    private void heartbeat() {
+        try {
+            String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+            ObjectNode status = JSON.createObjectNode();
+            Map<String, String> capacity = Map.of("cpu", "16", "memory", "64Gi", "pods", "110", "ephemeral-storage", "100Gi");
+            status.set("capacity", JSON.valueToTree(capacity));
+            status.set("allocatable", JSON.valueToTree(capacity));
+            ArrayNode conditions = status.putArray("conditions");
+            condition(conditions, "Ready", "True", "KubeletReady", now).put("lastHeartbeatTime", now);
+            for (String pressure : List.of("MemoryPressure", "DiskPressure", "PIDPressure")) {
+                condition(conditions, pressure, "False", "KubeletHasNo" + pressure, now).put("lastHeartbeatTime", now);
+            }
+            status.putArray("addresses").add(JSON.createObjectNode().put("type", "InternalIP").put("address", "127.0.0.1"))
+                    .add(JSON.createObjectNode().put("type", "Hostname").put("address", NODE));
+            status.putObject("nodeInfo").put("kubeletVersion", "v1.37.2").put("operatingSystem", "linux").put("architecture", "amd64")
+                    .put("containerRuntimeVersion", "process://local").put("osImage", "local processes")
+                    .put("kernelVersion", "").put("machineID", "").put("systemUUID", "").put("bootID", "").put("kubeProxyVersion", "");
+            patchStatus(client.nodes().withName(NODE), status);
+            renewLease();
+        } catch (RuntimeException e) {
+            LOG.warn("node heartbeat failed", e);
+        }
+    }
+
+    private void renewLease() {
+        var leases = client.leases().inNamespace("kube-node-lease");
+        Lease lease = leases.withName(NODE).get();
+        ZonedDateTime now = ZonedDateTime.now().truncatedTo(ChronoUnit.MICROS);
+        if (lease == null) {
+            leases.resource(new LeaseBuilder().withNewMetadata().withName(NODE).withNamespace("kube-node-lease").endMetadata()
+                    .withNewSpec().withHolderIdentity(NODE).withLeaseDurationSeconds(40).withRenewTime(now).endSpec().build()).create();
+        } else {
+            lease.getSpec().setRenewTime(now);
+            leases.resource(lease).update();
+        }
+    }
+
+    private void syncPods() {
+        try {
+            List<Pod> bound = client.pods().inAnyNamespace().withField("spec.nodeName", NODE).list().getItems();
+            for (Pod pod : bound) {
+                try {
+                    sync(pod);
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 404 && e.getCode() != 409) {
+                        LOG.warn("pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
+                    }
+                }
+            }
+            List<String> present = bound.stream().map(p -> p.getMetadata().getUid()).toList();
+            pods.values().removeIf(run -> !present.contains(run.uid) && !run.alive());
+        } catch (RuntimeException e) {
+            LOG.warn("pod sync failed", e);
+        }
+    }
+
+    private void sync(Pod pod) {
+        PodProcess run = pods.get(pod.getMetadata().getUid());
+        boolean deleting = pod.getMetadata().getDeletionTimestamp() != null;
+        boolean terminal = "Succeeded".equals(pod.getStatus().getPhase()) || "Failed".equals(pod.getStatus().getPhase());
+        if (run == null) {
+            if (deleting) {
+                removePod(pod);
+            } else if (!terminal) {
+                run = launcher.prepare(pod);
+                pods.put(run.uid, run);
+                startContainer(pod, run);
+            }
+            return;
+        }
+        if (run.done) {
+            if (deleting) {
+                removePod(pod);
+            }
+            return;
+        }
+        if (deleting) {
+            stop(pod, run);
+        } else if (run.process == null) {
+            startContainer(pod, run); // its config was missing before
+        } else if (run.exited()) {
+            containerExited(pod, run);
+        } else {
+            probe(pod, run);
+        }
+    }
+
+    private void startContainer(Pod pod, PodProcess run) {
+        try {
+            launcher.start(pod, run);
+            run.startedAt = Instant.now();
+            run.ready = readinessProbe(pod) == null;
+            writeRunning(pod, run);
+        } catch (ContainerLauncher.ConfigException e) {
+            if (!e.getMessage().equals(run.lastWaitingMessage)) {
+                run.lastWaitingMessage = e.getMessage();
+                writeWaiting(pod, run, "CreateContainerConfigError", e.getMessage());
+            }
+        }
+    }
+
+    private void containerExited(Pod pod, PodProcess run) {
+        int exit = run.process.exitValue();
+        if ("Always".equals(pod.getSpec().getRestartPolicy()) || ("OnFailure".equals(pod.getSpec().getRestartPolicy()) && exit != 0)) {
+            if (run.exitedAt == null) {
+                run.exitedAt = Instant.now();
+            } else if (Instant.now().isAfter(run.exitedAt.plus(RESTART_BACKOFF))) {
+                run.exitedAt = null;
+                run.restarts++;
+                LOG.info("restarting {}/{} after exit {}", run.namespace, run.name, exit);
+                startContainer(pod, run);
+            }
+            return;
+        }
+        writeTerminated(pod, run, exit);
+    }
+
+    /** SIGTERM at once, SIGKILL when the grace period is over, then the final status and the pod's removal. */
+    private void stop(Pod pod, PodProcess run) {
+        if (run.alive() && !run.stopping) {
+            run.stopping = true;
+            long grace = pod.getMetadata().getDeletionGracePeriodSeconds() == null ? 30 : pod.getMetadata().getDeletionGracePeriodSeconds();
+            run.killAt = Instant.now().plusSeconds(grace);
+            run.process.destroy();
+        } else if (run.alive() && Instant.now().isAfter(run.killAt)) {
+            run.process.destroyForcibly();
+        } else if (!run.alive()) {
+            if (run.process != null) {
+                writeTerminated(pod, run, run.process.exitValue());
+            }
+            run.done = true;
+            removePod(pod);
+        }
+    }
+
+    private void removePod(Pod pod) {
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
+    }
+
+    private void probe(Pod pod, PodProcess run) {
+        HTTPGetAction get = readinessProbe(pod);
+        if (get == null) {
+            return;
+        }
+        boolean ready = httpOk(run, get);
+        if (ready != run.ready) {
+            run.ready = ready;
+            writeRunning(pod, run);
+        }
+    }
+
+    private static HTTPGetAction readinessProbe(Pod pod) {
+        Container container = pod.getSpec().getContainers().get(0);
+        return container.getReadinessProbe() == null ? null : container.getReadinessProbe().getHttpGet();
+    }
+
+    private boolean httpOk(PodProcess run, HTTPGetAction get) {
+        Integer port = get.getPort().getIntVal();
+        if (port == null) {
+            port = run.hostPorts.isEmpty() ? null : run.hostPorts.keySet().iterator().next(); // a named port: the pod's only one
+        }
+        Integer hostPort = port == null ? null : run.hostPorts.getOrDefault(port, port);
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + get.getPath()))
+                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() >= 200 && response.statusCode() < 400;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void writeRunning(Pod pod, PodProcess run) {
+        ObjectNode status = podStatus(pod, "Running", run.ready);
+        ObjectNode container = containerStatus(run, run.ready);
+        state(container, "running").put("startedAt", run.startedAt.truncatedTo(ChronoUnit.SECONDS).toString());
+        container.put("started", true);
+        status.putArray("containerStatuses").add(container);
+        patchStatus(client.pods().inNamespace(run.namespace).withName(run.name), status);
+    }
+
+    private void writeWaiting(Pod pod, PodProcess run, String reason, String message) {
+        ObjectNode status = podStatus(pod, "Pending", false);
+        ObjectNode container = containerStatus(run, false);
+        state(container, "waiting").put("reason", reason).put("message", message);
+        status.putArray("containerStatuses").add(container);
+        patchStatus(client.pods().inNamespace(run.namespace).withName(run.name), status);
+    }
+
+    private void writeTerminated(Pod pod, PodProcess run, int exit) {
+        run.done = true;
+        Container spec = pod.getSpec().getContainers().get(0);
+        String message = run.terminationMessage("FallbackToLogsOnError".equals(spec.getTerminationMessagePolicy()), exit);
+        ObjectNode status = podStatus(pod, exit == 0 ? "Succeeded" : "Failed", false);
+        ObjectNode container = containerStatus(run, false);
+        container.put("started", false);
+        ObjectNode terminated = state(container, "terminated").put("exitCode", exit)
+                .put("reason", exit == 0 ? "Completed" : "Error")
+                .put("startedAt", (run.startedAt == null ? Instant.now() : run.startedAt).truncatedTo(ChronoUnit.SECONDS).toString())
+                .put("finishedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+                .put("containerID", "process://" + run.process.pid());
+        if (!message.isEmpty()) {
+            terminated.put("message", message);
+        }
+        status.putArray("containerStatuses").add(container);
+        patchStatus(client.pods().inNamespace(run.namespace).withName(run.name), status);
+    }
+
+    private ObjectNode podStatus(Pod pod, String phase, boolean ready) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        ObjectNode status = JSON.createObjectNode().put("phase", phase).put("hostIP", "127.0.0.1").put("podIP", "127.0.0.1");
+        status.putArray("podIPs").addObject().put("ip", "127.0.0.1");
+        status.putArray("hostIPs").addObject().put("ip", "127.0.0.1");
+        status.put("startTime", pod.getStatus().getStartTime() == null ? now : pod.getStatus().getStartTime());
+        ArrayNode conditions = status.putArray("conditions");
+        condition(conditions, "PodScheduled", "True", null, now);
+        condition(conditions, "Initialized", "True", null, now);
+        boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
+        condition(conditions, "ContainersReady", ready ? "True" : "False", terminal ? "PodCompleted" : ready ? null : "ContainersNotReady", now);
+        condition(conditions, "Ready", ready ? "True" : "False", terminal ? "PodCompleted" : ready ? null : "ContainersNotReady", now);
+        return status;
+    }
+
+    /** The container's state of that kind; the patch clears the other kinds, which a merge would keep. */
+    private static ObjectNode state(ObjectNode container, String kind) {
+        ObjectNode state = container.putObject("state");
+        for (String other : List.of("running", "waiting", "terminated")) {
+            state.putNull(other);
+        }
+        return state.putObject(kind);
+    }
+
+    private static ObjectNode containerStatus(PodProcess run, boolean ready) {
+        ObjectNode container = JSON.createObjectNode().put("name", run.container).put("image", run.image).put("imageID", "")
+                .put("ready", ready).put("restartCount", run.restarts);
+        if (run.process != null) {
+            container.put("containerID", "process://" + run.process.pid());
+        }
+        return container;
+    }
+
+    private static ObjectNode condition(ArrayNode conditions, String type, String status, String reason, String now) {
+        ObjectNode condition = conditions.addObject().put("type", type).put("status", status).put("lastTransitionTime", now);
+        if (reason != null) {
+            condition.put("reason", reason);
+        }
+        return condition;
+    }
+
+    private static void patchStatus(io.fabric8.kubernetes.client.dsl.Resource<?> resource, ObjectNode status) {
+        ObjectNode patch = JSON.createObjectNode();
+        patch.set("status", status);
+        resource.subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the loop and kills every pod process (the pods stay in the API, as after a node crash). */
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        try {
+            loop.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pods.values().stream().filter(PodProcess::alive).forEach(run -> run.process.destroyForcibly());
+        client.close();
+    }
+}
