@@ -7,7 +7,7 @@ import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.operator.support.OperatorFixture;
-import dev.platform.etl.operator.support.Pipelines;
+import dev.platform.etl.testkit.demo.DemoPipelines;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seed scenarios 3, 6, 8 and 9 end to end: suspend and resume, requests during a run and an
+ * The operator's control paths end to end: suspend and resume, requests during a run and an
  * operator restart, forbidden targets, and a runner killed mid-run.
  */
 class OperatorControlTest {
@@ -40,7 +40,7 @@ class OperatorControlTest {
     void aForbiddenTargetIsInvalidWithAWarningAndNoJobThenAFixBringsItBack() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
         fixture.execute("CREATE TABLE analytics.film_secret (LIKE analytics.film_dim INCLUDING ALL)");
-        fixture.apply(Pipelines.filmDim("forbidden", "Full", 5, "r-1", "").replace("analytics.film_dim", "analytics.film_secret"));
+        fixture.apply(DemoPipelines.filmDim("forbidden", "Full", 5, "r-1", "").replace("analytics.film_dim", "analytics.film_secret"));
 
         EtlPipeline invalid = fixture.awaitPhase("forbidden", Phase.Invalid);
 
@@ -67,7 +67,7 @@ class OperatorControlTest {
     void suspendPausesTheRunAfterItsBatchInFlightAndResumeCompletesIt() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
         fixture.slowLoggedTargetWrites(150);
-        fixture.apply(Pipelines.filmDim("pausable", "Incremental", 2, "r-1", ""));
+        fixture.apply(DemoPipelines.filmDim("pausable", "Incremental", 2, "r-1", ""));
         await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.runningBatches("etl-test/pausable") >= 2);
 
         fixture.patchSpec("pausable", "{\"suspend\": true}");
@@ -93,7 +93,7 @@ class OperatorControlTest {
     void requestsDuringARunAndAnOperatorRestartGiveOneRunAtATimeWithoutADuplicateJob() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
         fixture.slowLoggedTargetWrites(40);
-        fixture.apply(Pipelines.filmDim("busy", "Full", 4, "r-1", ""));
+        fixture.apply(DemoPipelines.filmDim("busy", "Full", 4, "r-1", ""));
         await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.runningBatches("etl-test/busy") >= 1);
 
         fixture.patchSpec("busy", "{\"runRequest\": \"r-2\"}");
@@ -117,7 +117,7 @@ class OperatorControlTest {
     void aRunnerKilledMidRunIsReplacedByTheJobsNextPodAndTheRunEndsExactly() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
         fixture.slowLoggedTargetWrites(60);
-        fixture.apply(Pipelines.filmDim("crashy", "Full", 2, "r-1", ""));
+        fixture.apply(DemoPipelines.filmDim("crashy", "Full", 2, "r-1", ""));
         await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.runningBatches("etl-test/crashy") >= 3);
 
         fixture.executor().killPod("crashy-1");

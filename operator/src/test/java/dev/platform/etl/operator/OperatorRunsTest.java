@@ -6,7 +6,7 @@ import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.operator.support.OperatorFixture;
-import dev.platform.etl.operator.support.Pipelines;
+import dev.platform.etl.testkit.demo.DemoPipelines;
 import dev.platform.etl.testkit.demo.DemoData;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Seed scenarios 1 and 2 end to end: runs requested with runRequest, status read like kubectl would. */
+/** Full and incremental runs end to end: runs requested with runRequest, status read like kubectl would. */
 class OperatorRunsTest {
     private static final int FILMS = 21;
 
@@ -35,7 +35,7 @@ class OperatorRunsTest {
     @Test
     void aFullPipelineRunsOncePerRunRequestAndReportsItsCounters() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
-        fixture.apply(Pipelines.filmDim("film-dim", "Full", 2, "r-001", ""));
+        fixture.apply(DemoPipelines.filmDim("film-dim", "Full", 2, "r-001", ""));
 
         EtlPipeline first = fixture.awaitRunsFinished("film-dim", 1);
         fixture.patchSpec("film-dim", "{\"runRequest\": \"r-002\"}");
@@ -68,7 +68,7 @@ class OperatorRunsTest {
     @Test
     void anIncrementalPipelineReadsNothingWithoutChangesAndOneRowAfterATouch() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
-        fixture.apply(Pipelines.filmDim("film-dim-inc", "Incremental", 5, "r-1", ""));
+        fixture.apply(DemoPipelines.filmDim("film-dim-inc", "Incremental", 5, "r-1", ""));
         EtlPipeline first = fixture.awaitRunsFinished("film-dim-inc", 1);
 
         fixture.patchSpec("film-dim-inc", "{\"runRequest\": \"r-2\"}");

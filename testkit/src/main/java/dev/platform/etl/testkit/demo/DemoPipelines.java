@@ -1,8 +1,8 @@
-package dev.platform.etl.operator.support;
+package dev.platform.etl.testkit.demo;
 
-/** EtlPipeline manifests over the demo schema, as users apply them. */
-public final class Pipelines {
-    private Pipelines() {
+/** EtlPipeline manifests over the demo schema ({@link DemoData}), as users apply them. */
+public final class DemoPipelines {
+    private DemoPipelines() {
     }
 
     public static String filmDim(String name, String mode, int batchSize, String runRequest, String extraSpec) {

@@ -1,0 +1,136 @@
+package dev.platform.etl.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.platform.etl.api.EtlPipeline;
+import dev.platform.etl.api.status.Phase;
+import dev.platform.etl.api.status.RunResult;
+import dev.platform.etl.e2e.support.AuditLog;
+import dev.platform.etl.e2e.support.OperatorRelease;
+import dev.platform.etl.e2e.support.PipelineNamespace;
+import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.kube.SharedCluster;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart's whole lifecycle on the real control plane, with default values and an allowlist:
+ * install (the operator pod runs under its ServiceAccount token with the chart's RBAC), a run,
+ * upgrade, SIGTERM, uninstall.
+ */
+class ChartReleaseTest {
+    private static final int FILMS = 12;
+    private final SharedCluster cluster = SharedCluster.get();
+    private final KubernetesClient client = cluster.plane().adminClient();
+    private OperatorRelease release;
+
+    @BeforeEach
+    void install() {
+        release = OperatorRelease.install(Map.of());
+    }
+
+    @AfterEach
+    void uninstall() {
+        if (release != null) {
+            release.close();
+        }
+        client.close();
+    }
+
+    @Test
+    void theOperatorRunsAPipelineUnderItsOwnServiceAccountWithNoRequestDenied() throws Exception {
+        Pod operator = readyOperatorPod();
+        assertThat(operator.getSpec().getServiceAccountName()).isEqualTo("etl-operator");
+
+        try (PipelineNamespace namespace = PipelineNamespace.create("lifecycle", FILMS)) {
+            namespace.apply(DemoPipelines.filmDim("film-dim", "Full", 5, "r-1", ""));
+            EtlPipeline done = namespace.awaitRunsFinished("film-dim", 1);
+
+            assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+            assertThat(done.getStatus().getPhase()).isEqualTo(Phase.Succeeded);
+            assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        }
+
+        List<AuditLog.Request> requests = AuditLog.requestsOf(OperatorRelease.SERVICE_ACCOUNT);
+        assertThat(requests).as("the operator talked to the API server as its ServiceAccount")
+                .anySatisfy(r -> assertThat(r.uri()).contains("/etlpipelines"))
+                .anySatisfy(r -> assertThat(r.verb()).isEqualTo("create"));
+        assertThat(requests).as("requests the chart's RBAC denied").noneMatch(r -> r.code() == 403);
+    }
+
+    @Test
+    void upgradeRollsTheOperatorAndUninstallKeepsTheCrdAndThePipelines() throws Exception {
+        String before = readyOperatorPod().getMetadata().getName();
+
+        release.upgrade(Map.of("runner.backoffLimit", 4));
+
+        await("the old operator pod gone").atMost(Duration.ofMinutes(1))
+                .until(() -> release.operatorPods(client).stream().noneMatch(p -> p.getMetadata().getName().equals(before)));
+        assertThat(readyOperatorPod().getMetadata().getName()).isNotEqualTo(before);
+
+        try (PipelineNamespace namespace = PipelineNamespace.create("uninstall", FILMS)) {
+            namespace.apply(DemoPipelines.filmDim("kept", "Full", 5, "", ""));
+            release.close();
+            release = null;
+
+            assertThat(client.apiextensions().v1().customResourceDefinitions().withName("etlpipelines.etl.platform.dev").get()).isNotNull();
+            assertThat(namespace.get("kept")).isNotNull();
+        }
+    }
+
+    @Test
+    void aRunWhosePodCannotBeCreatedIsPendingWithTheReasonAndAWarning() throws Exception {
+        // a runner ServiceAccount that the pipeline's namespace lacks: the Job controller cannot create the pod
+        release.upgrade(Map.of("runner.serviceAccount", "etl-runner"));
+
+        try (PipelineNamespace namespace = PipelineNamespace.create("no-pod", FILMS)) {
+            namespace.apply(DemoPipelines.filmDim("stuck", "Full", 5, "r-1", ""));
+
+            await("the run reported as unable to start its pod").atMost(PipelineNamespace.RUN_TIMEOUT).until(() -> {
+                EtlPipeline pipeline = namespace.get("stuck");
+                return pipeline.getStatus() != null && pipeline.getStatus().getConditions().stream()
+                        .anyMatch(c -> c.getType().equals("Running") && "PodNotCreated".equals(c.getReason()));
+            });
+            EtlPipeline stuck = namespace.get("stuck");
+            assertThat(stuck.getStatus().getPhase()).isEqualTo(Phase.Pending);
+            assertThat(stuck.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Running")).singleElement()
+                    .satisfies(c -> assertThat(c.getMessage()).contains("kubectl describe job stuck-1"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> namespace.client().v1().events().inNamespace(namespace.name()).list()
+                    .getItems().stream().anyMatch(e -> "Warning".equals(e.getType()) && "PodNotCreated".equals(e.getReason())));
+            assertThat(namespace.runnerPods("stuck")).isEmpty();
+        }
+    }
+
+    @Test
+    void theOperatorExitsPromptlyOnSigterm() throws Exception {
+        Pod operator = readyOperatorPod();
+        ProcessHandle process = cluster.kubelet().process(OperatorRelease.NAMESPACE, operator.getMetadata().getName()).orElseThrow();
+        CompletableFuture<ProcessHandle> exit = process.onExit();
+        long started = System.nanoTime();
+
+        cluster.kubectl().run("delete", "pod", "-n", OperatorRelease.NAMESPACE, operator.getMetadata().getName(), "--wait=false");
+
+        exit.get(1, TimeUnit.MINUTES);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(took).as("from SIGTERM to exit; the grace period before SIGKILL is 30 s").isLessThan(Duration.ofSeconds(10));
+    }
+
+    private Pod readyOperatorPod() {
+        await("a ready operator pod").atMost(Duration.ofMinutes(2)).until(() -> release.operatorPods(client).stream().anyMatch(ChartReleaseTest::ready));
+        return release.operatorPods(client).stream().filter(ChartReleaseTest::ready).findFirst().orElseThrow();
+    }
+
+    private static boolean ready(Pod pod) {
+        return pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+    }
+}

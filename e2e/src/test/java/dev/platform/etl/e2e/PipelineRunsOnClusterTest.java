@@ -1,0 +1,199 @@
+package dev.platform.etl.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.platform.etl.api.EtlPipeline;
+import dev.platform.etl.api.status.Phase;
+import dev.platform.etl.api.status.RunResult;
+import dev.platform.etl.e2e.support.OperatorRelease;
+import dev.platform.etl.e2e.support.PipelineNamespace;
+import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.kube.SharedCluster;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pipelines through the real cluster, in namespaces other than the operator's, driven with kubectl
+ * as users do: runs on request (full and incremental), pause and resume through the real Job
+ * controller, a runner pod deleted or killed mid-run, a forbidden target, and deletion.
+ */
+class PipelineRunsOnClusterTest {
+    private static final int FILMS = 24;
+    private static OperatorRelease release;
+    private final SharedCluster cluster = SharedCluster.get();
+    private PipelineNamespace namespace;
+
+    @BeforeAll
+    static void install() {
+        // a short lease, so that the pod replacing a SIGKILLed runner does not wait 30 s for it
+        release = OperatorRelease.install(Map.of("runner.leaseTtl", "4s", "runner.leaseHeartbeat", "1s"));
+    }
+
+    @AfterAll
+    static void uninstall() {
+        release.close();
+    }
+
+    @AfterEach
+    void deleteNamespace() {
+        if (namespace != null) {
+            namespace.close();
+        }
+    }
+
+    @Test
+    void eachNewRunRequestGivesOneRunAndTheTargetIsExact() throws Exception {
+        namespace = PipelineNamespace.create("full", FILMS);
+        namespace.apply(DemoPipelines.filmDim("film-dim", "Full", 5, "r-1", ""));
+        EtlPipeline first = namespace.awaitRunsFinished("film-dim", 1);
+
+        namespace.patchSpec("film-dim", "{\"runRequest\": \"r-2\"}");
+        EtlPipeline second = namespace.awaitRunsFinished("film-dim", 2);
+
+        for (EtlPipeline run : new EtlPipeline[] {first, second}) {
+            assertThat(run.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+            assertThat(run.getStatus().getLastRun().getRowsRead()).isEqualTo(FILMS);
+            assertThat(run.getStatus().getLastRun().getRowsWritten()).isEqualTo(FILMS);
+        }
+        assertThat(second.getStatus().getPhase()).isEqualTo(Phase.Succeeded);
+        assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        assertThat(namespace.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'SUCCEEDED'")).isEqualTo(2);
+        assertThat(namespace.jobs()).hasSize(2);
+        String listed = cluster.kubectl().run("get", "etlp", "film-dim", "-n", namespace.name());
+        assertThat(listed).contains("Succeeded", "SUCCEEDED", String.valueOf(FILMS));
+    }
+
+    @Test
+    void anIncrementalPipelineReadsNothingNewThenExactlyTheTouchedRow() throws Exception {
+        namespace = PipelineNamespace.create("inc", FILMS);
+        namespace.apply(DemoPipelines.filmDim("film-inc", "Incremental", 5, "r-1", ""));
+        EtlPipeline first = namespace.awaitRunsFinished("film-inc", 1);
+        String checkpoint = first.getStatus().getCheckpoint().toString();
+
+        namespace.patchSpec("film-inc", "{\"runRequest\": \"r-2\"}");
+        EtlPipeline unchanged = namespace.awaitRunsFinished("film-inc", 2);
+        namespace.database().execute("UPDATE content.film_work SET modified = now() WHERE id = (SELECT id FROM content.film_work LIMIT 1)");
+        namespace.patchSpec("film-inc", "{\"runRequest\": \"r-3\"}");
+        EtlPipeline touched = namespace.awaitRunsFinished("film-inc", 3);
+
+        assertThat(first.getStatus().getLastRun().getRowsRead()).isEqualTo(FILMS);
+        assertThat(unchanged.getStatus().getLastRun().getRowsRead()).isZero();
+        assertThat(unchanged.getStatus().getLastRun().getRowsWritten()).isZero();
+        assertThat(unchanged.getStatus().getCheckpoint().toString()).isEqualTo(checkpoint);
+        assertThat(touched.getStatus().getLastRun().getRowsRead()).isEqualTo(1);
+        assertThat(touched.getStatus().getLastRun().getRowsWritten()).isEqualTo(1);
+        assertThat(touched.getStatus().getCheckpoint().toString()).isNotEqualTo(checkpoint);
+    }
+
+    @Test
+    void suspendPausesOnABatchBoundaryAndIsPausedOnlyOnceNoPodIsLeftThenResumeCompletes() throws Exception {
+        namespace = PipelineNamespace.create("pause", FILMS);
+        namespace.database().logTargetWrites();
+        namespace.database().slowTargetWrites(150);
+        namespace.apply(DemoPipelines.filmDim("pausable", "Incremental", 2, "r-1", ""));
+        awaitBatchesCommitted("pausable", 2);
+
+        namespace.patchSpec("pausable", "{\"suspend\": true}");
+        EtlPipeline paused = namespace.awaitPhase("pausable", Phase.Paused);
+
+        assertThat(namespace.runnerPods("pausable")).as("no runner pod left when Paused shows")
+                .allMatch(p -> "Failed".equals(p.getStatus().getPhase()) || "Succeeded".equals(p.getStatus().getPhase()));
+        long committed = namespace.count("SELECT count(*) FROM analytics.film_dim");
+        assertThat(committed).as("whole batches only").isEven().isLessThan(FILMS);
+        assertThat(namespace.database().text("SELECT status FROM etl.pipeline_run ORDER BY id DESC LIMIT 1")).isEqualTo("PAUSED");
+        assertThat(paused.getStatus().getCurrentRun()).as("the run is paused, not finished").isNotNull();
+
+        namespace.patchSpec("pausable", "{\"suspend\": false}");
+        EtlPipeline resumed = namespace.awaitRunsFinished("pausable", 1);
+
+        assertThat(resumed.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+        assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        assertThat(namespace.count("SELECT count(*) FROM analytics.write_log")).as("every film written once").isEqualTo(FILMS);
+    }
+
+    @Test
+    void aRunnerPodDeletedMidRunIsReplacedAndTheTargetIsExact() throws Exception {
+        namespace = PipelineNamespace.create("delete-pod", FILMS);
+        namespace.database().logTargetWrites();
+        namespace.database().slowTargetWrites(150);
+        namespace.apply(DemoPipelines.filmDim("deleted", "Full", 2, "r-1", ""));
+        Pod first = awaitBatchesCommitted("deleted", 2);
+
+        cluster.kubectl().run("delete", "pod", first.getMetadata().getName(), "-n", namespace.name(), "--wait=false");
+        EtlPipeline done = namespace.awaitRunsFinished("deleted", 1);
+
+        assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+        assertThat(namespace.runnerPods("deleted")).as("the Job's replacement pod finished the run").singleElement()
+                .satisfies(pod -> assertThat(pod.getMetadata().getName()).isNotEqualTo(first.getMetadata().getName()));
+        assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        assertThat(namespace.count("SELECT count(*) FROM analytics.write_log")).as("every film written once").isEqualTo(FILMS);
+        assertThat(namespace.database().strings("SELECT status FROM etl.pipeline_run ORDER BY id")).containsExactly("PAUSED", "SUCCEEDED");
+    }
+
+    @Test
+    void aRunnerKilledMidRunIsReplacedAndResumesFromItsCheckpoint() throws Exception {
+        namespace = PipelineNamespace.create("kill", FILMS);
+        namespace.database().logTargetWrites();
+        namespace.database().slowTargetWrites(150);
+        namespace.apply(DemoPipelines.filmDim("killed", "Full", 2, "r-1", ""));
+        Pod first = awaitBatchesCommitted("killed", 2);
+
+        cluster.kubelet().kill(namespace.name(), first.getMetadata().getName());
+        EtlPipeline done = namespace.awaitRunsFinished("killed", 1);
+
+        assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+        assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        assertThat(namespace.count("SELECT count(*) FROM analytics.write_log")).as("each committed film written once").isEqualTo(FILMS);
+        assertThat(done.getStatus().getLastRun().getRowsRead()).as("the replacement resumed after the checkpoint").isLessThan(FILMS);
+    }
+
+    @Test
+    void aForbiddenTargetIsInvalidWithAWarningAndNoJob() throws Exception {
+        namespace = PipelineNamespace.create("forbidden", FILMS);
+        namespace.database().execute("CREATE TABLE analytics.film_secret (LIKE analytics.film_dim INCLUDING ALL)");
+        namespace.apply(DemoPipelines.filmDim("forbidden", "Full", 5, "r-1", "").replace("analytics.film_dim", "analytics.film_secret"));
+
+        EtlPipeline invalid = namespace.awaitPhase("forbidden", Phase.Invalid);
+
+        assertThat(invalid.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Valid")).singleElement()
+                .satisfies(c -> assertThat(c.getMessage()).contains("'analytics.film_secret' is not in the allowlist"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> namespace.client().v1().events().inNamespace(namespace.name()).list().getItems()
+                .stream().anyMatch(PipelineRunsOnClusterTest::invalidSpecWarning));
+        assertThat(namespace.jobs()).isEmpty();
+        assertThat(namespace.count("SELECT count(*) FROM analytics.film_secret")).isZero();
+    }
+
+    @Test
+    void deletingAPipelineRemovesItsJobsAndPodsButKeepsItsRunHistory() throws Exception {
+        namespace = PipelineNamespace.create("gc", FILMS);
+        namespace.apply(DemoPipelines.filmDim("doomed", "Full", 5, "r-1", ""));
+        namespace.awaitRunsFinished("doomed", 1);
+        assertThat(namespace.jobs()).hasSize(1);
+
+        cluster.kubectl().run("delete", "etlp", "doomed", "-n", namespace.name());
+
+        await("the garbage collector removed Job and pods").atMost(Duration.ofMinutes(1))
+                .until(() -> namespace.jobs().isEmpty() && namespace.runnerPods("doomed").isEmpty());
+        assertThat(namespace.count("SELECT count(*) FROM etl.pipeline_run")).isEqualTo(1);
+        assertThat(namespace.count("SELECT count(*) FROM etl.pipeline_state")).isEqualTo(1);
+    }
+
+    /** The run's runner pod, once it has committed {@code batches} batches. */
+    private Pod awaitBatchesCommitted(String pipeline, int batches) {
+        String key = namespace.name() + "/" + pipeline;
+        await("batches committed by " + key).atMost(PipelineNamespace.RUN_TIMEOUT)
+                .until(() -> namespace.database().runningBatches(key) >= batches);
+        return namespace.runnerPods(pipeline).stream().filter(p -> "Running".equals(p.getStatus().getPhase())).findFirst().orElseThrow();
+    }
+
+    private static boolean invalidSpecWarning(Event event) {
+        return "Warning".equals(event.getType()) && "InvalidSpec".equals(event.getReason());
+    }
+}

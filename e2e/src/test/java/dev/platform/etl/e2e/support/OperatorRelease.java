@@ -1,0 +1,66 @@
+package dev.platform.etl.e2e.support;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
+import com.marcnuri.helm.UpgradeCommand;
+import dev.platform.etl.testkit.demo.DemoData;
+import dev.platform.etl.testkit.kube.RepositoryRoot;
+import dev.platform.etl.testkit.kube.SharedCluster;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operator installed from the chart with real Helm (helm-java) into the shared cluster: default
+ * values plus an allowlist of the demo target, and whatever a test adds. Its pods run the operator
+ * jar under the chart's ServiceAccount, with the chart's RBAC enforced by the API server.
+ */
+public final class OperatorRelease implements AutoCloseable {
+    public static final String NAME = "etl";
+    /** One release namespace for every test: Helm adopts the CRD a former release kept only from the same release. */
+    public static final String NAMESPACE = "etl-system";
+    public static final String SERVICE_ACCOUNT = "system:serviceaccount:" + NAMESPACE + ":etl-operator";
+    private static final Path CHART = RepositoryRoot.find().resolve("helm/etl-operator");
+
+    private final SharedCluster cluster = SharedCluster.get();
+    private final Map<String, Object> values;
+
+    private OperatorRelease(Map<String, Object> values) {
+        this.values = values;
+    }
+
+    public static OperatorRelease install(Map<String, Object> extraValues) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("allowlist.postgresTables[0]", DemoData.TARGET_TABLE);
+        values.put("allowlist.elasticsearchIndices[0]", "film_dim");
+        values.putAll(extraValues);
+        OperatorRelease release = new OperatorRelease(values);
+        InstallCommand install = new Helm(CHART).install().withName(NAME).withNamespace(NAMESPACE).createNamespace()
+                .withKubeConfig(release.cluster.plane().adminKubeconfig()).waitReady().withTimeout(300);
+        values.forEach(install::set);
+        install.call();
+        return release;
+    }
+
+    /** {@code helm upgrade} with more values; waits until the rollout is ready. */
+    public void upgrade(Map<String, Object> moreValues) {
+        values.putAll(moreValues);
+        UpgradeCommand upgrade = new Helm(CHART).upgrade().withName(NAME).withNamespace(NAMESPACE)
+                .withKubeConfig(cluster.plane().adminKubeconfig()).waitReady().withTimeout(300);
+        values.forEach(upgrade::set);
+        upgrade.call();
+    }
+
+    public List<Pod> operatorPods(KubernetesClient client) {
+        return client.pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/name", "etl-operator").list().getItems();
+    }
+
+    /** {@code helm uninstall}: the chart keeps the CRD, and with it every pipeline. */
+    @Override
+    public void close() {
+        Helm.uninstall(NAME).withNamespace(NAMESPACE).withKubeConfig(cluster.plane().adminKubeconfig()).call();
+    }
+}
