@@ -1,4 +1,4 @@
--- Demo schema (DESIGN §7): applied only by the demo and the tests, never by the runner.
+-- Demo schema: applied only by the demo and the tests, never by the runner.
 DROP SCHEMA IF EXISTS content CASCADE;
 DROP SCHEMA IF EXISTS analytics CASCADE;
 

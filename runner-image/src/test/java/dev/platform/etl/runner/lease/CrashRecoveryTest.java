@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seed scenario 9: a runner killed with SIGKILL anywhere in a run is recovered by the next one
+ * Crash recovery: a runner killed with SIGKILL anywhere in a run is recovered by the next one
  * once its lease expires, without losing or repeating a row; and a runner that lost its lease
  * cannot commit. {@code make chaos} runs 50 kills ({@code -Detl.chaos.kills=50}).
  */

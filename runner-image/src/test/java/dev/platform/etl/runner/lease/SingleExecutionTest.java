@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Seed scenario 6: two runners started at the same instant, and exactly one executes. */
+/** Atomic claim: two runners started at the same instant, and exactly one executes. */
 class SingleExecutionTest {
     private static final int ROUNDS = 20;
     private static final String PIPELINE = "etl-test/twins";

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Seed scenario 4: transient failures are retried with growing backoff; permanent ones fail at once. */
+/** Retry and backoff: transient failures are retried with growing backoff; permanent ones fail at once. */
 class RetryTest {
     private static final Pattern RETRY_DELAY = Pattern.compile("\\[WARN] .*attempt (\\d+) of 10 failed \\((.*)\\); retrying in (\\d+) ms");
 

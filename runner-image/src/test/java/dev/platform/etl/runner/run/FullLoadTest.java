@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Seed scenario 1: a full pipeline is idempotent. */
+/** Full pipelines are idempotent: running one again leaves the target identical. */
 class FullLoadTest {
     private static final int FILMS = 21;
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Seed scenario 2 and the edges of incremental reads: ties, late commits, transforms, bad specs. */
+/** Incremental checkpoints (nothing new reads nothing; one touched row reads that row) and the edges of incremental reads: ties, late commits, transforms, bad specs. */
 class IncrementalTest {
     private static final int FILMS = 21;
     private static final String CHECKPOINT = "SELECT checkpoint::text FROM etl.pipeline_state WHERE pipeline = 'etl-test/inc'";

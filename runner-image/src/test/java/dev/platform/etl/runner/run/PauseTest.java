@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Seed scenario 3: a pause (or SIGTERM) takes effect between batches only, and resuming completes exactly. */
+/** Pause and resume: a pause (or SIGTERM) takes effect between batches only, and resuming completes exactly. */
 class PauseTest {
     private static final int FILMS = 24;
     private static final String PIPELINE = "etl-test/pausable";

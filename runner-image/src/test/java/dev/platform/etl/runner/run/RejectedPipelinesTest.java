@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seed scenarios 7 (Tasks v1) and 8 (allowlist): rejected pipelines exit 2 and touch nothing;
+ * Tasks v1 rules and the allowlist: rejected pipelines exit 2 and touch nothing;
  * a reader that fails exits 1 with PostgreSQL's message, recorded, and writes nothing.
  */
 class RejectedPipelinesTest {

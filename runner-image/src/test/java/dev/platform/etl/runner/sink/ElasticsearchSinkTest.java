@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Seed scenarios 5 and 8 on a real Elasticsearch: idempotent bulk upserts with stable ids. */
+/** The Elasticsearch sink and its allowlist on a real Elasticsearch: idempotent bulk upserts with stable ids. */
 class ElasticsearchSinkTest {
     private static final int FILMS = 21;
     private static final String INCREMENTAL = "  incremental: {cursorColumn: modified, tieBreakerColumn: id}\n";

@@ -9,7 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The demo schema of DESIGN §7 with deterministic rows: the same {@code rows} always give the
+ * The demo schema ({@code demo/schema.sql}) with deterministic rows: the same {@code rows} always give the
  * same ids, titles, ratings and timestamps.
  */
 public final class DemoData {
