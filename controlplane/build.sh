@@ -21,10 +21,13 @@ if [ -n "${ETL_KUBE_BINARIES:-}" ]; then
   echo "$ETL_KUBE_BINARIES"; exit 0
 fi
 
+os=$(uname -s | tr '[:upper:]' '[:lower:]')
+case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64 | arm64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
 cache=${ETL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/etl-operator}
-out="$cache/controlplane/kube-$KUBE_VERSION-etcd-$ETCD_VERSION-$(go env GOOS)-$(go env GOARCH)"
+out="$cache/controlplane/kube-$KUBE_VERSION-etcd-$ETCD_VERSION-$os-$arch"
 if complete "$out"; then echo "$out"; exit 0; fi
 
+command -v go >/dev/null || PATH="$PATH:/usr/local/go/bin"   # Go's default install folder
 command -v go >/dev/null || { echo "the local control plane is built with Go (1.26 or newer): install it, or set ETL_KUBE_BINARIES" >&2; exit 1; }
 mkdir -p "$cache"; exec 9>"$cache/controlplane.lock"
 flock 9   # two builds at once (two test JVMs, make up beside make test) would only compete

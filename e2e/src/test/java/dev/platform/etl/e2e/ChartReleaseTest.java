@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class ChartReleaseTest {
     private static final int FILMS = 12;
+    private static final String CRD = "etlpipelines.etl.platform.dev";
     private final SharedCluster cluster = SharedCluster.get();
     private final KubernetesClient client = cluster.plane().adminClient();
     private OperatorRelease release;
@@ -70,8 +71,14 @@ class ChartReleaseTest {
     @Test
     void upgradeRollsTheOperatorAndUninstallKeepsTheCrdAndThePipelines() throws Exception {
         String before = readyOperatorPod().getMetadata().getName();
+        // a CRD that drifted from the chart's (as an older chart version would have left it)
+        cluster.kubectl().run("patch", "crd", CRD, "--type", "json",
+                "-p", "[{\"op\": \"replace\", \"path\": \"/spec/versions/0/additionalPrinterColumns/1/name\", \"value\": \"Old Column\"}]");
 
         release.upgrade(Map.of("runner.backoffLimit", 4));
+
+        assertThat(client.apiextensions().v1().customResourceDefinitions().withName(CRD).get().getSpec().getVersions().get(0)
+                .getAdditionalPrinterColumns().get(1).getName()).as("helm upgrade upgrades the CRD").isEqualTo("Last Result");
 
         await("the old operator pod gone").atMost(Duration.ofMinutes(1))
                 .until(() -> release.operatorPods(client).stream().noneMatch(p -> p.getMetadata().getName().equals(before)));
@@ -82,7 +89,7 @@ class ChartReleaseTest {
             release.close();
             release = null;
 
-            assertThat(client.apiextensions().v1().customResourceDefinitions().withName("etlpipelines.etl.platform.dev").get()).isNotNull();
+            assertThat(client.apiextensions().v1().customResourceDefinitions().withName(CRD).get()).isNotNull();
             assertThat(namespace.get("kept")).isNotNull();
         }
     }

@@ -9,10 +9,14 @@ import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.e2e.support.OperatorRelease;
 import dev.platform.etl.e2e.support.PipelineNamespace;
 import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.elasticsearch.SearchIndex;
+import dev.platform.etl.testkit.elasticsearch.SharedElasticsearch;
 import dev.platform.etl.testkit.kube.SharedCluster;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -152,6 +156,49 @@ class PipelineRunsOnClusterTest {
         assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
         assertThat(namespace.count("SELECT count(*) FROM analytics.write_log")).as("each committed film written once").isEqualTo(FILMS);
         assertThat(done.getStatus().getLastRun().getRowsRead()).as("the replacement resumed after the checkpoint").isLessThan(FILMS);
+    }
+
+    @Test
+    void aTargetTableMissingForAWhileIsRetriedWithBackoffUntilTheRunSucceeds() throws Exception {
+        namespace = PipelineNamespace.create("retry", FILMS);
+        namespace.database().slowTargetWrites(40);
+        namespace.apply(DemoPipelines.filmDim("flip", "Full", 2, "r-1", "")
+                .replace("retry: {maxAttempts: 3, initialBackoff: 100ms, maxBackoff: 1s}", "retry: {maxAttempts: 10, initialBackoff: 200ms, maxBackoff: 5s}"));
+        Pod runner = awaitBatchesCommitted("flip", 2);
+
+        namespace.database().execute("ALTER TABLE analytics.film_dim RENAME TO film_dim_away");
+        await("three failed attempts").atMost(Duration.ofMinutes(1))
+                .until(() -> cluster.kubelet().logs(namespace.name(), runner.getMetadata().getName()).contains("attempt 3 of 10 failed"));
+        namespace.database().execute("ALTER TABLE analytics.film_dim_away RENAME TO film_dim");
+        EtlPipeline done = namespace.awaitRunsFinished("flip", 1);
+
+        assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+        assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        assertThat(cluster.kubelet().logs(namespace.name(), runner.getMetadata().getName()))
+                .contains("SQLSTATE 42P01").containsPattern("attempt 1 of 10 failed .*; retrying in \\d+ ms");
+    }
+
+    @Test
+    void anElasticsearchTargetGetsOneDocumentPerRowWithStableIdsAcrossRuns() throws Exception {
+        namespace = PipelineNamespace.create("search", FILMS);
+        SearchIndex search = new SearchIndex(SharedElasticsearch.get().url(), "film_dim");
+        search.delete();
+        namespace.client().secrets().inNamespace(namespace.name()).resource(new SecretBuilder().withNewMetadata().withName("search").endMetadata()
+                .withStringData(Map.of("url", SharedElasticsearch.get().url())).build()).create();
+        namespace.apply(DemoPipelines.filmDim("film-es", "Full", 5, "r-1", "  control: {postgres: {secretRef: source-db}}\n")
+                .replace("postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}",
+                        "elasticsearch: {secretRef: search, index: film_dim, idColumn: film_id}"));
+        namespace.awaitRunsFinished("film-es", 1);
+        List<String> firstIds = search.ids();
+
+        namespace.patchSpec("film-es", "{\"runRequest\": \"r-2\"}");
+        EtlPipeline second = namespace.awaitRunsFinished("film-es", 2);
+
+        assertThat(second.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+        assertThat(second.getStatus().getLastRun().getRowsWritten()).isEqualTo(FILMS);
+        assertThat(search.count()).as("no duplicated documents").isEqualTo(FILMS);
+        assertThat(search.ids()).as("stable _ids: the film ids").containsExactlyInAnyOrderElementsOf(firstIds)
+                .containsExactlyInAnyOrderElementsOf(namespace.database().strings("SELECT id::text FROM content.film_work"));
     }
 
     @Test

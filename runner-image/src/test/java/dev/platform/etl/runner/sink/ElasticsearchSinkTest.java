@@ -8,7 +8,7 @@ import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
-import dev.platform.etl.runner.support.SearchIndex;
+import dev.platform.etl.testkit.elasticsearch.SearchIndex;
 import dev.platform.etl.testkit.demo.DemoData;
 import dev.platform.etl.testkit.elasticsearch.SharedElasticsearch;
 import java.net.ServerSocket;

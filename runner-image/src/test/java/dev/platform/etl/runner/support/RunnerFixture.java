@@ -3,6 +3,7 @@ package dev.platform.etl.runner.support;
 import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.runner.cli.EtlRunner;
 import dev.platform.etl.testkit.demo.DemoData;
+import dev.platform.etl.testkit.elasticsearch.SearchIndex;
 import dev.platform.etl.testkit.postgres.SharedPostgres;
 import dev.platform.etl.testkit.postgres.TestDatabase;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.platform.etl.runner.support;
+package dev.platform.etl.testkit.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,6 +59,11 @@ public final class SearchIndex {
         Map<String, Long> seqNos = new HashMap<>();
         hits.forEach(hit -> seqNos.put(hit.path("_id").asText(), hit.path("_seq_no").asLong()));
         return seqNos;
+    }
+
+    /** Every document's _id. */
+    public java.util.List<String> ids() throws Exception {
+        return java.util.List.copyOf(seqNos().keySet());
     }
 
     /** Bulk operations the index's primary shards have executed: one per bulk request on a one-shard index. */
