@@ -3,7 +3,7 @@ MVN ?= ./mvnw -B
 DEMO_CP = demo/target/classes:$$(cat demo/target/classpath.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test demo es-demo chaos crds bench
+.PHONY: help build test controlplane demo es-demo chaos crds bench
 
 help: ## list the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -11,8 +11,11 @@ help: ## list the verbs
 build: ## compile everything and package runner-image/target/etl-runner.jar
 	$(MVN) -q -DskipTests package
 
-test: ## the whole test suite (real PostgreSQL and Elasticsearch, started by the tests)
+test: controlplane ## the whole test suite (real PostgreSQL, Elasticsearch and Kubernetes control plane, started by the tests)
 	$(MVN) verify
+
+controlplane: ## build the local Kubernetes (etcd, kube-apiserver, controller-manager, scheduler, kubectl) once from Go modules
+	@controlplane/build.sh >/dev/null
 
 es-demo: ## embedded PostgreSQL and Elasticsearch: the demo films into an index, count and one document
 	@$(MVN) -q -DskipTests package -pl demo -am
@@ -35,16 +38,21 @@ demo: ## everything local: embedded PostgreSQL, demo data, a full and an increme
 	@$(MVN) -q -DskipTests package -pl demo -am
 	java -cp "$(DEMO_CP)" dev.platform.etl.demo.Demo examples
 
-# --- Kubernetes: a kind cluster with the operator (needs Docker, kind, kubectl, helm) ---
+# --- Kubernetes: kind where Docker and kind exist, else a local control plane with a process kubelet ---
 KIND_CLUSTER ?= etl
 DEMO_NS ?= etl-demo
-.PHONY: images up down logs-runner
+CLUSTER ?= $(if $(and $(shell command -v kind 2>/dev/null),$(shell docker info >/dev/null 2>&1 && echo yes)),kind,local)
+LOCAL_KUBE = .demo/local-cluster
+KUBECTL = $(if $(wildcard $(LOCAL_KUBE)),.demo/bin/kubectl --kubeconfig .demo/kubeconfig,kubectl)
+.PHONY: images up up-kind up-local down kubeconfig logs-runner
 
 images: ## build the runner and operator images (etl-runner:dev, etl-operator:dev) into the local Docker daemon with Jib
 	$(MVN) -q -DskipTests install
 	$(MVN) -q -pl runner-image,operator com.google.cloud.tools:jib-maven-plugin:dockerBuild
 
-up: ## kind cluster, images, demo PostgreSQL and Elasticsearch, the Helm chart, the example pipelines
+up: up-$(CLUSTER) ## a cluster with the operator, the demo database and the example pipelines (CLUSTER=kind|local)
+
+up-kind:
 	kind get clusters | grep -qx $(KIND_CLUSTER) || kind create cluster --config kind-config.yaml --name $(KIND_CLUSTER)
 	$(MAKE) images
 	kind load docker-image etl-runner:dev etl-operator:dev --name $(KIND_CLUSTER)
@@ -58,15 +66,42 @@ up: ## kind cluster, images, demo PostgreSQL and Elasticsearch, the Helm chart, 
 	mkdir -p .demo && touch .demo/kind
 	kubectl get etlp -n $(DEMO_NS)
 
-down: ## delete the kind cluster
+up-local: controlplane
+	@test ! -f .demo/cluster.pid || ! kill -0 $$(cat .demo/cluster.pid) 2>/dev/null || { echo "already up (make down first)"; exit 1; }
+	@$(MVN) -q -DskipTests package
+	@mkdir -p .demo && rm -f $(LOCAL_KUBE)
+	@nohup java -cp "$(DEMO_CP)" dev.platform.etl.demo.LocalKubernetes > .demo/cluster.log 2>&1 & echo $$! > .demo/cluster.pid
+	@echo "starting the local cluster (log: .demo/cluster.log)"
+	@for i in $$(seq 1 300); do test -f $(LOCAL_KUBE) && break; kill -0 $$(cat .demo/cluster.pid) 2>/dev/null || { tail -30 .demo/cluster.log; exit 1; }; sleep 1; done
+	@test -f $(LOCAL_KUBE) || { tail -30 .demo/cluster.log; exit 1; }
+	@tail -5 .demo/cluster.log
+	.demo/bin/kubectl --kubeconfig .demo/kubeconfig get etlp -n $(DEMO_NS)
+
+down: ## stop the cluster of make up (the kind cluster is deleted; the local one's processes end)
+ifneq ($(wildcard .demo/cluster.pid),)
+	@touch .demo/cluster.stop
+	@for i in $$(seq 1 60); do kill -0 $$(cat .demo/cluster.pid) 2>/dev/null || break; sleep 1; done
+	@kill -9 $$(cat .demo/cluster.pid) 2>/dev/null || true
+	@rm -f .demo/cluster.pid .demo/cluster.stop $(LOCAL_KUBE)
+	@echo "local cluster stopped"
+endif
+ifneq ($(wildcard .demo/kind),)
 	kind delete cluster --name $(KIND_CLUSTER)
 	rm -f .demo/kind
+endif
+
+kubeconfig: ## print the local cluster's kubeconfig path, for KUBECONFIG (kubectl: .demo/bin/kubectl)
+	@test -f $(LOCAL_KUBE) && echo $(CURDIR)/.demo/kubeconfig || { echo "no local cluster: make up" >&2; exit 1; }
 
 logs-runner: ## the runner's output of a pipeline in the cluster: make logs-runner NAME=film-dim
+ifneq ($(wildcard $(LOCAL_KUBE)),)
+	@tail -n 200 .demo/cluster/pods/$(DEMO_NS)_$(NAME)-*/runner.log
+else
 	kubectl -n $(DEMO_NS) logs -l etl.platform.dev/pipeline=$(NAME) --tail=200 --prefix
+endif
 
-# --- run, pause, resume, status: in the kind cluster after `make up` (WHERE=kube), else the local demo database (WHERE=local) ---
-WHERE ?= $(if $(wildcard .demo/kind),kube,local)
+# --- run, pause, resume, status: in the cluster after `make up` (WHERE=kube), else the local demo database (WHERE=local) ---
+WHERE ?= $(if $(wildcard .demo/kind)$(wildcard $(LOCAL_KUBE)),kube,local)
 LOCAL = $(MVN) -q -DskipTests package -pl demo -am && java -cp "$(DEMO_CP)" dev.platform.etl.demo.LocalDemo
 .PHONY: db-up db-down db-reset-demo db-touch-filmwork-one db-last-run db-inc-state run pause resume status
 
@@ -90,28 +125,28 @@ db-inc-state: ## checkpoint, pause flag and lease of a pipeline: make db-inc-sta
 
 run: ## request a run: make run NAME=film-dim-inc (cluster: a new runRequest; local: runs examples/NAME.yaml)
 ifeq ($(WHERE),kube)
-	kubectl -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"runRequest":"make-'$$(date +%s)'"}}'
+	$(KUBECTL) -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"runRequest":"make-'$$(date +%s)'"}}'
 else
 	@$(LOCAL) run $(NAME)
 endif
 
 pause: ## pause after the batch in flight: make pause NAME=film-dim (cluster: spec.suspend=true; local: the pause flag)
 ifeq ($(WHERE),kube)
-	kubectl -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"suspend":true}}'
+	$(KUBECTL) -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"suspend":true}}'
 else
 	@$(LOCAL) control pause $(NAME)
 endif
 
 resume: ## resume from the checkpoint: make resume NAME=film-dim
 ifeq ($(WHERE),kube)
-	kubectl -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"suspend":false}}'
+	$(KUBECTL) -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"suspend":false}}'
 else
 	@$(LOCAL) control resume $(NAME)
 endif
 
 status: ## a pipeline's state: make status NAME=film-dim (cluster: phase and status; local: checkpoint, pause flag, lease, last run)
 ifeq ($(WHERE),kube)
-	kubectl -n $(DEMO_NS) get etlp $(NAME) -o jsonpath='{.status}{"\n"}'
+	$(KUBECTL) -n $(DEMO_NS) get etlp $(NAME) -o jsonpath='{.status}{"\n"}'
 else
 	@$(LOCAL) control status $(NAME)
 endif

@@ -63,7 +63,7 @@ public final class LocalControlPlane implements AutoCloseable {
 
     /** Builds the binaries if needed (see {@link ControlPlaneBinaries}) and starts the plane in {@code directory}. */
     public static LocalControlPlane start(Path directory) {
-        LocalControlPlane plane = new LocalControlPlane(directory, Ports.free(), ControlPlaneBinaries.locate());
+        LocalControlPlane plane = new LocalControlPlane(directory.toAbsolutePath(), Ports.free(), ControlPlaneBinaries.locate());
         try {
             plane.startAll();
         } catch (RuntimeException e) {
