@@ -128,7 +128,7 @@ class ChartReleaseTest {
 
         exit.get(1, TimeUnit.MINUTES);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        assertThat(took).as("from SIGTERM to exit; the grace period before SIGKILL is 30 s").isLessThan(Duration.ofSeconds(10));
+        assertThat(took).as("from SIGTERM to exit; the grace period before SIGKILL is 30 s").isLessThan(Duration.ofSeconds(5));
     }
 
     private Pod readyOperatorPod() {
