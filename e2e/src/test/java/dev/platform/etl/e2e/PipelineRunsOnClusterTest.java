@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
+import dev.platform.etl.e2e.support.AuditLog;
 import dev.platform.etl.e2e.support.OperatorRelease;
 import dev.platform.etl.e2e.support.PipelineNamespace;
 import dev.platform.etl.testkit.demo.DemoPipelines;
@@ -120,6 +121,9 @@ class PipelineRunsOnClusterTest {
         assertThat(resumed.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
         assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
         assertThat(namespace.count("SELECT count(*) FROM analytics.write_log")).as("every film written once").isEqualTo(FILMS);
+        assertThat(AuditLog.requestsOf(OperatorRelease.SERVICE_ACCOUNT)).as("requests of the operator that RBAC denied")
+                .anySatisfy(r -> assertThat(r.verb()).isEqualTo("patch"))
+                .noneMatch(r -> r.code() == 403);
     }
 
     @Test
