@@ -24,11 +24,13 @@ import dev.platform.etl.runner.sink.Sink;
 import dev.platform.etl.runner.sink.Sinks;
 import dev.platform.etl.runner.source.Horizon;
 import dev.platform.etl.runner.source.PostgresSource;
+import dev.platform.etl.runner.source.ReaderQuery;
 import dev.platform.etl.runner.source.SourceBatch;
 import dev.platform.etl.runner.source.ScanPlan;
 import dev.platform.etl.runner.source.SourceReader;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +65,11 @@ public final class PipelineRun {
     }
 
     public RunSummary execute() {
-        List<Violation> violations = new PipelineValidator(settings.allowlist()).validate(pipeline);
+        List<Violation> violations = new ArrayList<>(new PipelineValidator(settings.allowlist()).validate(pipeline));
+        if (violations.isEmpty()) {
+            ReaderQuery.moreThanOneStatement("spec.tasks[0].sqlReader.query", spec.getTasks().get(0).getSqlReader().getQuery())
+                    .ifPresent(violations::add);
+        }
         if (!violations.isEmpty()) {
             return invalid(violations);
         }

@@ -30,7 +30,7 @@ public final class PostgresSource {
     /** The reader's output columns, from the server's description of the query: nothing is executed. */
     public List<Column> describe() throws SQLException {
         try (Connection connection = readOnlyTransaction();
-             PreparedStatement statement = connection.prepareStatement(ReaderQuery.normalize(query))) {
+             PreparedStatement statement = connection.prepareStatement(ReaderQuery.wrapped(query))) {
             ResultSetMetaData meta = statement.getMetaData();
             List<Column> columns = new ArrayList<>();
             for (int i = 1; i <= meta.getColumnCount(); i++) {
@@ -45,7 +45,7 @@ public final class PostgresSource {
         Values.Reader[] readers = columns.stream().map(c -> Values.readerFor(c.type())).toArray(Values.Reader[]::new);
         return plan.keyset()
                 ? new KeysetReader(this, plan, readers)
-                : new StreamingReader(readOnlyTransaction(), ReaderQuery.normalize(query), batchSize, readers);
+                : new StreamingReader(readOnlyTransaction(), ReaderQuery.wrapped(query), batchSize, readers);
     }
 
     /** A connection in a new read-only transaction, with this reader's statement timeout. */

@@ -1,12 +1,17 @@
 package dev.platform.etl.runner.source;
 
 import dev.platform.etl.api.Identifiers;
+import dev.platform.etl.api.validation.Violation;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.postgresql.core.Parser;
 
 /**
- * SQL around the user's query. The query becomes a subquery, so its output columns are what the
- * keyset sees; PostgreSQL flattens it, so an index on the keyset columns is used.
+ * SQL around the user's query. The query becomes a subquery on every path (describe, stream,
+ * keyset pages), so its output columns are what the keyset sees and it can only be read from;
+ * PostgreSQL flattens it, so an index on the keyset columns is used.
  */
 public final class ReaderQuery {
     static final String ALIAS = "etl_source";
@@ -23,13 +28,41 @@ public final class ReaderQuery {
         return trimmed;
     }
 
+    /** The user's query as the one subquery of a SELECT: how every path runs it. */
+    public static String wrapped(String query) {
+        return "SELECT * FROM (" + normalize(query) + "\n) AS " + ALIAS;
+    }
+
+    /**
+     * Why the query cannot be run, if it is more than one statement: the driver would send each
+     * statement it finds on its own, and a {@code COMMIT} among them would end the read-only
+     * transaction. The query is split exactly as the driver splits it, alone and as
+     * {@link #wrapped}: a query that closes the subquery's parenthesis itself must not smuggle a
+     * statement out of it.
+     */
+    public static Optional<Violation> moreThanOneStatement(String field, String query) {
+        for (String sql : List.of(normalize(query), wrapped(query))) {
+            int statements;
+            try {
+                statements = Parser.parseJdbcSql(sql, true, false, true, false, false).size();
+            } catch (SQLException e) {
+                return Optional.of(new Violation(field, "cannot be parsed: " + e.getMessage()));
+            }
+            if (statements != 1) {
+                return Optional.of(new Violation(field, "must be exactly one SELECT statement, but the driver reads "
+                        + statements + " statements in it (a ';' ends a statement)"));
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * One page of a keyset scan: rows after the given key (when {@code after}), below the
      * horizon on the first key column (when {@code bounded}), in key order, at most {@code LIMIT ?}.
      */
     public static String page(String query, List<String> keyColumns, boolean after, boolean bounded) {
         List<String> keys = keyColumns.stream().map(c -> ALIAS + "." + Identifiers.quote(c)).toList();
-        StringBuilder sql = new StringBuilder("SELECT * FROM (").append(normalize(query)).append("\n) AS ").append(ALIAS);
+        StringBuilder sql = new StringBuilder(wrapped(query));
         String conjunction = " WHERE ";
         if (after) {
             String placeholders = keys.stream().map(k -> "?").collect(Collectors.joining(", "));

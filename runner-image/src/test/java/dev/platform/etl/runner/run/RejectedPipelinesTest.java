@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Tasks v1 rules and the allowlist: rejected pipelines exit 2 and touch nothing;
@@ -123,9 +125,55 @@ class RejectedPipelinesTest {
                 "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.message()).contains("read-only transaction");
+        assertThat(run.message()).as("refused as the subquery every reader runs in").contains("data-modifying statement");
         assertThat(fixture.count("SELECT count(*) FROM content.film_work")).isEqualTo(films);
         assertThat(fixture.checksum("analytics.film_dim", "film_id")).isEqualTo(targetBefore);
+    }
+
+    @Test
+    void aReaderCallingAFunctionThatWritesFailsInItsReadOnlyTransaction() throws Exception {
+        fixture.execute("CREATE SEQUENCE content.film_counter");
+        RunOutput run = fixture.run(fixture.writePipeline("writing-function", PipelineYaml.pipeline("writing-function", "Full", 100, "",
+                "SELECT id AS film_id, title FROM content.film_work WHERE nextval('content.film_counter') > 0", "",
+                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.message()).contains("read-only transaction");
+        assertThat(fixture.text("SELECT last_value || ' ' || is_called FROM content.film_counter")).as("never advanced").isEqualTo("1 false");
+        assertThat(fixture.checksum("analytics.film_dim", "film_id")).isEqualTo(targetBefore);
+    }
+
+    /** Each way a reader runs: one streamed statement, keyset pages of a full load, keyset pages of an incremental one. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"Full streamed,Full,", "Full in pages,Full,'  incremental: {tieBreakerColumn: id}\n'",
+            "Incremental,Incremental,'  incremental: {cursorColumn: modified, tieBreakerColumn: id}\n'"})
+    void aReaderOfSeveralStatementsIsInvalidAndNoStatementOfItRuns(String path, String mode, String incremental) throws Exception {
+        long films = fixture.count("SELECT count(*) FROM content.film_work");
+        String victim = fixture.text("SELECT id::text FROM content.film_work ORDER BY id LIMIT 1");
+        RunOutput run = fixture.run(fixture.writePipeline("two-statements", PipelineYaml.pipeline("two-statements", mode, 100,
+                incremental == null ? "" : incremental,
+                PipelineYaml.FILM_QUERY + "; COMMIT; DELETE FROM content.film_work WHERE id = '" + victim + "'",
+                "    - transform: {rename: {id: film_id}, drop: [type]}\n",
+                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.result()).isEqualTo("INVALID");
+        assertThat(run.message()).contains("spec.tasks[0].sqlReader.query: must be exactly one SELECT statement");
+        assertThat(fixture.count("SELECT count(*) FROM content.film_work")).as("the source keeps every row").isEqualTo(films);
+        assertNothingTouched("two-statements");
+    }
+
+    @Test
+    void aReaderThatClosesTheSubqueryItselfCannotSmuggleAStatementOut() throws Exception {
+        long films = fixture.count("SELECT count(*) FROM content.film_work");
+        RunOutput run = fixture.run(fixture.writePipeline("smuggler", PipelineYaml.pipeline("smuggler", "Full", 100, "",
+                "SELECT id AS film_id, title FROM content.film_work) AS x; DELETE FROM content.film_work; SELECT * FROM (SELECT 1",
+                "", "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.message()).contains("must be exactly one SELECT statement");
+        assertThat(fixture.count("SELECT count(*) FROM content.film_work")).isEqualTo(films);
+        assertNothingTouched("smuggler");
     }
 
     private void assertNothingTouched(String pipeline) throws Exception {
