@@ -9,6 +9,7 @@ import dev.platform.etl.api.manifest.ManifestLoader;
 import dev.platform.etl.api.manifest.PipelineManifests;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.api.validation.Allowlist;
+import dev.platform.etl.runner.retry.ErrorClassifier;
 import dev.platform.etl.runner.run.PipelineRun;
 import dev.platform.etl.runner.run.RunSummary;
 import dev.platform.etl.runner.run.RunnerSettings;
@@ -72,9 +73,9 @@ final class RunCommand implements Callable<Integer> {
         String id = runId != null ? runId : generatedRunId();
         RunSummary summary;
         StopSignal stop = new StopSignal();
+        EtlPipeline pipeline = null;
         try {
             PodEnvironment pod = new PodEnvironment(env);
-            EtlPipeline pipeline;
             Secrets secrets;
             if (files != null && !files.isEmpty()) {
                 PipelineManifests manifests = new ManifestLoader().load(files);
@@ -85,10 +86,13 @@ final class RunCommand implements Callable<Integer> {
                         "no pipeline: give -f FILE, or set " + PodEnvironment.PIPELINE)));
                 secrets = pod;
             }
-            RunnerSettings settings = new RunnerSettings(Allowlist.fromEnvironment(env), id, holder(env),
-                    Durations.parse(leaseTtl != null ? leaseTtl : env.getOrDefault("ETL_LEASE_TTL", "30s")),
-                    Durations.parse(heartbeat != null ? heartbeat : env.getOrDefault("ETL_LEASE_HEARTBEAT", "10s")),
-                    controlDb);
+            Duration ttl = Durations.parse(leaseTtl != null ? leaseTtl : env.getOrDefault("ETL_LEASE_TTL", "30s"));
+            Duration renewal = Durations.parse(heartbeat != null ? heartbeat : env.getOrDefault("ETL_LEASE_HEARTBEAT", "10s"));
+            if (renewal.compareTo(ttl) >= 0) {
+                throw new IllegalArgumentException("the heartbeat (" + renewal.toMillis() + " ms) must be shorter than the lease TTL ("
+                        + ttl.toMillis() + " ms), or the lease expires between renewals");
+            }
+            RunnerSettings settings = new RunnerSettings(Allowlist.fromEnvironment(env), id, holder(env), ttl, renewal, controlDb);
             if (runner.handleSignals()) {
                 String grace = env.getOrDefault(PodEnvironment.STOP_GRACE_PERIOD, "100s");
                 Duration deadline = Durations.parse(grace);
@@ -101,7 +105,11 @@ final class RunCommand implements Callable<Integer> {
             summary = new PipelineRun(pipeline, secrets, settings, stop).execute();
         } catch (ManifestException | IllegalArgumentException e) {
             LOG.error("invalid input, nothing was run: {}", e.getMessage());
-            summary = new RunSummary(null, id, RunResult.INVALID, 0, 0, 0, Map.of(), e.getMessage());
+            summary = new RunSummary(name(pipeline), id, RunResult.INVALID, 0, 0, 0, Map.of(), e.getMessage());
+        } catch (RuntimeException e) {
+            // a run's own failures are recorded by PipelineRun; whatever else escapes still ends with a summary
+            LOG.error("the run failed unexpectedly", e);
+            summary = new RunSummary(name(pipeline), id, RunResult.FAILED, 0, 0, 0, Map.of(), ErrorClassifier.describe(e));
         }
         String line = Json.line(summary);
         command.commandLine().getOut().println(line);
@@ -151,6 +159,10 @@ final class RunCommand implements Callable<Integer> {
         }, "stop-deadline");
         deadline.setDaemon(true);
         deadline.start();
+    }
+
+    private static String name(EtlPipeline pipeline) {
+        return pipeline == null ? null : pipeline.qualifiedName();
     }
 
     private static String generatedRunId() {

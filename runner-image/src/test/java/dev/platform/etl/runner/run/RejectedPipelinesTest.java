@@ -143,6 +143,29 @@ class RejectedPipelinesTest {
         assertThat(fixture.checksum("analytics.film_dim", "film_id")).isEqualTo(targetBefore);
     }
 
+    @Test
+    void anUnexpectedErrorStillEndsWithTheSummaryAndExit1() throws Exception {
+        RunOutput run = fixture.run(fixture.writePipeline("bad-url", PipelineYaml.fullFilmDim("bad-url", 100)),
+                "--control-db", "postgres://localhost/not-a-jdbc-url");
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+        assertThat(run.result()).isEqualTo("FAILED");
+        assertThat(run.summary().path("pipeline").asText()).isEqualTo("etl-test/bad-url");
+        assertThat(run.message()).contains("No suitable driver");
+        assertThat(fixture.checksum("analytics.film_dim", "film_id")).isEqualTo(targetBefore);
+    }
+
+    @Test
+    void aHeartbeatNotShorterThanTheLeaseIsInvalid() throws Exception {
+        RunOutput run = fixture.run(fixture.writePipeline("slow-heartbeat", PipelineYaml.fullFilmDim("slow-heartbeat", 100)),
+                "--lease-ttl", "5s", "--heartbeat", "5s");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.result()).isEqualTo("INVALID");
+        assertThat(run.message()).contains("the heartbeat (5000 ms) must be shorter than the lease TTL (5000 ms)");
+        assertNothingTouched("slow-heartbeat");
+    }
+
     /** Each way a reader runs: one streamed statement, keyset pages of a full load, keyset pages of an incremental one. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"Full streamed,Full,", "Full in pages,Full,'  incremental: {tieBreakerColumn: id}\n'",
