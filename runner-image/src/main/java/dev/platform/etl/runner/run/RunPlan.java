@@ -5,6 +5,7 @@ import dev.platform.etl.api.spec.IncrementalSpec;
 import dev.platform.etl.api.spec.Mode;
 import dev.platform.etl.api.spec.PostgresTarget;
 import dev.platform.etl.api.spec.TargetSpec;
+import dev.platform.etl.api.Identifiers;
 import dev.platform.etl.api.validation.Violation;
 import dev.platform.etl.runner.checkpoint.Checkpoint;
 import dev.platform.etl.runner.source.Column;
@@ -28,6 +29,7 @@ public record RunPlan(Mode mode, List<Column> readerColumns, List<String> keyCol
     public static RunPlan of(EtlPipelineSpec spec, List<Column> readerColumns) {
         List<Violation> violations = new ArrayList<>();
         List<String> names = readerColumns.stream().map(Column::name).toList();
+        checkNames(names, violations);
         checkDistinct(names, violations);
         List<String> keyColumns = keyColumns(spec);
         for (String key : keyColumns) {
@@ -52,6 +54,16 @@ public record RunPlan(Mode mode, List<Column> readerColumns, List<String> keyCol
         return spec.getMode() == Mode.Incremental
                 ? List.of(incremental.getCursorColumn(), incremental.getTieBreakerColumn())
                 : List.of(incremental.getTieBreakerColumn());
+    }
+
+    /** PostgreSQL names an unnamed expression {@code ?column?}; such a column can be neither transformed nor written. */
+    private static void checkNames(List<String> names, List<Violation> violations) {
+        for (String name : names) {
+            if (!Identifiers.isName(name)) {
+                violations.add(new Violation("spec.tasks[0].sqlReader.query", "the output column '" + name
+                        + "' has no usable name (letters, digits and _): name it with AS, e.g. SELECT 1 AS one"));
+            }
+        }
     }
 
     private static void checkDistinct(List<String> names, List<Violation> violations) {

@@ -166,6 +166,18 @@ class RejectedPipelinesTest {
         assertNothingTouched("slow-heartbeat");
     }
 
+    @Test
+    void anUnnamedReaderColumnIsInvalidWithTheFixInTheMessage() throws Exception {
+        RunOutput run = fixture.run(fixture.writePipeline("unnamed", PipelineYaml.pipeline("unnamed", "Full", 100, "",
+                "SELECT id AS film_id, title, 1 FROM content.film_work", "",
+                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.message()).contains("spec.tasks[0].sqlReader.query: the output column '?column?' has no usable name")
+                .contains("SELECT 1 AS one");
+        assertNothingTouched("unnamed");
+    }
+
     /** Each way a reader runs: one streamed statement, keyset pages of a full load, keyset pages of an incremental one. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"Full streamed,Full,", "Full in pages,Full,'  incremental: {tieBreakerColumn: id}\n'",
