@@ -34,6 +34,7 @@ public final class ElasticsearchSink implements Sink {
     private final Map<String, JsonNode> mappings;
     private final List<String> columns;
     private final int idIndex;
+    private final String idColumn;
     private boolean indexReady;
 
     public ElasticsearchSink(ElasticsearchClient client, ElasticsearchTarget target, List<String> columns) {
@@ -42,12 +43,14 @@ public final class ElasticsearchSink implements Sink {
         this.mappings = target.getMappings();
         this.columns = columns;
         this.idIndex = columns.indexOf(target.getIdColumn());
+        this.idColumn = target.getIdColumn();
     }
 
     @Override
     public Write prepare(SinkBatch batch) {
         BulkRequest.Builder bulk = new BulkRequest.Builder();
         List<Object[]> rows = batch.rows();
+        NullKey.check(rows, new int[] {idIndex}, List.of(idColumn));
         for (int i = 0; i < rows.size(); i++) {
             Object[] row = rows.get(i);
             String id = Values.toText(row[idIndex]);

@@ -43,6 +43,7 @@ public final class PostgresSink implements Sink {
     private final String copy;
     private final String upsert;
     private final int[] keyIndexes;
+    private final List<String> keyColumns;
     private final CopyBinary binary;
     private final Set<BaseConnection> sessionsWithStaging = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
@@ -62,6 +63,7 @@ public final class PostgresSink implements Sink {
                 + ") FROM STDIN" + (binary == null ? "" : " (FORMAT binary)");
         this.upsert = upsertSql(table, names, keyColumns);
         this.keyIndexes = keyColumns.stream().mapToInt(names::indexOf).toArray();
+        this.keyColumns = List.copyOf(keyColumns);
         LOG.info("writing {} with COPY in {} format", table, binary == null ? "text" : "binary");
     }
 
@@ -103,6 +105,7 @@ public final class PostgresSink implements Sink {
 
     @Override
     public Write prepare(SinkBatch batch) {
+        NullKey.check(batch.rows(), keyIndexes, keyColumns);
         List<Object[]> unique = lastRowPerKey(batch.rows());
         byte[] copyData = binary == null ? CopyText.encode(unique) : binary.encode(unique);
         long rows = unique.size();

@@ -6,6 +6,7 @@ import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,5 +71,28 @@ class FullLoadTest {
         assertThat(run.rowsWritten()).isEqualTo(2);
         assertThat(fixture.strings("SELECT code || '=' || price FROM analytics.price_by_code ORDER BY code"))
                 .containsExactly("1=40", "2.000=50");
+    }
+
+    @Test
+    void aRowWithANullKeyFailsItsBatchClearlyAndNothingOfThatBatchIsWritten() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 0);
+        fixture.execute("CREATE TABLE content.prices (seq int PRIMARY KEY, code numeric, price int NOT NULL)");
+        // a unique key that admits NULLs: the database alone would insert such a row again on every replay
+        fixture.execute("CREATE TABLE analytics.price_by_code (code numeric UNIQUE, price int NOT NULL)");
+        fixture.execute("INSERT INTO content.prices VALUES (1, 1, 10), (2, 2, 20), (3, 3, 30), (4, NULL, 40), (5, 5, 50)");
+        Path pipeline = fixture.writePipeline("prices", PipelineYaml.pipeline("prices", "Full", 3, "",
+                "SELECT seq, code, price FROM content.prices ORDER BY seq", "    - transform: {drop: [seq]}\n",
+                "postgres: {secretRef: target-db, table: analytics.price_by_code, keyColumns: [code]}"));
+
+        RunOutput first = fixture.run(pipeline);
+        RunOutput replay = fixture.run(pipeline);
+
+        for (RunOutput run : List.of(first, replay)) {
+            assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+            assertThat(run.result()).isEqualTo("FAILED");
+            assertThat(run.message()).contains("row 1 of 2 in the batch has a NULL code, a key column");
+        }
+        assertThat(fixture.strings("SELECT code || '=' || price FROM analytics.price_by_code ORDER BY code"))
+                .as("the first batch only, once").containsExactly("1=10", "2=20", "3=30");
     }
 }

@@ -34,6 +34,25 @@ class ElasticsearchSinkTest {
     private final String elasticsearch = SharedElasticsearch.get().url();
 
     @Test
+    void aRowWithoutAnIdFailsItsBatchInsteadOfGettingARandomIdOnEveryReplay() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
+        SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_null_id");
+        String fourth = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 3 LIMIT 1");
+        Path pipeline = fixture.writePipeline("es-null", PipelineYaml.filmIndex("es-null", "Full", 3, "  incremental: {tieBreakerColumn: id}\n",
+                "SELECT id, NULLIF(id, '" + fourth + "') AS film_id, title FROM content.film_work", index.name())
+                .replace("rename: {id: film_id}", "drop: [id]"));
+
+        RunOutput first = fixture.run(pipeline);
+        RunOutput replay = fixture.run(pipeline);
+
+        for (RunOutput run : java.util.List.of(first, replay)) {
+            assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+            assertThat(run.message()).contains("row 1 of 3 in the batch has a NULL film_id, a key column");
+        }
+        assertThat(index.count()).as("the first batch only, and no document without an id").isEqualTo(3);
+    }
+
+    @Test
     void runningTheSamePipelineTwiceKeepsOneDocumentPerRowWithItsKeyAsId() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
         SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_twice");
