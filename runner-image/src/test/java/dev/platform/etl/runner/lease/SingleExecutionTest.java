@@ -1,6 +1,7 @@
 package dev.platform.etl.runner.lease;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.platform.etl.runner.support.Jvm;
 import dev.platform.etl.runner.support.PipelineYaml;
@@ -8,7 +9,10 @@ import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -18,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SingleExecutionTest {
     private static final int ROUNDS = 20;
     private static final String PIPELINE = "etl-test/twins";
+    private static final long GATE = 6606;
 
     @TempDir
     Path dir;
@@ -25,19 +30,27 @@ class SingleExecutionTest {
     @Test
     void ofTwoRunnersStartedTogetherExactlyOneExecutesAndTheOtherSkipsWithoutReading() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
-        // long enough (about 2 s) that the second JVM always claims while the first one runs
-        fixture.slowTargetWrites(150);
+        // whichever runner claims the lease stalls on its first batch until the other has given up:
+        // the two always overlap, however slowly either JVM starts
+        fixture.stallTargetWriteOf(fixture.text("SELECT id::text FROM content.film_work ORDER BY id LIMIT 1"), GATE);
         Path pipeline = fixture.writePipeline("twins", PipelineYaml.fullFilmDim("twins", 3));
 
         for (int round = 1; round <= ROUNDS; round++) {
-            RunnerProcess first = fixture.startProcess(pipeline, Jvm.SMALL);
-            RunnerProcess second = fixture.startProcess(pipeline, Jvm.SMALL);
-            List<RunOutput> outputs = List.of(first.await(Duration.ofMinutes(1)), second.await(Duration.ofMinutes(1)));
+            List<RunOutput> outputs = new ArrayList<>();
+            try (Connection gate = fixture.connect(); Statement statement = gate.createStatement()) {
+                statement.execute("SELECT pg_advisory_lock(" + GATE + ")");
+                List<RunnerProcess> twins = List.of(fixture.startProcess(pipeline, Jvm.SMALL), fixture.startProcess(pipeline, Jvm.SMALL));
+                await("round " + round + ": one runner gave up").atMost(Duration.ofMinutes(1))
+                        .until(() -> twins.stream().anyMatch(RunnerProcess::finished));
+                RunnerProcess skipper = twins.stream().filter(RunnerProcess::finished).findFirst().orElseThrow();
+                outputs.add(skipper.await(Duration.ofSeconds(10)));
+                statement.execute("SELECT pg_advisory_unlock(" + GATE + ")");
+                outputs.add(twins.stream().filter(t -> t != skipper).findFirst().orElseThrow().await(Duration.ofMinutes(1)));
+            }
 
-            assertThat(outputs).as("round %d", round).extracting(RunOutput::exitCode).containsExactlyInAnyOrder(0, 3);
-            RunOutput skipped = outputs.stream().filter(o -> o.exitCode() == 3).findFirst().orElseThrow();
-            assertThat(skipped.result()).isEqualTo("SKIPPED");
-            assertThat(skipped.rowsRead()).isZero();
+            assertThat(outputs).as("round %d", round).extracting(RunOutput::exitCode).containsExactly(3, 0);
+            assertThat(outputs.get(0).result()).isEqualTo("SKIPPED");
+            assertThat(outputs.get(0).rowsRead()).isZero();
             assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'RUNNING'")).isZero();
         }
         assertThat(Stream.of("SUCCEEDED", "SKIPPED")).allSatisfy(status -> assertThat(fixture.count(

@@ -56,6 +56,10 @@ public final class RunnerProcess {
         return new RunOutput(process.exitValue(), read(stdout), read(stderr));
     }
 
+    public boolean finished() {
+        return !process.isAlive();
+    }
+
     public String stderrSoFar() {
         return read(stderr);
     }
