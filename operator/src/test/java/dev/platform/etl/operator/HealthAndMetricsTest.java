@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 
 class HealthAndMetricsTest {
     private final HttpClient http = HttpClient.newHttpClient();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final OperatorConfig config = new OperatorConfig(Set.of(), Allowlist.fromEnvironment(Map.of()),
+            RunnerDefaults.fromEnvironment(Map.of()), null, 0);
 
     @Test
     void healthAndReadinessAnswerAndMetricsArePrometheusText() throws Exception {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        OperatorConfig config = new OperatorConfig(Set.of(), Allowlist.fromEnvironment(Map.of()),
-                RunnerDefaults.fromEnvironment(Map.of()), null, 0);
         try (MockCluster cluster = new MockCluster()) {
             Operator operator = EtlOperator.start(cluster.newClient(), config, registry);
             try (HealthServer health = HealthServer.start(0, operator, registry)) {
@@ -37,6 +37,19 @@ class HealthAndMetricsTest {
                 assertThat(metrics.body()).contains("# TYPE");
             } finally {
                 operator.stop();
+            }
+        }
+    }
+
+    @Test
+    void aStoppedOperatorIsNeitherLiveNorReady() throws Exception {
+        try (MockCluster cluster = new MockCluster()) {
+            Operator operator = EtlOperator.start(cluster.newClient(), config, registry);
+            try (HealthServer health = HealthServer.start(0, operator, registry)) {
+                operator.stop();
+
+                assertThat(get(health, "/healthz").statusCode()).as("Kubernetes restarts it").isEqualTo(503);
+                assertThat(get(health, "/readyz").statusCode()).isEqualTo(503);
             }
         }
     }

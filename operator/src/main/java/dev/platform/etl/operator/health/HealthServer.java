@@ -9,7 +9,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
-/** {@code /healthz} (liveness), {@code /readyz} (informers healthy) and {@code /metrics} (Prometheus). */
+/**
+ * {@code /healthz} (liveness: the operator has not stopped), {@code /readyz} (started, and its
+ * informers healthy) and {@code /metrics} (Prometheus).
+ */
 public final class HealthServer implements AutoCloseable {
     private final HttpServer server;
 
@@ -19,7 +22,10 @@ public final class HealthServer implements AutoCloseable {
 
     public static HealthServer start(int port, Operator operator, PrometheusMeterRegistry registry) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/healthz", exchange -> respond(exchange, 200, "ok", "text/plain"));
+        server.createContext("/healthz", exchange -> {
+            boolean live = operator.getRuntimeInfo().isStarted();
+            respond(exchange, live ? 200 : 503, live ? "ok" : "stopped", "text/plain");
+        });
         server.createContext("/readyz", exchange -> {
             boolean ready = operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
             respond(exchange, ready ? 200 : 503, ready ? "ready" : "not ready", "text/plain");
