@@ -98,6 +98,23 @@ public final class PipelineRun {
         if (!plan.violations().isEmpty()) {
             return invalid(plan.violations());
         }
+        Sink sink;
+        try {
+            sink = retries.call("read the target's columns", Stage.WRITE,
+                    () -> Sinks.forTarget(spec.effectiveTarget(), connections, plan.transform().typedOutputColumns(plan.readerColumns())));
+        } catch (Exception e) {
+            return failedBeforeStart(control, retries, e);
+        }
+        try (sink) {
+            if (!sink.violations().isEmpty()) {
+                return invalid(sink.violations());
+            }
+            return claimAndRun(plan, source, sink, control, connections, retries);
+        }
+    }
+
+    private RunSummary claimAndRun(RunPlan plan, PostgresSource source, Sink sink, ControlStore control, Connections connections,
+                                   Retries retries) {
         Optional<Lease> lease;
         try {
             retries.call("migrate the control schema", Stage.CONTROL, () -> {
@@ -113,14 +130,13 @@ public final class PipelineRun {
             LOG.warn("{}: another runner holds the lease; skipping", name);
             return summary(RunResult.SKIPPED, RunCounters.ZERO, null, "the pipeline is running elsewhere (lease held)");
         }
-        return runHolding(lease.get(), plan, source, control, connections, retries);
+        return runHolding(lease.get(), plan, source, sink, control, retries);
     }
 
-    private RunSummary runHolding(Lease lease, RunPlan plan, PostgresSource source, ControlStore control,
-                                  Connections connections, Retries retries) {
+    private RunSummary runHolding(Lease lease, RunPlan plan, PostgresSource source, Sink sink, ControlStore control, Retries retries) {
         BatchLoop.Outcome outcome;
         try (LeaseHeartbeat heartbeat = new LeaseHeartbeat(control, lease, settings.leaseTtl(), settings.heartbeat())) {
-            outcome = runBatches(lease, plan, source, control, connections, retries, heartbeat);
+            outcome = runBatches(lease, plan, source, sink, control, retries, heartbeat);
         }
         boolean fullLoadDone = spec.getMode() == Mode.Full && outcome.status() == RunStatus.SUCCEEDED;
         try {
@@ -138,10 +154,10 @@ public final class PipelineRun {
     }
 
     /** Never throws: whatever goes wrong while the lease is held ends as a FAILED outcome, recorded. */
-    private BatchLoop.Outcome runBatches(Lease lease, RunPlan plan, PostgresSource source, ControlStore control,
-                                         Connections connections, Retries retries, LeaseHeartbeat heartbeat) {
+    private BatchLoop.Outcome runBatches(Lease lease, RunPlan plan, PostgresSource source, Sink sink, ControlStore control,
+                                         Retries retries, LeaseHeartbeat heartbeat) {
         ScanPlan scan = null;
-        try (Sink sink = Sinks.forTarget(spec.effectiveTarget(), connections, plan.transform().typedOutputColumns(plan.readerColumns()))) {
+        try {
             scan = startScan(lease, plan, source, retries);
             try (SourceReader reader = source.open(scan, plan.readerColumns())) {
                 return new BatchLoop(lease, control, plan, plan.versioned(spec), sink, retries, heartbeat, stop)

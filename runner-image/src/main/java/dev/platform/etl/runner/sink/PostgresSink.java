@@ -1,6 +1,7 @@
 package dev.platform.etl.runner.sink;
 
 import dev.platform.etl.api.Identifiers;
+import dev.platform.etl.api.validation.Violation;
 import dev.platform.etl.runner.source.Column;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Upserts into a PostgreSQL table. A batch is copied ({@code COPY ... FROM STDIN}) into a
- * session-local staging table shaped like the target, then merged with one
+ * session-local staging table of the written columns, typed as the target's, then merged with one
  * {@code INSERT ... SELECT ... ON CONFLICT (keys) DO UPDATE}, in one transaction: the speed of COPY
  * with the semantics of an upsert. The staging rows vanish at commit or rollback; the table stays
  * for the session's next batch.
@@ -45,6 +46,7 @@ public final class PostgresSink implements Sink {
     private final int[] keyIndexes;
     private final List<String> keyColumns;
     private final CopyBinary binary;
+    private final List<Violation> violations;
     private final Set<BaseConnection> sessionsWithStaging = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     /**
@@ -52,13 +54,19 @@ public final class PostgresSink implements Sink {
      * @param sharesControlDatabase the target database holds the control schema: write in the caller's transaction
      * @param columns               the rows' columns, with the type of their values
      */
-    public PostgresSink(DataSource pool, boolean sharesControlDatabase, String table, List<Column> columns, List<String> keyColumns) {
+    public PostgresSink(DataSource pool, boolean sharesControlDatabase, String table, List<Column> columns, List<String> keyColumns)
+            throws SQLException {
         this.pool = pool;
         this.sharesControlDatabase = sharesControlDatabase;
         List<String> names = columns.stream().map(Column::name).toList();
-        this.binary = CopyBinary.forColumns(columns, columnTypes(pool, table)).orElse(null);
-        this.createStaging = "CREATE TEMP TABLE IF NOT EXISTS " + STAGING + " (LIKE " + Identifiers.quoteTable(table)
-                + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
+        Map<String, String> targetTypes = targetColumns(pool, table);
+        this.violations = missingColumns(table, names, targetTypes);
+        this.binary = CopyBinary.forColumns(columns, targetTypes).orElse(null);
+        // only the columns the rows carry, with their types and nothing else: the target's own defaults,
+        // identities and generated columns act once, on the merge, for the columns the rows lack
+        this.createStaging = "CREATE TEMP TABLE IF NOT EXISTS " + STAGING + " ON COMMIT DELETE ROWS AS SELECT "
+                + names.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + " FROM " + Identifiers.quoteTable(table)
+                + " WITH NO DATA";
         this.copy = "COPY " + STAGING + " (" + names.stream().map(Identifiers::quote).collect(Collectors.joining(", "))
                 + ") FROM STDIN" + (binary == null ? "" : " (FORMAT binary)");
         this.upsert = upsertSql(table, names, keyColumns);
@@ -67,11 +75,19 @@ public final class PostgresSink implements Sink {
         LOG.info("writing {} with COPY in {} format", table, binary == null ? "text" : "binary");
     }
 
-    /**
-     * The target's column types by name; empty when they cannot be read now, which only costs the
-     * binary format: the first write reports a missing table as it should.
-     */
-    private static Map<String, String> columnTypes(DataSource pool, String table) {
+    /** Columns the rows carry that the target lacks; nothing is said of a table that is missing now (it may come back). */
+    private static List<Violation> missingColumns(String table, List<String> names, Map<String, String> targetTypes) {
+        if (targetTypes.isEmpty()) {
+            return List.of();
+        }
+        return names.stream().filter(name -> !targetTypes.containsKey(name))
+                .map(name -> new Violation("spec.target.postgres.table", table + " has no column '" + name
+                        + "', which the rows carry: add it to the table, or drop or rename it with a transform"))
+                .toList();
+    }
+
+    /** The table's columns and their type names; empty when there is no such table (yet). */
+    private static Map<String, String> targetColumns(DataSource pool, String table) throws SQLException {
         Map<String, String> types = new HashMap<>();
         try (Connection connection = pool.getConnection();
              PreparedStatement statement = connection.prepareStatement("""
@@ -83,8 +99,7 @@ public final class PostgresSink implements Sink {
                     types.put(rs.getString(1), rs.getString(2));
                 }
             }
-        } catch (SQLException e) {
-            LOG.warn("cannot read the column types of {} ({}); writing COPY text", table, e.getMessage());
+            connection.commit();
         }
         return types;
     }
@@ -101,6 +116,11 @@ public final class PostgresSink implements Sink {
         String onConflict = updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates);
         return "INSERT INTO " + Identifiers.quoteTable(table) + " (" + names + ") SELECT " + names + " FROM " + STAGING
                 + " ON CONFLICT (" + keys + ") " + onConflict;
+    }
+
+    @Override
+    public List<Violation> violations() {
+        return violations;
     }
 
     @Override

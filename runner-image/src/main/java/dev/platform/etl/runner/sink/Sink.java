@@ -1,6 +1,8 @@
 package dev.platform.etl.runner.sink;
 
+import dev.platform.etl.api.validation.Violation;
 import java.sql.Connection;
+import java.util.List;
 
 /** Where transformed rows go. Writes are upserts by a stable key, so a replayed batch is harmless. */
 public interface Sink extends AutoCloseable {
@@ -10,6 +12,11 @@ public interface Sink extends AutoCloseable {
      * I/O nor changes the sink.
      */
     Write prepare(SinkBatch batch);
+
+    /** Why the target cannot take the rows as they are (a column it lacks, say), found before the first batch. */
+    default List<Violation> violations() {
+        return List.of();
+    }
 
     /** A prepared batch write. A transient failure retries it whole, so it can run more than once. */
     @FunctionalInterface

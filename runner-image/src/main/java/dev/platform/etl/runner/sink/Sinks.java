@@ -4,6 +4,7 @@ import dev.platform.etl.api.spec.PostgresTarget;
 import dev.platform.etl.api.spec.TargetSpec;
 import dev.platform.etl.runner.connect.Connections;
 import dev.platform.etl.runner.source.Column;
+import java.sql.SQLException;
 import java.util.List;
 
 /** Builds the sink for a pipeline's effective target. */
@@ -12,7 +13,7 @@ public final class Sinks {
     }
 
     /** @param columns the rows' columns, with the type of their values */
-    public static Sink forTarget(TargetSpec target, Connections connections, List<Column> columns) {
+    public static Sink forTarget(TargetSpec target, Connections connections, List<Column> columns) throws SQLException {
         PostgresTarget postgres = target.getPostgres();
         if (postgres != null) {
             return new PostgresSink(connections.target(), connections.targetIsControl(), postgres.getTable(), columns,
