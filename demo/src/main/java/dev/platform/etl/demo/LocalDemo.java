@@ -160,7 +160,7 @@ public final class LocalDemo {
         @Override
         String sql() {
             return """
-                    SELECT checkpoint, pause_requested, lease_holder, lease_token, lease_expires_at, updated_at
+                    SELECT checkpoint, full_load_checkpoint, pause_requested, lease_holder, lease_token, lease_expires_at, updated_at
                       FROM etl.pipeline_state WHERE pipeline = ?""";
         }
     }

@@ -3,6 +3,7 @@ package dev.platform.etl.runner.control;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.platform.etl.api.spec.Mode;
 import dev.platform.etl.runner.checkpoint.Checkpoint;
 import dev.platform.etl.runner.lease.Lease;
 import dev.platform.etl.runner.lease.LeaseLostException;
@@ -59,9 +60,9 @@ public final class ControlStore {
      * {@code ABANDONED} and this attempt's {@code RUNNING} row is written. Otherwise a
      * {@code SKIPPED} row is written and the result is empty.
      */
-    public Optional<Lease> claim(String pipeline, String holder, String runId, Duration ttl) throws Exception {
+    public Optional<Lease> claim(String pipeline, String holder, String runId, Duration ttl, Mode mode) throws Exception {
         return inTransaction(connection -> {
-            Optional<Lease> claimed = claimLease(connection, pipeline, holder, ttl);
+            Optional<Lease> claimed = claimLease(connection, pipeline, holder, ttl, mode);
             if (claimed.isEmpty()) {
                 insertRun(connection, runId, pipeline, holder, null, RunStatus.SKIPPED,
                         "the pipeline is running elsewhere (lease held)");
@@ -70,11 +71,19 @@ public final class ControlStore {
             Lease lease = claimed.get();
             abandonRunningRows(connection, pipeline);
             long row = insertRun(connection, runId, pipeline, holder, lease.token(), RunStatus.RUNNING, null);
-            return Optional.of(new Lease(pipeline, holder, lease.token(), row, lease.checkpoint(), lease.pauseRequested()));
+            return Optional.of(new Lease(pipeline, holder, lease.token(), row, mode, lease.checkpoint(), lease.pauseRequested()));
         });
     }
 
-    private Optional<Lease> claimLease(Connection connection, String pipeline, String holder, Duration ttl) throws SQLException {
+    /**
+     * Each mode keeps its checkpoint in a column of its own: a Full run (say, a reload) neither
+     * overwrites nor clears the checkpoint of the pipeline's Incremental runs.
+     */
+    private static String checkpointColumn(Mode mode) {
+        return mode == Mode.Full ? "full_load_checkpoint" : "checkpoint";
+    }
+
+    private Optional<Lease> claimLease(Connection connection, String pipeline, String holder, Duration ttl, Mode mode) throws SQLException {
         String sql = """
                 INSERT INTO etl.pipeline_state AS s (pipeline, lease_holder, lease_token, lease_expires_at, updated_at)
                 VALUES (?, ?, 1, now() + ?::interval, now())
@@ -84,7 +93,7 @@ public final class ControlStore {
                        lease_expires_at = EXCLUDED.lease_expires_at,
                        updated_at = now()
                  WHERE s.lease_holder IS NULL OR s.lease_expires_at < now()
-                RETURNING lease_token, checkpoint::text, pause_requested""";
+                RETURNING lease_token, %s::text, pause_requested""".formatted(checkpointColumn(mode));
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, pipeline);
             statement.setString(2, holder);
@@ -93,7 +102,7 @@ public final class ControlStore {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Lease(pipeline, holder, rs.getLong(1), 0, readCheckpoint(rs.getString(2)), rs.getBoolean(3)));
+                return Optional.of(new Lease(pipeline, holder, rs.getLong(1), 0, mode, readCheckpoint(rs.getString(2)), rs.getBoolean(3)));
             }
         }
     }
@@ -158,13 +167,13 @@ public final class ControlStore {
         // one statement, one round trip per batch: the run row is updated only if the lease is current
         try (PreparedStatement statement = transaction.prepareStatement("""
                 WITH state AS (
-                    UPDATE etl.pipeline_state SET checkpoint = ?::jsonb, updated_at = now()
+                    UPDATE etl.pipeline_state SET %s = ?::jsonb, updated_at = now()
                      WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()
                     RETURNING pause_requested),
                 run AS (
                     UPDATE etl.pipeline_run SET rows_read = ?, rows_written = ?, batches = ?, checkpoint = ?::jsonb
                      WHERE id = ? AND EXISTS (SELECT FROM state))
-                SELECT pause_requested FROM state""")) {
+                SELECT pause_requested FROM state""".formatted(checkpointColumn(lease.mode())))) {
             String json = writeCheckpoint(checkpoint);
             statement.setString(1, json);
             statement.setString(2, lease.pipeline());
@@ -194,8 +203,8 @@ public final class ControlStore {
             try (PreparedStatement statement = connection.prepareStatement("""
                     UPDATE etl.pipeline_state
                        SET lease_holder = NULL, lease_expires_at = NULL, updated_at = now(),
-                           checkpoint = CASE WHEN ? THEN NULL ELSE checkpoint END
-                     WHERE pipeline = ? AND lease_token = ? AND lease_holder = ?""")) {
+                           %1$s = CASE WHEN ? THEN NULL ELSE %1$s END
+                     WHERE pipeline = ? AND lease_token = ? AND lease_holder = ?""".formatted(checkpointColumn(lease.mode())))) {
                 statement.setBoolean(1, clearCheckpoint);
                 statement.setString(2, lease.pipeline());
                 statement.setLong(3, lease.token());
@@ -252,7 +261,8 @@ public final class ControlStore {
             Map<String, Object> status = new LinkedHashMap<>();
             status.put("pipeline", pipeline);
             try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT checkpoint::text, pause_requested, lease_holder, lease_token, lease_expires_at::text, updated_at::text
+                    SELECT checkpoint::text, pause_requested, lease_holder, lease_token, lease_expires_at::text, updated_at::text,
+                           full_load_checkpoint::text
                       FROM etl.pipeline_state WHERE pipeline = ?""")) {
                 statement.setString(1, pipeline);
                 try (ResultSet rs = statement.executeQuery()) {
@@ -263,6 +273,7 @@ public final class ControlStore {
                         status.put("leaseToken", rs.getLong(4));
                         status.put("leaseExpiresAt", rs.getString(5));
                         status.put("updatedAt", rs.getString(6));
+                        status.put("fullLoadCheckpoint", readCheckpoint(rs.getString(7)));
                     }
                 }
             }

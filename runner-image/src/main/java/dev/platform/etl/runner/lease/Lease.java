@@ -1,5 +1,6 @@
 package dev.platform.etl.runner.lease;
 
+import dev.platform.etl.api.spec.Mode;
 import dev.platform.etl.runner.checkpoint.Checkpoint;
 
 /**
@@ -8,8 +9,9 @@ import dev.platform.etl.runner.checkpoint.Checkpoint;
  * over cannot commit anything.
  *
  * @param runRow      id of this attempt's {@code etl.pipeline_run} row
- * @param checkpoint  the checkpoint when the lease was claimed, or null
+ * @param mode        the run's mode, whose own checkpoint this run reads and writes
+ * @param checkpoint  that mode's checkpoint when the lease was claimed, or null
  * @param pauseRequested whether a pause was already requested when the lease was claimed
  */
-public record Lease(String pipeline, String holder, long token, long runRow, Checkpoint checkpoint, boolean pauseRequested) {
+public record Lease(String pipeline, String holder, long token, long runRow, Mode mode, Checkpoint checkpoint, boolean pauseRequested) {
 }

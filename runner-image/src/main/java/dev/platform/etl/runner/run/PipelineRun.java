@@ -122,7 +122,7 @@ public final class PipelineRun {
                 return null;
             });
             lease = retries.call("claim the lease", Stage.CONTROL,
-                    () -> control.claim(name, settings.holder(), settings.runId(), settings.leaseTtl()));
+                    () -> control.claim(name, settings.holder(), settings.runId(), settings.leaseTtl(), spec.getMode()));
         } catch (Exception e) {
             return summary(RunResult.FAILED, RunCounters.ZERO, null, "control schema unavailable: " + ErrorClassifier.describe(e));
         }

@@ -163,6 +163,44 @@ class IncrementalTest {
     }
 
     @Test
+    void aFullReloadBetweenIncrementalRunsKeepsTheIncrementalCheckpoint() throws Exception {
+        Path incremental = fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 5));
+        Path reload = fixture.writePipeline("inc-reload", PipelineYaml.resumableFullFilmDim("inc", 5));
+        fixture.run(incremental);
+        String checkpoint = fixture.text(CHECKPOINT);
+
+        RunOutput full = fixture.run(reload);
+        String afterReload = fixture.text(CHECKPOINT);
+        RunOutput next = fixture.run(incremental);
+
+        assertThat(full.result()).isEqualTo("SUCCEEDED");
+        assertThat(full.rowsRead()).isEqualTo(FILMS);
+        assertThat(afterReload).as("a full load keeps its own checkpoint").isEqualTo(checkpoint);
+        assertThat(next.rowsRead()).as("nothing changed since the incremental checkpoint").isZero();
+    }
+
+    @Test
+    void aPausedFullLoadResumesWhereItStoppedEvenAfterAnIncrementalRunInBetween() throws Exception {
+        String thirteenth = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 12 LIMIT 1");
+        fixture.execute("""
+                CREATE FUNCTION analytics.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
+                CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON analytics.film_dim
+                   FOR EACH ROW WHEN (NEW.film_id = '%s') EXECUTE FUNCTION analytics.refuse();
+                """.formatted(thirteenth));
+        Path full = fixture.writePipeline("inc", PipelineYaml.resumableFullFilmDim("inc", 4));
+        RunOutput stopped = fixture.run(full);
+        fixture.execute("DROP TRIGGER refuse ON analytics.film_dim");
+
+        RunOutput incremental = fixture.run(fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 4)));
+        RunOutput resumed = fixture.run(fixture.writePipeline("inc", PipelineYaml.resumableFullFilmDim("inc", 4)));
+
+        assertThat(stopped.summary().path("batches").asLong()).isEqualTo(3);
+        assertThat(incremental.rowsRead()).isEqualTo(FILMS);
+        assertThat(resumed.rowsRead()).as("the full load continues after its own checkpoint").isEqualTo(FILMS - 12);
+    }
+
+    @Test
     void aCursorColumnMissingFromTheReaderOutputIsInvalidBeforeAnythingIsWritten() throws Exception {
         RunOutput run = fixture.run(fixture.writePipeline("inc", PipelineYaml.pipeline("inc", "Incremental", 5,
                 "  incremental: {cursorColumn: updated_at, tieBreakerColumn: id}\n", PipelineYaml.FILM_QUERY,

@@ -185,7 +185,7 @@ class ElasticsearchSinkTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.message()).contains("document '" + seventh + "' rejected by Elasticsearch").contains("description");
         assertThat(run.summary().path("batches").asLong()).isEqualTo(3);
-        assertThat(fixture.text("SELECT checkpoint->>'tieBreaker' FROM etl.pipeline_state")).isEqualTo(sixth);
+        assertThat(fixture.text("SELECT full_load_checkpoint->>'tieBreaker' FROM etl.pipeline_state")).isEqualTo(sixth);
         assertThat(index.seqNos().keySet()).containsAll(fixture.strings("SELECT id::text FROM content.film_work ORDER BY id LIMIT 6"))
                 .doesNotContain(seventh);
     }
