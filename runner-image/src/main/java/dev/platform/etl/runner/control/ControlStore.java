@@ -157,6 +157,30 @@ public final class ControlStore {
     }
 
     /**
+     * Locks the pipeline's state row in the caller's transaction, if this runner's lease is still
+     * current; until that transaction ends, nobody can claim the lease. A batch written to a
+     * database other than the control one commits while this lock is held, so a runner that has
+     * lost its lease never writes after a newer one.
+     *
+     * @throws LeaseLostException when the lease expired or was taken over
+     */
+    public void holdLease(Connection transaction, Lease lease) throws SQLException {
+        try (PreparedStatement statement = transaction.prepareStatement("""
+                SELECT 1 FROM etl.pipeline_state
+                 WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()
+                   FOR UPDATE""")) {
+            statement.setString(1, lease.pipeline());
+            statement.setLong(2, lease.token());
+            statement.setString(3, lease.holder());
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    throw new LeaseLostException(lease.pipeline(), lease.token());
+                }
+            }
+        }
+    }
+
+    /**
      * Records a committed batch inside the caller's transaction: the checkpoint (only while this
      * runner's lease is current: its token, unexpired) and the run's counters.
      *

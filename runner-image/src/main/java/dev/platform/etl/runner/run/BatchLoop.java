@@ -110,6 +110,9 @@ final class BatchLoop {
         Checkpoint next = batch.checkpoint() != null ? batch.checkpoint() : checkpoint;
         long[] written = new long[1];
         boolean pauseRequested = retries.call("write batch " + batchNumber, Stage.WRITE, () -> control.inTransaction(tx -> {
+            if (sink.commitsApart()) {
+                control.holdLease(tx, lease);
+            }
             written[0] = batch.write().execute(tx);
             return control.saveProgress(tx, lease, next, counters.plusBatch(batch.rowsRead(), written[0]));
         }));

@@ -119,6 +119,11 @@ public final class PostgresSink implements Sink {
     }
 
     @Override
+    public boolean commitsApart() {
+        return !sharesControlDatabase;
+    }
+
+    @Override
     public List<Violation> violations() {
         return violations;
     }

@@ -13,6 +13,14 @@ public interface Sink extends AutoCloseable {
      */
     Write prepare(SinkBatch batch);
 
+    /**
+     * Whether a batch commits in a database of its own rather than in the control transaction:
+     * such a write must be fenced by holding the lease while it commits.
+     */
+    default boolean commitsApart() {
+        return true;
+    }
+
     /** Why the target cannot take the rows as they are (a column it lacks, say), found before the first batch. */
     default List<Violation> violations() {
         return List.of();

@@ -1,0 +1,95 @@
+package dev.platform.etl.runner.lease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.platform.etl.runner.support.Jvm;
+import dev.platform.etl.runner.support.PipelineYaml;
+import dev.platform.etl.runner.support.RunOutput;
+import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.runner.support.RunnerProcess;
+import dev.platform.etl.testkit.postgres.SharedPostgres;
+import dev.platform.etl.testkit.postgres.TestDatabase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A target in a database of its own (the control schema elsewhere, with --control-db): a runner
+ * that stalls in the middle of writing a batch and loses its lease never writes after the runner
+ * that took over. Guarantee: at-least-once replay, idempotent by key, never a zombie write.
+ */
+class FencedWritesTest {
+    private static final long GATE = 5151;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunnerStalledWhileWritingASeparateTargetNeverOverwritesTheNewerRunsRows() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
+        TestDatabase control = SharedPostgres.get().freshDatabase();
+        String controlUrl = control.jdbcUrl() + (control.jdbcUrl().contains("?") ? "&" : "?") + "user=" + control.username()
+                + (control.password() == null || control.password().isEmpty() ? "" : "&password=" + control.password());
+        // the stalled runner's write of the second batch's first film (with the title read before the
+        // source changed) waits on a lock the test holds: the batch stalls before it has written a row
+        fixture.execute("""
+                CREATE FUNCTION analytics.stall() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_advisory_lock(%1$d); PERFORM pg_advisory_unlock(%1$d); RETURN NEW; END $$;
+                CREATE TRIGGER stall BEFORE INSERT ON analytics.film_dim FOR EACH ROW
+                  WHEN (NEW.film_id = '%2$s' AND NEW.title NOT LIKE '%% (newer)') EXECUTE FUNCTION analytics.stall();
+                """.formatted(GATE, fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 3 LIMIT 1")));
+        Path pipeline = fixture.writePipeline("fenced", PipelineYaml.resumableFullFilmDim("fenced", 3));
+        fixture.execute("""
+                CREATE TABLE analytics.write_order (n bigserial, film_id uuid, title text);
+                CREATE FUNCTION analytics.log_order() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN INSERT INTO analytics.write_order (film_id, title) VALUES (NEW.film_id, NEW.title); RETURN NEW; END $$;
+                CREATE TRIGGER log_order AFTER INSERT OR UPDATE ON analytics.film_dim FOR EACH ROW EXECUTE FUNCTION analytics.log_order();
+                """);
+
+        RunnerProcess stalled;
+        try (Connection gate = fixture.connect(); Statement statement = gate.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + GATE + ")");
+            stalled = fixture.startProcess(pipeline, Jvm.SMALL, "--control-db", controlUrl, "--lease-ttl", "30s", "--heartbeat", "1s");
+            await("the runner stalled in its second batch").atMost(Duration.ofMinutes(1))
+                    .until(() -> fixture.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
+            fixture.execute("UPDATE content.film_work SET title = title || ' (newer)'");
+
+            // its lease runs out (as it would while a stalled process misses its heartbeats)
+            CompletableFuture<Void> expiry = CompletableFuture.runAsync(() -> {
+                try {
+                    control.execute("UPDATE etl.pipeline_state SET lease_expires_at = now() - interval '1 second'");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await("the lease expired, or the expiry waits for the stalled runner's batch").atMost(Duration.ofMinutes(1))
+                    .until(() -> expiry.isDone() || control.count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0);
+            if (expiry.isDone()) {
+                // nothing held the lease while the batch was written: another runner takes over and finishes first
+                assertThat(fixture.run(pipeline, "--control-db", controlUrl).result()).isEqualTo("SUCCEEDED");
+                statement.execute("SELECT pg_advisory_unlock(" + GATE + ")");
+            } else {
+                statement.execute("SELECT pg_advisory_unlock(" + GATE + ")");
+                expiry.get(1, TimeUnit.MINUTES);
+                assertThat(fixture.run(pipeline, "--control-db", controlUrl).result()).isEqualTo("SUCCEEDED");
+            }
+        }
+        RunOutput stalledOutput = stalled.await(Duration.ofMinutes(1));
+
+        assertThat(stalledOutput.message()).as(stalledOutput.stderr()).contains("lost the lease");
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(12);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim WHERE title LIKE '% (newer)'")).as("rows the newer run wrote")
+                .isPositive();
+        assertThat(fixture.strings("""
+                SELECT older.title FROM analytics.write_order newer JOIN analytics.write_order older
+                    ON older.film_id = newer.film_id AND older.n > newer.n
+                 WHERE newer.title LIKE '% (newer)' AND older.title NOT LIKE '% (newer)'"""))
+                .as("older rows written over the newer run's").isEmpty();
+    }
+}
