@@ -141,12 +141,7 @@ class IncrementalTest {
     void aResumableFullLoadStoppedAfterSomeBatchesReadsOnlyTheRest() throws Exception {
         // the 13th film in id order cannot be written: batches 1 to 3 (12 films) commit, batch 4 fails
         String thirteenth = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 12 LIMIT 1");
-        fixture.execute("""
-                CREATE FUNCTION analytics.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
-                CREATE TRIGGER refuse BEFORE INSERT ON analytics.film_dim
-                   FOR EACH ROW WHEN (NEW.film_id = '%s') EXECUTE FUNCTION analytics.refuse();
-                """.formatted(thirteenth));
+        refuseTargetWriteOf(thirteenth);
         Path pipeline = fixture.writePipeline("full", PipelineYaml.resumableFullFilmDim("full", 4));
 
         RunOutput stopped = fixture.run(pipeline);
@@ -182,12 +177,7 @@ class IncrementalTest {
     @Test
     void aPausedFullLoadResumesWhereItStoppedEvenAfterAnIncrementalRunInBetween() throws Exception {
         String thirteenth = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 12 LIMIT 1");
-        fixture.execute("""
-                CREATE FUNCTION analytics.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
-                CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON analytics.film_dim
-                   FOR EACH ROW WHEN (NEW.film_id = '%s') EXECUTE FUNCTION analytics.refuse();
-                """.formatted(thirteenth));
+        refuseTargetWriteOf(thirteenth);
         Path full = fixture.writePipeline("inc", PipelineYaml.resumableFullFilmDim("inc", 4));
         RunOutput stopped = fixture.run(full);
         fixture.execute("DROP TRIGGER refuse ON analytics.film_dim");
@@ -222,5 +212,15 @@ class IncrementalTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.message()).contains("spec.incremental: is required when spec.mode is Incremental");
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isZero();
+    }
+
+    /** Writing that film to the demo target fails (permanently) until the trigger is dropped. */
+    private void refuseTargetWriteOf(String filmId) throws Exception {
+        fixture.execute("""
+                CREATE FUNCTION analytics.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
+                CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON analytics.film_dim
+                   FOR EACH ROW WHEN (NEW.film_id = '%s') EXECUTE FUNCTION analytics.refuse();
+                """.formatted(filmId));
     }
 }

@@ -91,8 +91,9 @@ public final class LocalControlPlane implements AutoCloseable {
         return adminKubeconfig;
     }
 
-    Path kubeletKubeconfig() {
-        return kubeletKubeconfig;
+    /** A client as the node's kubelet: its own identity, left out of the audit log. */
+    KubernetesClient kubeletClient() {
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(kubeletKubeconfig))).build();
     }
 
     /** The API server's audit log (JSON lines, Metadata level), without the plane's own components. */

@@ -10,8 +10,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -73,8 +71,7 @@ public final class ProcessKubelet implements AutoCloseable {
      * part after the last '/', without tag) to the jar that plays it, e.g. etl-runner.
      */
     public static ProcessKubelet start(LocalControlPlane plane, Map<String, Path> jarsByImage, Path directory) {
-        KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(Config.fromKubeconfig(read(plane.kubeletKubeconfig()))).build();
+        KubernetesClient client = plane.kubeletClient();
         ProcessKubelet kubelet = new ProcessKubelet(client, new ContainerLauncher(client, plane, jarsByImage, directory.toAbsolutePath()));
         kubelet.register();
         kubelet.loop.scheduleWithFixedDelay(kubelet::heartbeat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
@@ -378,14 +375,6 @@ public final class ProcessKubelet implements AutoCloseable {
         ObjectNode patch = JSON.createObjectNode();
         patch.set("status", status);
         resource.subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Stops the loop and kills every pod process (the pods stay in the API, as after a node crash). */
