@@ -28,3 +28,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: ["events"]
   verbs: ["create"]
 {{- end }}
+
+{{/* A duration of values.schema.json's form (500ms, 30s, 5m, 1h) in milliseconds. */}}
+{{- define "etl-operator.millis" -}}
+{{- if hasSuffix "ms" . }}{{ trimSuffix "ms" . | int64 }}
+{{- else if hasSuffix "s" . }}{{ mul (trimSuffix "s" . | int64) 1000 }}
+{{- else if hasSuffix "m" . }}{{ mul (trimSuffix "m" . | int64) 60000 }}
+{{- else }}{{ mul (trimSuffix "h" . | int64) 3600000 }}
+{{- end }}
+{{- end }}

@@ -101,6 +101,13 @@ class HelmChartTest {
     }
 
     @Test
+    void aRunnerHeartbeatNotShorterThanItsLeaseIsRefused() {
+        assertThatThrownBy(() -> Chart.template(null, Map.of("runner.leaseTtl", "10s", "runner.leaseHeartbeat", "10000ms")))
+                .hasMessageContaining("runner.leaseHeartbeat (10000ms) must be shorter than runner.leaseTtl (10s)");
+        assertThat(Chart.template(null, Map.of("runner.leaseTtl", "1m", "runner.leaseHeartbeat", "59s"))).contains("kind: Deployment");
+    }
+
+    @Test
     void everyContainerOfTheChartAndOfTheRunnerJobIsRestricted() throws Exception {
         List<PodSpec> pods = new ArrayList<>();
         Chart.ofKind(Chart.render(EVERY_OPTION, Map.of()), Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
