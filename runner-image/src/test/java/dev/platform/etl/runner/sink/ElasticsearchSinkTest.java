@@ -34,6 +34,44 @@ class ElasticsearchSinkTest {
     private final String elasticsearch = SharedElasticsearch.get().url();
 
     @Test
+    void aRunnerThatLostItsLeaseWhileStalledNeverReplacesTheDocumentsOfTheRunThatTookOver() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
+        SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_fenced");
+        // the first runner's read of the fourth film, the second batch's first (before its title changes), waits on a lock the test holds
+        fixture.execute("""
+                CREATE FUNCTION content.gate(film uuid, title text) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+                BEGIN
+                  IF film = '%s' AND title NOT LIKE '%% (newer)' THEN PERFORM pg_advisory_lock(7171); PERFORM pg_advisory_unlock(7171); END IF;
+                  RETURN true;
+                END $$""".formatted(fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 3 LIMIT 1")));
+        Path pipeline = fixture.writePipeline("fenced", PipelineYaml.filmIndex("fenced", "Full", 3, RESUMABLE,
+                "SELECT id, title, modified FROM content.film_work WHERE content.gate(id, title)", index.name()));
+
+        RunnerProcess stalled;
+        RunOutput successor;
+        try (Connection gate = fixture.connect(); java.sql.Statement statement = gate.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(7171)");
+            // a heartbeat too rare to notice the lost lease before it writes again
+            stalled = fixture.startProcess(pipeline, Jvm.SMALL, "--lease-ttl", "60s", "--heartbeat", "59s");
+            await("the runner committed its first batch and stalled reading the second").atMost(Duration.ofMinutes(1))
+                    .until(() -> fixture.runningBatches("etl-test/fenced") == 1
+                            && fixture.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
+            fixture.execute("UPDATE content.film_work SET title = title || ' (newer)'");
+            fixture.execute("UPDATE etl.pipeline_state SET lease_expires_at = now() - interval '1 second'");
+            successor = fixture.run(pipeline);
+            statement.execute("SELECT pg_advisory_unlock(7171)");
+        }
+        RunOutput stalledOutput = stalled.await(Duration.ofMinutes(1));
+
+        assertThat(successor.result()).as(successor.stdout()).isEqualTo("SUCCEEDED");
+        assertThat(stalledOutput.message()).as(stalledOutput.stderr()).contains("lost the lease");
+        java.util.List<String> ids = fixture.strings("SELECT id::text FROM content.film_work ORDER BY id");
+        for (String id : ids.subList(ids.size() - (int) successor.rowsRead(), ids.size())) {
+            assertThat(index.source(id).path("title").asText()).as("document %s, written by the run that took over", id).endsWith("(newer)");
+        }
+    }
+
+    @Test
     void aRowWithoutAnIdFailsItsBatchInsteadOfGettingARandomIdOnEveryReplay() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
         SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_null_id");
