@@ -9,6 +9,8 @@ import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,23 +33,26 @@ class PauseTest {
     void slowIncrementalPipeline() throws Exception {
         fixture = RunnerFixture.withFilms(dir, FILMS);
         fixture.logTargetWrites();
-        fixture.slowTargetWrites(80);
     }
 
     @Test
     void aPauseRequestedDuringARunStopsAfterTheBatchInFlightAndResumeCompletesExactly() throws Exception {
         pipeline = fixture.writePipeline("pausable", PipelineYaml.incrementalFilmDim("pausable", 1));
-        CompletableFuture<RunOutput> running = CompletableFuture.supplyAsync(() -> fixture.run(pipeline));
-        await().atMost(Duration.ofMinutes(1)).until(() -> fixture.runningBatches(PIPELINE) >= 3);
-
-        RunOutput pause = fixture.cli("pause", "--pipeline", PIPELINE, "--control-db", fixture.controlDbUrl());
-        RunOutput paused = running.get(1, TimeUnit.MINUTES);
+        RunOutput pause;
+        RunOutput paused;
+        try (Connection gate = stallWriteOfFilmAt(6)) {
+            CompletableFuture<RunOutput> running = CompletableFuture.supplyAsync(() -> fixture.run(pipeline));
+            awaitStalled();
+            pause = fixture.cli("pause", "--pipeline", PIPELINE, "--control-db", fixture.controlDbUrl());
+            release(gate);
+            paused = running.get(1, TimeUnit.MINUTES);
+        }
 
         assertThat(pause.exitCode()).isZero();
         assertThat(paused.exitCode()).isZero();
         assertThat(paused.result()).isEqualTo("PAUSED");
         long committed = assertOnlyWholeCommittedBatches(paused, 1);
-        assertThat(committed).isLessThan(FILMS);
+        assertThat(committed).as("the batch in flight when the pause came, and none after").isEqualTo(7);
 
         RunOutput whilePaused = fixture.run(pipeline);
         assertThat(whilePaused.result()).as("a run started while the pause is requested pauses at once").isEqualTo("PAUSED");
@@ -64,17 +69,22 @@ class PauseTest {
     @Test
     void sigtermDuringABatchFinishesThatBatchThenPauses() throws Exception {
         pipeline = fixture.writePipeline("pausable", PipelineYaml.incrementalFilmDim("pausable", 3));
-        RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL);
-        await().atMost(Duration.ofMinutes(1)).until(() -> fixture.runningBatches(PIPELINE) >= 2);
-
-        runner.terminate();
-        RunOutput stopped = runner.await(Duration.ofMinutes(1));
+        RunOutput stopped;
+        try (Connection gate = stallWriteOfFilmAt(7)) {
+            RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL);
+            awaitStalled();
+            runner.terminate();
+            await("the runner noted SIGTERM").atMost(Duration.ofMinutes(1))
+                    .until(() -> runner.stderrSoFar().contains("SIGTERM: pausing after the batch in flight"));
+            release(gate);
+            stopped = runner.await(Duration.ofMinutes(1));
+        }
 
         assertThat(stopped.exitCode()).as("stopped by SIGTERM: " + stopped.stderr()).isEqualTo(143);
         assertThat(stopped.result()).isEqualTo("PAUSED");
         assertThat(stopped.stderr()).contains("SIGTERM: pausing after the batch in flight");
         long committed = assertOnlyWholeCommittedBatches(stopped, 3);
-        assertThat(committed).isLessThan(FILMS);
+        assertThat(committed).as("the batch in flight at SIGTERM, and none after").isEqualTo(9);
 
         RunOutput resumed = fixture.run(pipeline);
         assertThat(resumed.rowsRead()).isEqualTo(FILMS - committed);
@@ -88,7 +98,7 @@ class PauseTest {
         pipeline = fixture.writePipeline("pausable", PipelineYaml.incrementalFilmDim("pausable", 3));
         fixture.environment().put("ETL_STOP_GRACE_PERIOD", "1s");
         RunOutput stopped;
-        try (java.sql.Connection gate = fixture.connect(); java.sql.Statement statement = gate.createStatement()) {
+        try (Connection gate = fixture.connect(); Statement statement = gate.createStatement()) {
             statement.execute("SELECT pg_advisory_lock(4343)");
             RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL);
             await().atMost(Duration.ofMinutes(1))
@@ -127,5 +137,28 @@ class PauseTest {
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
         assertThat(fixture.count("SELECT count(*) FROM analytics.write_log")).as("each row written once").isEqualTo(FILMS);
         assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'RUNNING'")).isZero();
+    }
+
+    private static final long GATE = 4141;
+
+    /** Writing the film at {@code offset} (in cursor order) waits on a lock that the returned connection holds. */
+    private Connection stallWriteOfFilmAt(int offset) throws Exception {
+        fixture.stallTargetWriteOf(fixture.text("SELECT id::text FROM content.film_work ORDER BY modified, id OFFSET " + offset + " LIMIT 1"), GATE);
+        Connection gate = fixture.connect();
+        try (Statement statement = gate.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + GATE + ")");
+        }
+        return gate;
+    }
+
+    private void awaitStalled() {
+        await("a write stalled in the middle of its batch").atMost(Duration.ofMinutes(1))
+                .until(() -> fixture.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
+    }
+
+    private static void release(Connection gate) throws Exception {
+        try (Statement statement = gate.createStatement()) {
+            statement.execute("SELECT pg_advisory_unlock(" + GATE + ")");
+        }
     }
 }
