@@ -10,7 +10,9 @@ import dev.platform.etl.operator.support.OperatorFixture;
 import dev.platform.etl.testkit.demo.DemoPipelines;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -66,15 +68,20 @@ class OperatorControlTest {
     @Test
     void suspendPausesTheRunAfterItsBatchInFlightAndResumeCompletesIt() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
-        fixture.slowLoggedTargetWrites(150);
-        fixture.apply(DemoPipelines.filmDim("pausable", "Incremental", 2, "r-1", ""));
-        await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.runningBatches("etl-test/pausable") >= 2);
-
-        fixture.patchSpec("pausable", "{\"suspend\": true}");
-        EtlPipeline paused = fixture.awaitPhase("pausable", Phase.Paused);
+        EtlPipeline paused;
+        try (Connection gate = fixture.stallWriteOfFilmAt(6, "modified, id")) {
+            fixture.apply(DemoPipelines.filmDim("pausable", "Incremental", 2, "r-1", ""));
+            fixture.awaitStalledWrite();
+            fixture.patchSpec("pausable", "{\"suspend\": true}");
+            await("the runner got SIGTERM").atMost(OperatorFixture.RUN_TIMEOUT)
+                    .until(() -> Files.exists(dir.resolve("pausable-1-1.err"))
+                            && Files.readString(dir.resolve("pausable-1-1.err")).contains("SIGTERM: pausing after the batch in flight"));
+            fixture.release(gate);
+            paused = fixture.awaitPhase("pausable", Phase.Paused);
+        }
 
         long committed = fixture.count("SELECT count(*) FROM analytics.film_dim");
-        assertThat(committed).as("whole batches only").isEven().isLessThan(FILMS);
+        assertThat(committed).as("up to the batch in flight at SIGTERM, whole").isEqualTo(8);
         assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'RUNNING'")).isZero();
         assertThat(fixture.text("SELECT status FROM etl.pipeline_run ORDER BY id DESC LIMIT 1")).isEqualTo("PAUSED");
         assertThat(paused.getStatus().getCurrentRun()).isNotNull();
@@ -92,15 +99,17 @@ class OperatorControlTest {
     @Test
     void requestsDuringARunAndAnOperatorRestartGiveOneRunAtATimeWithoutADuplicateJob() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
-        fixture.slowLoggedTargetWrites(40);
-        fixture.apply(DemoPipelines.filmDim("busy", "Full", 4, "r-1", ""));
-        await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.runningBatches("etl-test/busy") >= 1);
-
-        fixture.patchSpec("busy", "{\"runRequest\": \"r-2\"}");
-        fixture.stopOperator();
-        fixture.patchSpec("busy", "{\"runRequest\": \"r-3\"}");
-        fixture.startOperator();
-        EtlPipeline done = fixture.awaitRunsFinished("busy", 2);
+        EtlPipeline done;
+        try (Connection gate = fixture.stallWriteOfFilmAt(5, "id")) {
+            fixture.apply(DemoPipelines.filmDim("busy", "Full", 4, "r-1", ""));
+            fixture.awaitStalledWrite();
+            fixture.patchSpec("busy", "{\"runRequest\": \"r-2\"}");
+            fixture.stopOperator();
+            fixture.patchSpec("busy", "{\"runRequest\": \"r-3\"}");
+            fixture.startOperator();
+            fixture.release(gate);
+            done = fixture.awaitRunsFinished("busy", 2);
+        }
 
         assertThat(done.getStatus().getHandledRunRequest()).isEqualTo("r-3");
         assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
@@ -116,12 +125,14 @@ class OperatorControlTest {
     @Test
     void aRunnerKilledMidRunIsReplacedByTheJobsNextPodAndTheRunEndsExactly() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
-        fixture.slowLoggedTargetWrites(60);
-        fixture.apply(DemoPipelines.filmDim("crashy", "Full", 2, "r-1", ""));
-        await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.runningBatches("etl-test/crashy") >= 3);
-
-        fixture.executor().killPod("crashy-1");
-        EtlPipeline done = fixture.awaitRunsFinished("crashy", 1);
+        EtlPipeline done;
+        try (Connection gate = fixture.stallWriteOfFilmAt(6, "id")) {
+            fixture.apply(DemoPipelines.filmDim("crashy", "Full", 2, "r-1", ""));
+            fixture.awaitStalledWrite();
+            fixture.executor().killPod("crashy-1");
+            fixture.release(gate);
+            done = fixture.awaitRunsFinished("crashy", 1);
+        }
 
         assertThat(done.getStatus().getPhase()).isEqualTo(Phase.Succeeded);
         // a pod started before the dead runner's lease expired exits 3 (SKIPPED) and the Job tries again
