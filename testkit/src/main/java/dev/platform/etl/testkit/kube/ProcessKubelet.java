@@ -11,8 +11,6 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -53,6 +51,7 @@ public final class ProcessKubelet implements AutoCloseable {
 
     private final KubernetesClient client;
     private final ContainerLauncher launcher;
+    private final PodStatusWriter statuses;
     private final Map<String, PodProcess> pods = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private final ScheduledExecutorService loop = Executors.newScheduledThreadPool(2, r -> {
@@ -64,6 +63,7 @@ public final class ProcessKubelet implements AutoCloseable {
     private ProcessKubelet(KubernetesClient client, ContainerLauncher launcher) {
         this.client = client;
         this.launcher = launcher;
+        this.statuses = new PodStatusWriter(client);
     }
 
     /**
@@ -128,16 +128,16 @@ public final class ProcessKubelet implements AutoCloseable {
             status.set("capacity", JSON.valueToTree(capacity));
             status.set("allocatable", JSON.valueToTree(capacity));
             ArrayNode conditions = status.putArray("conditions");
-            condition(conditions, "Ready", "True", "KubeletReady", now).put("lastHeartbeatTime", now);
+            PodStatusWriter.condition(conditions, "Ready", "True", "KubeletReady", now).put("lastHeartbeatTime", now);
             for (String pressure : List.of("MemoryPressure", "DiskPressure", "PIDPressure")) {
-                condition(conditions, pressure, "False", "KubeletHasNo" + pressure, now).put("lastHeartbeatTime", now);
+                PodStatusWriter.condition(conditions, pressure, "False", "KubeletHasNo" + pressure, now).put("lastHeartbeatTime", now);
             }
             status.putArray("addresses").add(JSON.createObjectNode().put("type", "InternalIP").put("address", "127.0.0.1"))
                     .add(JSON.createObjectNode().put("type", "Hostname").put("address", NODE));
             status.putObject("nodeInfo").put("kubeletVersion", "v1.37.2").put("operatingSystem", "linux").put("architecture", "amd64")
                     .put("containerRuntimeVersion", "process://local").put("osImage", "local processes")
                     .put("kernelVersion", "").put("machineID", "").put("systemUUID", "").put("bootID", "").put("kubeProxyVersion", "");
-            patchStatus(client.nodes().withName(NODE), status);
+            PodStatusWriter.patchStatus(client.nodes().withName(NODE), status);
             renewLease();
         } catch (RuntimeException e) {
             LOG.warn("node heartbeat failed", e);
@@ -212,11 +212,11 @@ public final class ProcessKubelet implements AutoCloseable {
             launcher.start(pod, run);
             run.startedAt = Instant.now();
             run.ready = readinessProbe(pod) == null;
-            writeRunning(pod, run);
+            statuses.running(pod, run);
         } catch (ContainerLauncher.ConfigException e) {
             if (!e.getMessage().equals(run.lastWaitingMessage)) {
                 run.lastWaitingMessage = e.getMessage();
-                writeWaiting(pod, run, "CreateContainerConfigError", e.getMessage());
+                statuses.waiting(pod, run, "CreateContainerConfigError", e.getMessage());
             }
         }
     }
@@ -234,7 +234,8 @@ public final class ProcessKubelet implements AutoCloseable {
             }
             return;
         }
-        writeTerminated(pod, run, exit);
+        run.done = true;
+        statuses.terminated(pod, run, exit);
     }
 
     /** SIGTERM at once, SIGKILL when the grace period is over, then the final status and the pod's removal. */
@@ -248,7 +249,7 @@ public final class ProcessKubelet implements AutoCloseable {
             run.process.destroyForcibly();
         } else if (!run.alive()) {
             if (run.process != null) {
-                writeTerminated(pod, run, run.process.exitValue());
+                statuses.terminated(pod, run, run.process.exitValue());
             }
             run.done = true;
             removePod(pod);
@@ -267,7 +268,7 @@ public final class ProcessKubelet implements AutoCloseable {
         boolean ready = httpOk(run, get);
         if (ready != run.ready) {
             run.ready = ready;
-            writeRunning(pod, run);
+            statuses.running(pod, run);
         }
     }
 
@@ -292,89 +293,6 @@ public final class ProcessKubelet implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private void writeRunning(Pod pod, PodProcess run) {
-        ObjectNode status = podStatus(pod, "Running", run.ready);
-        ObjectNode container = containerStatus(run, run.ready);
-        state(container, "running").put("startedAt", run.startedAt.truncatedTo(ChronoUnit.SECONDS).toString());
-        container.put("started", true);
-        status.putArray("containerStatuses").add(container);
-        patchStatus(client.pods().inNamespace(run.namespace).withName(run.name), status);
-    }
-
-    private void writeWaiting(Pod pod, PodProcess run, String reason, String message) {
-        ObjectNode status = podStatus(pod, "Pending", false);
-        ObjectNode container = containerStatus(run, false);
-        state(container, "waiting").put("reason", reason).put("message", message);
-        status.putArray("containerStatuses").add(container);
-        patchStatus(client.pods().inNamespace(run.namespace).withName(run.name), status);
-    }
-
-    private void writeTerminated(Pod pod, PodProcess run, int exit) {
-        run.done = true;
-        Container spec = pod.getSpec().getContainers().get(0);
-        String message = run.terminationMessage("FallbackToLogsOnError".equals(spec.getTerminationMessagePolicy()), exit);
-        ObjectNode status = podStatus(pod, exit == 0 ? "Succeeded" : "Failed", false);
-        ObjectNode container = containerStatus(run, false);
-        container.put("started", false);
-        ObjectNode terminated = state(container, "terminated").put("exitCode", exit)
-                .put("reason", exit == 0 ? "Completed" : "Error")
-                .put("startedAt", (run.startedAt == null ? Instant.now() : run.startedAt).truncatedTo(ChronoUnit.SECONDS).toString())
-                .put("finishedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
-                .put("containerID", "process://" + run.process.pid());
-        if (!message.isEmpty()) {
-            terminated.put("message", message);
-        }
-        status.putArray("containerStatuses").add(container);
-        patchStatus(client.pods().inNamespace(run.namespace).withName(run.name), status);
-    }
-
-    private ObjectNode podStatus(Pod pod, String phase, boolean ready) {
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        ObjectNode status = JSON.createObjectNode().put("phase", phase).put("hostIP", "127.0.0.1").put("podIP", "127.0.0.1");
-        status.putArray("podIPs").addObject().put("ip", "127.0.0.1");
-        status.putArray("hostIPs").addObject().put("ip", "127.0.0.1");
-        status.put("startTime", pod.getStatus().getStartTime() == null ? now : pod.getStatus().getStartTime());
-        ArrayNode conditions = status.putArray("conditions");
-        condition(conditions, "PodScheduled", "True", null, now);
-        condition(conditions, "Initialized", "True", null, now);
-        boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
-        condition(conditions, "ContainersReady", ready ? "True" : "False", terminal ? "PodCompleted" : ready ? null : "ContainersNotReady", now);
-        condition(conditions, "Ready", ready ? "True" : "False", terminal ? "PodCompleted" : ready ? null : "ContainersNotReady", now);
-        return status;
-    }
-
-    /** The container's state of that kind; the patch clears the other kinds, which a merge would keep. */
-    private static ObjectNode state(ObjectNode container, String kind) {
-        ObjectNode state = container.putObject("state");
-        for (String other : List.of("running", "waiting", "terminated")) {
-            state.putNull(other);
-        }
-        return state.putObject(kind);
-    }
-
-    private static ObjectNode containerStatus(PodProcess run, boolean ready) {
-        ObjectNode container = JSON.createObjectNode().put("name", run.container).put("image", run.image).put("imageID", "")
-                .put("ready", ready).put("restartCount", run.restarts);
-        if (run.process != null) {
-            container.put("containerID", "process://" + run.process.pid());
-        }
-        return container;
-    }
-
-    private static ObjectNode condition(ArrayNode conditions, String type, String status, String reason, String now) {
-        ObjectNode condition = conditions.addObject().put("type", type).put("status", status).put("lastTransitionTime", now);
-        if (reason != null) {
-            condition.put("reason", reason);
-        }
-        return condition;
-    }
-
-    private static void patchStatus(io.fabric8.kubernetes.client.dsl.Resource<?> resource, ObjectNode status) {
-        ObjectNode patch = JSON.createObjectNode();
-        patch.set("status", status);
-        resource.subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
     }
 
     /** Stops the loop and kills every pod process (the pods stay in the API, as after a node crash). */
