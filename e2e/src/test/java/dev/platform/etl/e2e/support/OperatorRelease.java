@@ -9,6 +9,7 @@ import dev.platform.etl.testkit.kube.SharedCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ public final class OperatorRelease implements AutoCloseable {
 
     private final SharedCluster cluster = SharedCluster.get();
     private final Map<String, Object> values;
+    private final Instant installing = Instant.now();
 
     private OperatorRelease(Map<String, Object> values) {
         this.values = values;
@@ -52,6 +54,11 @@ public final class OperatorRelease implements AutoCloseable {
                 .withKubeConfig(cluster.plane().adminKubeconfig()).waitReady().withTimeout(300);
         values.forEach(upgrade::set);
         upgrade.call();
+    }
+
+    /** When this release began to install: its operator's requests are the ones after it. */
+    public Instant installing() {
+        return installing;
     }
 
     public List<Pod> operatorPods(KubernetesClient client) {

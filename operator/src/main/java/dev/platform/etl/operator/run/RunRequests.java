@@ -42,7 +42,7 @@ public final class RunRequests {
     public Optional<Request> pending(EtlPipeline pipeline, Instant now) {
         EtlPipelineStatus status = pipeline.getStatus();
         String runRequest = pipeline.getSpec().getRunRequest();
-        if (runRequest != null && !runRequest.equals(status.getHandledRunRequest())) {
+        if (runRequest != null && !runRequest.isBlank() && !runRequest.equals(status.getHandledRunRequest())) {
             return Optional.of(new Request("runRequest " + runRequest, runRequest, null));
         }
         Optional<Instant> tick = dueTick(pipeline, now);

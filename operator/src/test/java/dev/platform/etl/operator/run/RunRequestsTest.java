@@ -29,6 +29,11 @@ class RunRequestsTest {
     }
 
     @Test
+    void anEmptyRunRequestAsksForNothing() throws Exception {
+        assertThat(requests.pending(pipeline("", null), CREATED)).isEmpty();
+    }
+
+    @Test
     void aScheduleTickAsksForOneRunUntilItIsHandled() throws Exception {
         EtlPipeline pipeline = pipeline(null, "*/10 * * * *");
 
