@@ -34,8 +34,7 @@ class FencedWritesTest {
     void aRunnerStalledWhileWritingASeparateTargetNeverOverwritesTheNewerRunsRows() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
         TestDatabase control = SharedPostgres.get().freshDatabase();
-        String controlUrl = control.jdbcUrl() + (control.jdbcUrl().contains("?") ? "&" : "?") + "user=" + control.username()
-                + (control.password() == null || control.password().isEmpty() ? "" : "&password=" + control.password());
+        String controlUrl = control.jdbcUrlWithCredentials();
         // the stalled runner's write of the second batch's first film (with the title read before the
         // source changed) waits on a lock the test holds: the batch stalls before it has written a row
         fixture.execute("""

@@ -123,9 +123,7 @@ public final class RunnerFixture {
 
     /** The control database's URL with credentials, as {@code --control-db} takes it. */
     public String controlDbUrl() {
-        String separator = database.jdbcUrl().contains("?") ? "&" : "?";
-        return database.jdbcUrl() + separator + "user=" + database.username()
-                + (database.password() == null || database.password().isEmpty() ? "" : "&password=" + database.password());
+        return database.jdbcUrlWithCredentials();
     }
 
     public long count(String sql) throws SQLException {

@@ -86,6 +86,12 @@ public record TestDatabase(String jdbcUrl, String username, String password) {
         return batches == null ? -1 : Long.parseLong(batches);
     }
 
+    /** The URL with the credentials as parameters, as the runner's {@code --control-db} takes it. */
+    public String jdbcUrlWithCredentials() {
+        String separator = jdbcUrl.contains("?") ? "&" : "?";
+        return jdbcUrl + separator + "user=" + username + (password == null || password.isEmpty() ? "" : "&password=" + password);
+    }
+
     @Override
     public String toString() {
         return "TestDatabase[" + jdbcUrl + " as " + username + "]";
