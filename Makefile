@@ -26,7 +26,7 @@ crds: ## regenerate crds/ (and the chart's copy) from the api/ classes (tests fa
 	cp api/target/classes/META-INF/fabric8/etlpipelines.etl.platform.dev-v1.yml crds/
 	cp crds/etlpipelines.etl.platform.dev-v1.yml helm/etl-operator/files/
 
-bench: ## throughput and memory against the ceilings (BENCH_ROWS=1000000): a table, and bench/results/*.json
+bench: ## throughput and memory against the ceilings (BENCH_ROWS=1000000, BENCH_CASES=postgres,elasticsearch,incremental,memory): a table, and bench/results/*.json
 	@$(MVN) -q -DskipTests package -pl bench -am
 	java -cp "bench/target/classes:$$(cat bench/target/classpath.txt)" dev.platform.etl.bench.Benchmark
 

@@ -17,9 +17,12 @@ import java.sql.Statement;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code make bench}: the runner against the ceilings of a client-side mover, on BENCH_ROWS films
@@ -27,6 +30,8 @@ import java.util.Map;
  * bench/results/*.json. A benchmark, never a test: nothing here passes or fails.
  */
 public final class Benchmark {
+    /** What {@code BENCH_CASES} can choose; all by default. */
+    private static final List<String> CASES = List.of("postgres", "elasticsearch", "incremental", "memory");
     private static final List<Integer> BATCH_SIZES = List.of(500, 2_000, 10_000);
     private static final String QUERY = "SELECT id, title, description, creation_date, rating, type, modified FROM content.film_work";
     private static final String TARGET_COLUMNS = "film_id, title, description, creation_date, rating, modified, source_system";
@@ -41,26 +46,55 @@ public final class Benchmark {
     private final Map<String, String> environment = Map.of(
             Allowlist.POSTGRES_TABLES_ENV, DemoData.TARGET_TABLE, Allowlist.ELASTICSEARCH_INDICES_ENV, INDEX);
 
-    private Benchmark(Path work, PostgresServer postgres, ElasticsearchServer elasticsearch) {
+    private final Set<String> cases;
+
+    private Benchmark(Path work, PostgresServer postgres, ElasticsearchServer elasticsearch, Set<String> cases) {
         this.work = work;
         this.postgres = postgres;
         this.elasticsearch = elasticsearch;
+        this.cases = cases;
     }
 
     public static void main(String[] args) throws Exception {
         int rows = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROWS", "1000000"));
+        Set<String> cases = cases(System.getenv().getOrDefault("BENCH_CASES", String.join(",", CASES)));
         Path work = Files.createTempDirectory("etl-bench");
         System.out.println("Starting PostgreSQL and Elasticsearch; " + rows + " source rows");
         try (PostgresServer postgres = PostgresServer.start(); ElasticsearchServer elasticsearch = ElasticsearchServer.start()) {
-            new Benchmark(work, postgres, elasticsearch).run(rows);
+            new Benchmark(work, postgres, elasticsearch, cases).run(rows);
         }
+    }
+
+    private static Set<String> cases(String list) {
+        Set<String> chosen = new LinkedHashSet<>(Arrays.asList(list.split("\\s*,\\s*")));
+        if (!CASES.containsAll(chosen)) {
+            throw new IllegalArgumentException("BENCH_CASES takes a comma-separated list of " + CASES + "; got " + list);
+        }
+        return chosen;
     }
 
     private void run(int rows) throws Exception {
         results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java", System.getProperty("java.version"),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
         results.put("rows", rows);
+        results.put("cases", cases);
         Path secrets = prepare("bench", rows);
+        if (cases.contains("postgres")) {
+            results.put("postgresToPostgres", postgresToPostgres(secrets, rows));
+        }
+        if (cases.contains("elasticsearch")) {
+            results.put("postgresToElasticsearch", postgresToElasticsearch(secrets, rows));
+        }
+        if (cases.contains("incremental")) {
+            results.put("incrementalAfterOneTouch", incrementalAfterOneTouch(secrets));
+        }
+        if (cases.contains("memory")) {
+            results.put("peakRssMiBWith64MiBHeap", flatMemory(secrets, rows));
+        }
+        report();
+    }
+
+    private Map<String, Object> postgresToPostgres(Path secrets, int rows) throws Exception {
         Map<String, Object> postgresTarget = new LinkedHashMap<>();
         double copySeconds = timeCopyPipeline();
         postgresTarget.put("copyPipelineRowsPerSecond", rows / copySeconds);
@@ -71,8 +105,10 @@ public final class Benchmark {
             postgresTarget.put("runnerToCopyRatio@" + batch, rate * copySeconds / rows);
             postgresTarget.put("runnerPeakRssMiB@" + batch, full.peakRssBytes() / 1048576.0);
         }
-        results.put("postgresToPostgres", postgresTarget);
+        return postgresTarget;
+    }
 
+    private Map<String, Object> postgresToElasticsearch(Path secrets, int rows) throws Exception {
         Map<String, Object> elasticsearchTarget = new LinkedHashMap<>();
         for (int batch : BATCH_SIZES) {
             deleteIndex();
@@ -89,15 +125,14 @@ public final class Benchmark {
             elasticsearchTarget.put("runnerDocsPerSecond@" + batch, rows / full.runnerSeconds());
             elasticsearchTarget.put("runnerToBareRatio@" + batch, bareSeconds / full.runnerSeconds());
         }
-        results.put("postgresToElasticsearch", elasticsearchTarget);
+        return elasticsearchTarget;
+    }
 
-        results.put("incrementalAfterOneTouch", incrementalAfterOneTouch(secrets));
+    private Map<String, Object> flatMemory(Path secrets, int rows) throws Exception {
         Path small = prepare("bench_small", 10_000);
         RunnerJvm.Measurement tenThousand = runnerFullLoad(small, 500, POSTGRES_TARGET, true, RunnerJvm.SMALL_HEAP);
         RunnerJvm.Measurement all = runnerFullLoad(secrets, 500, POSTGRES_TARGET, true, RunnerJvm.SMALL_HEAP);
-        results.put("peakRssMiBWith64MiBHeap", Map.of("at10000Rows", tenThousand.peakRssBytes() / 1048576.0,
-                "at" + rows + "Rows", all.peakRssBytes() / 1048576.0));
-        report();
+        return Map.of("at10000Rows", tenThousand.peakRssBytes() / 1048576.0, "at" + rows + "Rows", all.peakRssBytes() / 1048576.0);
     }
 
     private Path prepare(String database, int rows) throws Exception {
