@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.runner.connect.PostgresEndpoint;
 import dev.platform.etl.runner.control.ControlSchema;
-import dev.platform.etl.runner.control.ControlStore;
+import dev.platform.etl.runner.control.ControlDatabase;
 import dev.platform.etl.runner.retry.ErrorClassifier;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +27,7 @@ abstract class ControlCommand implements Callable<Integer> {
     public Integer call() {
         try (HikariDataSource pool = PostgresEndpoint.fromUrl(controlDb).pool("etl-control-cli", ControlSchema.POOL_SIZE, false)) {
             ControlSchema.migrate(pool);
-            Object result = apply(new ControlStore(pool), qualifiedName());
+            Object result = apply(new ControlDatabase(pool), qualifiedName());
             command.commandLine().getOut().println(Json.line(result));
             return 0;
         } catch (Exception e) {
@@ -36,7 +36,7 @@ abstract class ControlCommand implements Callable<Integer> {
         }
     }
 
-    abstract Object apply(ControlStore control, String pipeline) throws Exception;
+    abstract Object apply(ControlDatabase control, String pipeline) throws Exception;
 
     private String qualifiedName() {
         return pipeline.contains("/") ? pipeline : EtlPipeline.DEFAULT_NAMESPACE + "/" + pipeline;

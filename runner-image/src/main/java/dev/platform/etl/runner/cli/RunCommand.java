@@ -105,11 +105,11 @@ final class RunCommand implements Callable<Integer> {
             summary = new PipelineRun(pipeline, secrets, settings, stop).execute();
         } catch (ManifestException | IllegalArgumentException e) {
             LOG.error("invalid input, nothing was run: {}", e.getMessage());
-            summary = new RunSummary(name(pipeline), id, RunResult.INVALID, 0, 0, 0, Map.of(), e.getMessage());
+            summary = RunSummary.notStarted(name(pipeline), id, RunResult.INVALID, e.getMessage());
         } catch (RuntimeException e) {
-            // a run's own failures are recorded by PipelineRun; whatever else escapes still ends with a summary
+            // a run ends in PipelineRun's one outcome; this is for what fails before it, and still ends with a summary
             LOG.error("the run failed unexpectedly", e);
-            summary = new RunSummary(name(pipeline), id, RunResult.FAILED, 0, 0, 0, Map.of(), ErrorClassifier.describe(e));
+            summary = RunSummary.notStarted(name(pipeline), id, RunResult.FAILED, ErrorClassifier.describe(e));
         }
         String line = Json.line(summary);
         command.commandLine().getOut().println(line);

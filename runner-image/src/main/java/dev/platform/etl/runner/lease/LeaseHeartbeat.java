@@ -1,6 +1,5 @@
 package dev.platform.etl.runner.lease;
 
-import dev.platform.etl.runner.control.ControlStore;
 import dev.platform.etl.runner.retry.ErrorClassifier;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -25,13 +24,13 @@ public final class LeaseHeartbeat implements AutoCloseable {
     });
     private final AtomicBoolean lost = new AtomicBoolean();
 
-    public LeaseHeartbeat(ControlStore control, Lease lease, Duration ttl, Duration interval) {
-        scheduler.scheduleWithFixedDelay(() -> renew(control, lease, ttl), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    public LeaseHeartbeat(LeaseStore leases, Lease lease, Duration ttl, Duration interval) {
+        scheduler.scheduleWithFixedDelay(() -> renew(leases, lease, ttl), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void renew(ControlStore control, Lease lease, Duration ttl) {
+    private void renew(LeaseStore leases, Lease lease, Duration ttl) {
         try {
-            if (!control.renew(lease, ttl)) {
+            if (!leases.renew(lease, ttl)) {
                 LOG.error("lease of {} expired or was taken over (token {}); stopping", lease.pipeline(), lease.token());
                 lost.set(true);
                 scheduler.shutdown();

@@ -1,12 +1,14 @@
 package dev.platform.etl.runner.run;
 
+import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.runner.checkpoint.Checkpoint;
-import dev.platform.etl.runner.control.ControlStore;
+import dev.platform.etl.runner.checkpoint.CheckpointStore;
+import dev.platform.etl.runner.control.ControlDatabase;
 import dev.platform.etl.runner.control.RunCounters;
-import dev.platform.etl.runner.control.RunStatus;
 import dev.platform.etl.runner.lease.Lease;
 import dev.platform.etl.runner.lease.LeaseHeartbeat;
 import dev.platform.etl.runner.lease.LeaseLostException;
+import dev.platform.etl.runner.lease.LeaseStore;
 import dev.platform.etl.runner.retry.ErrorClassifier;
 import dev.platform.etl.runner.retry.Retries;
 import dev.platform.etl.runner.retry.Stage;
@@ -29,12 +31,8 @@ import org.slf4j.LoggerFactory;
 final class BatchLoop {
     private static final Logger LOG = LoggerFactory.getLogger(BatchLoop.class);
 
-    /** How the loop ended. */
-    record Outcome(RunStatus status, RunCounters counters, Checkpoint checkpoint, String error) {
-    }
-
     private final Lease lease;
-    private final ControlStore control;
+    private final ControlDatabase control;
     private final RunPlan plan;
     private final Sink sink;
     private final Retries retries;
@@ -45,7 +43,7 @@ final class BatchLoop {
     private RunCounters counters = RunCounters.ZERO;
     private Checkpoint checkpoint;
 
-    BatchLoop(Lease lease, ControlStore control, RunPlan plan, boolean versioned, Sink sink, Retries retries,
+    BatchLoop(Lease lease, ControlDatabase control, RunPlan plan, boolean versioned, Sink sink, Retries retries,
               LeaseHeartbeat heartbeat, StopSignal stop) {
         this.lease = lease;
         this.control = control;
@@ -61,7 +59,7 @@ final class BatchLoop {
      * Runs batches from {@code start} until the reader is exhausted, a pause or stop, or a failure.
      * The next batch is read and prepared for the sink while the current one is written.
      */
-    Outcome run(Checkpoint start, Callable<Optional<SourceBatch>> read) {
+    RunOutcome run(Checkpoint start, Callable<Optional<SourceBatch>> read) {
         checkpoint = start;
         boolean pauseRequested = lease.pauseRequested();
         try (ReadAhead<ReadyBatch> ahead = new ReadAhead<>(() -> read.call().map(this::prepare))) {
@@ -72,18 +70,16 @@ final class BatchLoop {
                 if (pauseRequested || stop.requested()) {
                     LOG.info("{}: paused after {} batches ({})", lease.pipeline(), counters.batches(),
                             stop.requested() ? "stop signal" : "pause requested");
-                    return new Outcome(RunStatus.PAUSED, counters, checkpoint, null);
+                    return new RunOutcome(RunResult.PAUSED, counters, checkpoint, null);
                 }
                 Optional<ReadyBatch> batch = ahead.next();
                 if (batch.isEmpty()) {
-                    return new Outcome(RunStatus.SUCCEEDED, counters, checkpoint, null);
+                    return new RunOutcome(RunResult.SUCCEEDED, counters, checkpoint, null);
                 }
                 pauseRequested = commit(counters.batches() + 1, batch.get());
             }
         } catch (Exception e) {
-            String error = ErrorClassifier.describe(e);
-            LOG.error("{}: run failed after {} committed batches: {}", lease.pipeline(), counters.batches(), error);
-            return new Outcome(RunStatus.FAILED, counters, checkpoint, error);
+            return RunOutcome.failed(counters, checkpoint, ErrorClassifier.describe(e));
         }
     }
 
@@ -111,10 +107,10 @@ final class BatchLoop {
         long[] written = new long[1];
         boolean pauseRequested = retries.call("write batch " + batchNumber, Stage.WRITE, () -> control.inTransaction(tx -> {
             if (sink.commitsApart()) {
-                control.holdLease(tx, lease);
+                LeaseStore.hold(tx, lease);
             }
             written[0] = batch.write().execute(tx);
-            return control.saveProgress(tx, lease, next, counters.plusBatch(batch.rowsRead(), written[0]));
+            return CheckpointStore.commitProgress(tx, lease, next, counters.plusBatch(batch.rowsRead(), written[0]));
         }));
         counters = counters.plusBatch(batch.rowsRead(), written[0]);
         checkpoint = next;

@@ -9,14 +9,14 @@ import dev.platform.etl.api.spec.SqlReaderTask;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.api.validation.PipelineValidator;
 import dev.platform.etl.api.validation.Violation;
-import dev.platform.etl.runner.checkpoint.Checkpoint;
 import dev.platform.etl.runner.connect.Connections;
 import dev.platform.etl.runner.control.ControlSchema;
-import dev.platform.etl.runner.control.ControlStore;
+import dev.platform.etl.runner.control.ControlDatabase;
 import dev.platform.etl.runner.control.RunCounters;
-import dev.platform.etl.runner.control.RunStatus;
+import dev.platform.etl.runner.control.RunRows;
 import dev.platform.etl.runner.lease.Lease;
 import dev.platform.etl.runner.lease.LeaseHeartbeat;
+import dev.platform.etl.runner.lease.LeaseStore;
 import dev.platform.etl.runner.retry.ErrorClassifier;
 import dev.platform.etl.runner.retry.Retries;
 import dev.platform.etl.runner.retry.Stage;
@@ -32,10 +32,8 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,97 +63,117 @@ public final class PipelineRun {
     }
 
     public RunSummary execute() {
+        RunOutcome outcome = outcome();
+        switch (outcome.result()) {
+            case INVALID -> LOG.error("{}: invalid pipeline, nothing was run: {}", name, outcome.message());
+            case FAILED -> LOG.error("{}: run {} FAILED after {} committed batches: {}", name, settings.runId(),
+                    outcome.counters().batches(), outcome.message());
+            case SKIPPED -> LOG.warn("{}: another runner holds the lease; skipping", name);
+            default -> LOG.info("{}: run {} {}: read {}, wrote {}, {} batches", name, settings.runId(), outcome.result(),
+                    outcome.counters().rowsRead(), outcome.counters().rowsWritten(), outcome.counters().batches());
+        }
+        return outcome.summary(name, settings.runId());
+    }
+
+    /** Every way a run ends comes out here as its one outcome; nothing escapes. */
+    private RunOutcome outcome() {
+        try {
+            InvalidPipelineException.throwIfAny(validate());
+            try (Connections connections = open()) {
+                return run(connections, Retries.from(spec.getRetry()));
+            }
+        } catch (InvalidPipelineException e) {
+            return RunOutcome.invalid(e.violations());
+        } catch (Exception | LinkageError e) {
+            return RunOutcome.failed(RunCounters.ZERO, null, ErrorClassifier.describe(e));
+        }
+    }
+
+    private List<Violation> validate() {
         List<Violation> violations = new ArrayList<>(new PipelineValidator(settings.allowlist()).validate(pipeline));
         if (violations.isEmpty()) {
             ReaderQuery.moreThanOneStatement("spec.tasks[0].sqlReader.query", spec.getTasks().get(0).getSqlReader().getQuery())
                     .ifPresent(violations::add);
         }
-        if (!violations.isEmpty()) {
-            return invalid(violations);
-        }
-        Connections connections;
+        return violations;
+    }
+
+    private Connections open() throws InvalidPipelineException {
         try {
-            connections = Connections.open(spec, secrets, settings.controlDbUrl());
+            return Connections.open(spec, secrets, settings.controlDbUrl());
         } catch (Secrets.MissingSecretException e) {
-            return invalid(List.of(new Violation("secretRef", e.getMessage())));
-        }
-        try (connections) {
-            return execute(connections, Retries.from(spec.getRetry()));
+            throw new InvalidPipelineException(List.of(new Violation("secretRef", e.getMessage())));
         }
     }
 
-    private RunSummary execute(Connections connections, Retries retries) {
-        SqlReaderTask reader = spec.getTasks().get(0).getSqlReader();
-        Duration timeout = reader.getStatementTimeout() == null ? DEFAULT_STATEMENT_TIMEOUT : Durations.parse(reader.getStatementTimeout());
-        PostgresSource source = new PostgresSource(connections.source(), reader.getQuery(), timeout, spec.getBatchSize());
-        ControlStore control = new ControlStore(connections.control());
+    /**
+     * Plans the run from the reader's output and the target's columns (INVALID if they do not fit),
+     * claims the lease (SKIPPED if held) and runs the batches. A failure before the lease is
+     * recorded as a FAILED run row; after it, the run's row records how it ended.
+     */
+    private RunOutcome run(Connections connections, Retries retries) throws Exception {
+        ControlDatabase control = new ControlDatabase(connections.control());
+        PostgresSource source = source(connections);
         RunPlan plan;
-        try {
-            plan = RunPlan.of(spec, retries.call("describe the reader's output", Stage.READ, source::describe));
-        } catch (Exception e) {
-            return failedBeforeStart(control, retries, e);
-        }
-        if (!plan.violations().isEmpty()) {
-            return invalid(plan.violations());
-        }
         Sink sink;
         try {
+            plan = RunPlan.of(spec, retries.call("describe the reader's output", Stage.READ, source::describe));
+            InvalidPipelineException.throwIfAny(plan.violations());
             sink = retries.call("read the target's columns", Stage.WRITE,
                     () -> Sinks.forTarget(spec.effectiveTarget(), connections, plan.transform().typedOutputColumns(plan.readerColumns())));
+        } catch (InvalidPipelineException e) {
+            throw e;
         } catch (Exception e) {
-            return failedBeforeStart(control, retries, e);
+            recordFailedRun(control, retries, ErrorClassifier.describe(e));
+            throw e;
         }
         try (sink) {
-            if (!sink.violations().isEmpty()) {
-                return invalid(sink.violations());
+            InvalidPipelineException.throwIfAny(sink.violations());
+            LeaseStore leases = new LeaseStore(control);
+            Optional<Lease> lease;
+            try {
+                retries.call("migrate the control schema", Stage.CONTROL, () -> {
+                    ControlSchema.migrate(control.dataSource());
+                    return null;
+                });
+                lease = retries.call("claim the lease", Stage.CONTROL,
+                        () -> leases.claim(name, settings.holder(), settings.runId(), settings.leaseTtl(), spec.getMode()));
+            } catch (Exception e) {
+                return RunOutcome.failed(RunCounters.ZERO, null, "control schema unavailable: " + ErrorClassifier.describe(e));
             }
-            return claimAndRun(plan, source, sink, control, connections, retries);
+            return lease.isEmpty() ? RunOutcome.skipped() : runHolding(lease.get(), plan, source, sink, control, leases, retries);
         }
     }
 
-    private RunSummary claimAndRun(RunPlan plan, PostgresSource source, Sink sink, ControlStore control, Connections connections,
-                                   Retries retries) {
-        Optional<Lease> lease;
-        try {
-            retries.call("migrate the control schema", Stage.CONTROL, () -> {
-                ControlSchema.migrate(connections.control());
-                return null;
-            });
-            lease = retries.call("claim the lease", Stage.CONTROL,
-                    () -> control.claim(name, settings.holder(), settings.runId(), settings.leaseTtl(), spec.getMode()));
-        } catch (Exception e) {
-            return summary(RunResult.FAILED, RunCounters.ZERO, null, "control schema unavailable: " + ErrorClassifier.describe(e));
-        }
-        if (lease.isEmpty()) {
-            LOG.warn("{}: another runner holds the lease; skipping", name);
-            return summary(RunResult.SKIPPED, RunCounters.ZERO, null, "the pipeline is running elsewhere (lease held)");
-        }
-        return runHolding(lease.get(), plan, source, sink, control, retries);
+    private PostgresSource source(Connections connections) {
+        SqlReaderTask reader = spec.getTasks().get(0).getSqlReader();
+        Duration timeout = reader.getStatementTimeout() == null ? DEFAULT_STATEMENT_TIMEOUT : Durations.parse(reader.getStatementTimeout());
+        return new PostgresSource(connections.source(), reader.getQuery(), timeout, spec.getBatchSize());
     }
 
-    private RunSummary runHolding(Lease lease, RunPlan plan, PostgresSource source, Sink sink, ControlStore control, Retries retries) {
-        BatchLoop.Outcome outcome;
-        try (LeaseHeartbeat heartbeat = new LeaseHeartbeat(control, lease, settings.leaseTtl(), settings.heartbeat())) {
+    /** Runs the batches and records how they ended, then releases the lease. */
+    private RunOutcome runHolding(Lease lease, RunPlan plan, PostgresSource source, Sink sink, ControlDatabase control,
+                                  LeaseStore leases, Retries retries) {
+        RunOutcome outcome;
+        try (LeaseHeartbeat heartbeat = new LeaseHeartbeat(leases, lease, settings.leaseTtl(), settings.heartbeat())) {
             outcome = runBatches(lease, plan, source, sink, control, retries, heartbeat);
         }
-        boolean fullLoadDone = spec.getMode() == Mode.Full && outcome.status() == RunStatus.SUCCEEDED;
+        boolean fullLoadDone = spec.getMode() == Mode.Full && outcome.result() == RunResult.SUCCEEDED;
         try {
             retries.call("record the run's result", Stage.CONTROL, () -> {
-                control.finish(lease, outcome.status(), outcome.counters(), outcome.checkpoint(), outcome.error(), fullLoadDone);
+                leases.release(lease, outcome.status(), outcome.counters(), outcome.checkpoint(), outcome.message(), fullLoadDone);
                 return null;
             });
         } catch (Exception e) {
-            return summary(RunResult.FAILED, outcome.counters(), outcome.checkpoint(), "could not record the result: " + ErrorClassifier.describe(e));
+            return outcome.failedAfter("could not record the result: " + ErrorClassifier.describe(e));
         }
-        LOG.info("{}: run {} {}: read {}, wrote {}, {} batches", name, settings.runId(), outcome.status(),
-                outcome.counters().rowsRead(), outcome.counters().rowsWritten(), outcome.counters().batches());
-        return summary(RunResult.valueOf(outcome.status().name()), outcome.counters(),
-                fullLoadDone ? null : outcome.checkpoint(), outcome.error());
+        // a completed full load has no checkpoint left: the next run starts from the beginning
+        return fullLoadDone ? new RunOutcome(outcome.result(), outcome.counters(), null, null) : outcome;
     }
 
-    /** Never throws: whatever goes wrong while the lease is held ends as a FAILED outcome, recorded. */
-    private BatchLoop.Outcome runBatches(Lease lease, RunPlan plan, PostgresSource source, Sink sink, ControlStore control,
-                                         Retries retries, LeaseHeartbeat heartbeat) {
+    /** Never throws: whatever goes wrong while the lease is held ends as a FAILED outcome, to be recorded. */
+    private RunOutcome runBatches(Lease lease, RunPlan plan, PostgresSource source, Sink sink, ControlDatabase control,
+                                  Retries retries, LeaseHeartbeat heartbeat) {
         ScanPlan scan = null;
         try {
             scan = startScan(lease, plan, source, retries);
@@ -164,9 +182,7 @@ public final class PipelineRun {
                         .run(scan.start(), readWithRetries(scan, reader, retries));
             }
         } catch (Exception | LinkageError e) {
-            String error = ErrorClassifier.describe(e);
-            LOG.error("{}: run failed before its first batch: {}", name, error);
-            return new BatchLoop.Outcome(RunStatus.FAILED, RunCounters.ZERO, scan == null ? lease.checkpoint() : scan.start(), error);
+            return RunOutcome.failed(RunCounters.ZERO, scan == null ? lease.checkpoint() : scan.start(), ErrorClassifier.describe(e));
         }
     }
 
@@ -188,30 +204,15 @@ public final class PipelineRun {
         return scan;
     }
 
-    private RunSummary failedBeforeStart(ControlStore control, Retries retries, Exception cause) {
-        String error = ErrorClassifier.describe(cause);
-        LOG.error("{}: the reader's query failed: {}", name, error);
+    private void recordFailedRun(ControlDatabase control, Retries retries, String error) {
         try {
             retries.call("record the failed run", Stage.CONTROL, () -> {
                 ControlSchema.migrate(control.dataSource());
-                control.recordFailedRun(name, settings.runId(), settings.holder(), error);
+                RunRows.recordFailed(control, name, settings.runId(), settings.holder(), error);
                 return null;
             });
         } catch (Exception e) {
             LOG.error("{}: could not record the failed run: {}", name, ErrorClassifier.describe(e));
         }
-        return summary(RunResult.FAILED, RunCounters.ZERO, null, error);
-    }
-
-    private RunSummary invalid(List<Violation> violations) {
-        String message = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
-        LOG.error("{}: invalid pipeline, nothing was run: {}", name, message);
-        return summary(RunResult.INVALID, RunCounters.ZERO, null, message);
-    }
-
-    private RunSummary summary(RunResult result, RunCounters counters, Checkpoint checkpoint, String message) {
-        Map<String, String> checkpointValues = checkpoint == null ? Map.of() : checkpoint.asMap();
-        return new RunSummary(name, settings.runId(), result, counters.rowsRead(), counters.rowsWritten(), counters.batches(),
-                checkpointValues, message);
     }
 }

@@ -8,4 +8,9 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(String pipeline, String runId, RunResult result, long rowsRead, long rowsWritten, long batches,
                          Map<String, String> checkpoint, String message) {
+
+    /** A run that never began, for input the command line could not even hand to a run. */
+    public static RunSummary notStarted(String pipeline, String runId, RunResult result, String message) {
+        return new RunSummary(pipeline, runId, result, 0, 0, 0, Map.of(), message);
+    }
 }

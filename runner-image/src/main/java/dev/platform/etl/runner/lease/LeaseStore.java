@@ -1,0 +1,142 @@
+package dev.platform.etl.runner.lease;
+
+import dev.platform.etl.api.spec.Mode;
+import dev.platform.etl.runner.checkpoint.Checkpoint;
+import dev.platform.etl.runner.checkpoint.CheckpointJson;
+import dev.platform.etl.runner.checkpoint.CheckpointStore;
+import dev.platform.etl.runner.control.ControlDatabase;
+import dev.platform.etl.runner.control.RunCounters;
+import dev.platform.etl.runner.control.RunRows;
+import dev.platform.etl.runner.control.RunStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The lease on a pipeline ({@code etl.pipeline_state}): claimed by one runner at a time, renewed
+ * by its heartbeat, held locked while a batch commits outside the control database, released at
+ * the end. Its token grows with every claim and fences every write of progress.
+ */
+public final class LeaseStore {
+    private final ControlDatabase control;
+
+    public LeaseStore(ControlDatabase control) {
+        this.control = control;
+    }
+
+    /**
+     * Claims the pipeline's lease in one statement, if nobody holds it or its holder's lease has
+     * expired. On success, in the same transaction, the dead holder's {@code RUNNING} rows become
+     * {@code ABANDONED} and this attempt's {@code RUNNING} row is written. Otherwise a
+     * {@code SKIPPED} row is written and the result is empty.
+     */
+    public Optional<Lease> claim(String pipeline, String holder, String runId, Duration ttl, Mode mode) throws Exception {
+        return control.inTransaction(connection -> {
+            Optional<Lease> claimed = claimRow(connection, pipeline, holder, ttl, mode);
+            if (claimed.isEmpty()) {
+                RunRows.insert(connection, runId, pipeline, holder, null, RunStatus.SKIPPED,
+                        "the pipeline is running elsewhere (lease held)");
+                return Optional.empty();
+            }
+            Lease lease = claimed.get();
+            RunRows.abandonRunning(connection, pipeline);
+            long row = RunRows.insert(connection, runId, pipeline, holder, lease.token(), RunStatus.RUNNING, null);
+            return Optional.of(new Lease(pipeline, holder, lease.token(), row, mode, lease.checkpoint(), lease.pauseRequested()));
+        });
+    }
+
+    private static Optional<Lease> claimRow(Connection connection, String pipeline, String holder, Duration ttl, Mode mode)
+            throws SQLException {
+        String sql = """
+                INSERT INTO etl.pipeline_state AS s (pipeline, lease_holder, lease_token, lease_expires_at, updated_at)
+                VALUES (?, ?, 1, now() + ?::interval, now())
+                ON CONFLICT (pipeline) DO UPDATE
+                   SET lease_holder = EXCLUDED.lease_holder,
+                       lease_token = s.lease_token + 1,
+                       lease_expires_at = EXCLUDED.lease_expires_at,
+                       updated_at = now()
+                 WHERE s.lease_holder IS NULL OR s.lease_expires_at < now()
+                RETURNING lease_token, %s::text, pause_requested""".formatted(CheckpointStore.column(mode));
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, pipeline);
+            statement.setString(2, holder);
+            statement.setString(3, ttl.toMillis() + " milliseconds");
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Lease(pipeline, holder, rs.getLong(1), 0, mode, CheckpointJson.read(rs.getString(2)), rs.getBoolean(3)));
+            }
+        }
+    }
+
+    /**
+     * Extends the lease; false when it is no longer ours. An expired lease is lost even if nobody
+     * has claimed it yet: another runner may be claiming it right now.
+     */
+    public boolean renew(Lease lease, Duration ttl) throws Exception {
+        return control.inTransaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    UPDATE etl.pipeline_state SET lease_expires_at = now() + ?::interval
+                     WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()""")) {
+                statement.setString(1, ttl.toMillis() + " milliseconds");
+                statement.setString(2, lease.pipeline());
+                statement.setLong(3, lease.token());
+                statement.setString(4, lease.holder());
+                return statement.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Locks the pipeline's state row in the caller's transaction, if this runner's lease is still
+     * current; until that transaction ends, nobody can claim the lease. A batch written to a
+     * database other than the control one commits while this lock is held, so a runner that has
+     * lost its lease never writes after a newer one.
+     *
+     * @throws LeaseLostException when the lease expired or was taken over
+     */
+    public static void hold(Connection transaction, Lease lease) throws SQLException {
+        try (PreparedStatement statement = transaction.prepareStatement("""
+                SELECT 1 FROM etl.pipeline_state
+                 WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()
+                   FOR UPDATE""")) {
+            statement.setString(1, lease.pipeline());
+            statement.setLong(2, lease.token());
+            statement.setString(3, lease.holder());
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    throw new LeaseLostException(lease.pipeline(), lease.token());
+                }
+            }
+        }
+    }
+
+    /**
+     * Ends the run: its row gets its final status and counters and the lease is released, both
+     * only if this runner still holds it. A completed full load also clears its checkpoint.
+     */
+    public void release(Lease lease, RunStatus status, RunCounters counters, Checkpoint checkpoint, String error,
+                        boolean clearCheckpoint) throws Exception {
+        control.inTransaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    UPDATE etl.pipeline_state
+                       SET lease_holder = NULL, lease_expires_at = NULL, updated_at = now(),
+                           %1$s = CASE WHEN ? THEN NULL ELSE %1$s END
+                     WHERE pipeline = ? AND lease_token = ? AND lease_holder = ?""".formatted(CheckpointStore.column(lease.mode())))) {
+                statement.setBoolean(1, clearCheckpoint);
+                statement.setString(2, lease.pipeline());
+                statement.setLong(3, lease.token());
+                statement.setString(4, lease.holder());
+                if (statement.executeUpdate() == 0 && status != RunStatus.FAILED) {
+                    throw new LeaseLostException(lease.pipeline(), lease.token());
+                }
+            }
+            RunRows.update(connection, lease.runRow(), status, counters, checkpoint, error);
+            return null;
+        });
+    }
+}

@@ -1,0 +1,42 @@
+package dev.platform.etl.runner.run;
+
+import dev.platform.etl.api.status.RunResult;
+import dev.platform.etl.api.validation.Violation;
+import dev.platform.etl.runner.checkpoint.Checkpoint;
+import dev.platform.etl.runner.control.RunCounters;
+import dev.platform.etl.runner.control.RunStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** How a run ended: its result, what it committed, where it stopped, and why, if it did not succeed. */
+record RunOutcome(RunResult result, RunCounters counters, Checkpoint checkpoint, String message) {
+
+    static RunOutcome invalid(List<Violation> violations) {
+        return new RunOutcome(RunResult.INVALID, RunCounters.ZERO, null,
+                violations.stream().map(Violation::toString).collect(Collectors.joining("; ")));
+    }
+
+    static RunOutcome skipped() {
+        return new RunOutcome(RunResult.SKIPPED, RunCounters.ZERO, null, "the pipeline is running elsewhere (lease held)");
+    }
+
+    static RunOutcome failed(RunCounters counters, Checkpoint checkpoint, String error) {
+        return new RunOutcome(RunResult.FAILED, counters, checkpoint, error);
+    }
+
+    /** The same run, failed for {@code error}: what it committed stays committed. */
+    RunOutcome failedAfter(String error) {
+        return failed(counters, checkpoint, error);
+    }
+
+    /** The status of the run's row in {@code etl.pipeline_run}. */
+    RunStatus status() {
+        return RunStatus.valueOf(result.name());
+    }
+
+    RunSummary summary(String pipeline, String runId) {
+        Map<String, String> values = checkpoint == null ? Map.of() : checkpoint.asMap();
+        return new RunSummary(pipeline, runId, result, counters.rowsRead(), counters.rowsWritten(), counters.batches(), values, message);
+    }
+}
