@@ -8,11 +8,11 @@ import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.operator.support.OperatorFixture;
 import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.postgres.Gate;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -69,14 +69,14 @@ class OperatorControlTest {
     void suspendPausesTheRunAfterItsBatchInFlightAndResumeCompletesIt() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
         EtlPipeline paused;
-        try (Connection gate = fixture.stallWriteOfFilmAt(6, "modified, id")) {
+        try (Gate gate = fixture.stallWriteOfFilmAt(6, "modified, id")) {
             fixture.apply(DemoPipelines.filmDim("pausable", "Incremental", 2, "r-1", ""));
-            fixture.awaitStalledWrite();
+            OperatorFixture.awaitStalledWrite(gate);
             fixture.patchSpec("pausable", "{\"suspend\": true}");
             await("the runner got SIGTERM").atMost(OperatorFixture.RUN_TIMEOUT)
                     .until(() -> Files.exists(dir.resolve("pausable-1-1.err"))
                             && Files.readString(dir.resolve("pausable-1-1.err")).contains("SIGTERM: pausing after the batch in flight"));
-            fixture.release(gate);
+            gate.open();
             paused = fixture.awaitPhase("pausable", Phase.Paused);
         }
 
@@ -100,14 +100,14 @@ class OperatorControlTest {
     void requestsDuringARunAndAnOperatorRestartGiveOneRunAtATimeWithoutADuplicateJob() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
         EtlPipeline done;
-        try (Connection gate = fixture.stallWriteOfFilmAt(5, "id")) {
+        try (Gate gate = fixture.stallWriteOfFilmAt(5, "id")) {
             fixture.apply(DemoPipelines.filmDim("busy", "Full", 4, "r-1", ""));
-            fixture.awaitStalledWrite();
+            OperatorFixture.awaitStalledWrite(gate);
             fixture.patchSpec("busy", "{\"runRequest\": \"r-2\"}");
             fixture.stopOperator();
             fixture.patchSpec("busy", "{\"runRequest\": \"r-3\"}");
             fixture.startOperator();
-            fixture.release(gate);
+            gate.open();
             done = fixture.awaitRunsFinished("busy", 2);
         }
 
@@ -126,11 +126,11 @@ class OperatorControlTest {
     void aRunnerKilledMidRunIsReplacedByTheJobsNextPodAndTheRunEndsExactly() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
         EtlPipeline done;
-        try (Connection gate = fixture.stallWriteOfFilmAt(6, "id")) {
+        try (Gate gate = fixture.stallWriteOfFilmAt(6, "id")) {
             fixture.apply(DemoPipelines.filmDim("crashy", "Full", 2, "r-1", ""));
-            fixture.awaitStalledWrite();
+            OperatorFixture.awaitStalledWrite(gate);
             fixture.executor().killPod("crashy-1");
-            fixture.release(gate);
+            gate.open();
             done = fixture.awaitRunsFinished("crashy", 1);
         }
 

@@ -10,6 +10,7 @@ import dev.platform.etl.operator.EtlOperator;
 import dev.platform.etl.operator.config.OperatorConfig;
 import dev.platform.etl.operator.config.RunnerDefaults;
 import dev.platform.etl.testkit.demo.DemoData;
+import dev.platform.etl.testkit.postgres.Gate;
 import dev.platform.etl.testkit.postgres.SharedPostgres;
 import dev.platform.etl.testkit.postgres.TestDatabase;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -22,7 +23,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +34,7 @@ import java.util.Set;
 public final class OperatorFixture implements AutoCloseable {
     public static final String NAMESPACE = "etl-test";
     public static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
-    private static final long STALL_LOCK = 8383;
+    private static final long STALL_GATE = 8383;
 
     private final MockCluster cluster;
     private final JobExecutor executor;
@@ -170,26 +170,15 @@ public final class OperatorFixture implements AutoCloseable {
      * {@code order}) waits on a lock that the returned connection holds, until {@link #release}:
      * a run stalls in the middle of a batch for as long as a test needs.
      */
-    public Connection stallWriteOfFilmAt(int offset, String order) throws SQLException {
+    public Gate stallWriteOfFilmAt(int offset, String order) throws SQLException {
         database.logTargetWrites();
         database.stallTargetWriteOf(database.text("SELECT id::text FROM content.film_work ORDER BY " + order + " OFFSET " + offset + " LIMIT 1"),
-                STALL_LOCK);
-        Connection gate = database.connect();
-        try (Statement statement = gate.createStatement()) {
-            statement.execute("SELECT pg_advisory_lock(" + STALL_LOCK + ")");
-        }
-        return gate;
+                STALL_GATE);
+        return database.closedGate(STALL_GATE);
     }
 
-    public void awaitStalledWrite() {
-        await("a write stalled in the middle of its batch").atMost(RUN_TIMEOUT)
-                .until(() -> database.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
-    }
-
-    public void release(Connection gate) throws SQLException {
-        try (Statement statement = gate.createStatement()) {
-            statement.execute("SELECT pg_advisory_unlock(" + STALL_LOCK + ")");
-        }
+    public static void awaitStalledWrite(Gate gate) {
+        await("a write stalled in the middle of its batch").atMost(RUN_TIMEOUT).until(gate::hasWaiter);
     }
 
     public long runningBatches(String pipeline) throws SQLException {

@@ -2,11 +2,11 @@ package dev.platform.etl.runner.cli;
 
 import dev.platform.etl.api.Durations;
 import dev.platform.etl.api.EtlPipeline;
-import dev.platform.etl.api.manifest.Secrets;
-import dev.platform.etl.api.pod.PodEnvironment;
 import dev.platform.etl.api.manifest.ManifestException;
 import dev.platform.etl.api.manifest.ManifestLoader;
 import dev.platform.etl.api.manifest.PipelineManifests;
+import dev.platform.etl.api.manifest.Secrets;
+import dev.platform.etl.api.pod.PodEnvironment;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.runner.retry.ErrorClassifier;

@@ -1,7 +1,7 @@
 package dev.platform.etl.runner.control;
 
-import dev.platform.etl.runner.checkpoint.CheckpointJson;
 import dev.platform.etl.runner.checkpoint.Checkpoint;
+import dev.platform.etl.runner.checkpoint.CheckpointJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

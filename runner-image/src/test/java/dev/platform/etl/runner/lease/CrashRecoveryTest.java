@@ -8,9 +8,8 @@ import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
+import dev.platform.etl.testkit.postgres.Gate;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -74,16 +73,14 @@ class CrashRecoveryTest {
 
         RunnerProcess zombie;
         RunOutput successor;
-        try (Connection gate = fixture.connect(); Statement statement = gate.createStatement()) {
-            statement.execute("SELECT pg_advisory_lock(4242)");
+        try (Gate gate = fixture.closedGate(4242)) {
             zombie = fixture.startProcess(pipeline, Jvm.SMALL);
-            await().atMost(Duration.ofMinutes(1))
-                    .until(() -> fixture.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
+            await("the runner stalled writing the 7th film").atMost(Duration.ofMinutes(1)).until(gate::hasWaiter);
             fixture.execute("UPDATE etl.pipeline_state SET lease_expires_at = now() - interval '1 second'");
             var successorRun = java.util.concurrent.CompletableFuture.supplyAsync(() -> fixture.run(pipeline));
             await().atMost(Duration.ofMinutes(1))
                     .until(() -> fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'ABANDONED'") == 1);
-            statement.execute("SELECT pg_advisory_unlock(4242)");
+            gate.open();
             successor = successorRun.get(1, java.util.concurrent.TimeUnit.MINUTES);
         }
         RunOutput zombieOutput = zombie.await(Duration.ofMinutes(1));

@@ -8,11 +8,10 @@ import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
+import dev.platform.etl.testkit.postgres.Gate;
 import dev.platform.etl.testkit.postgres.SharedPostgres;
 import dev.platform.etl.testkit.postgres.TestDatabase;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,10 +38,10 @@ class FencedWritesTest {
         // source changed) waits on a lock the test holds: the batch stalls before it has written a row
         fixture.execute("""
                 CREATE FUNCTION analytics.stall() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN PERFORM pg_advisory_lock(%1$d); PERFORM pg_advisory_unlock(%1$d); RETURN NEW; END $$;
+                BEGIN %1$s RETURN NEW; END $$;
                 CREATE TRIGGER stall BEFORE INSERT ON analytics.film_dim FOR EACH ROW
                   WHEN (NEW.film_id = '%2$s' AND NEW.title NOT LIKE '%% (newer)') EXECUTE FUNCTION analytics.stall();
-                """.formatted(GATE, fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 3 LIMIT 1")));
+                """.formatted(Gate.passSql(GATE), fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 3 LIMIT 1")));
         Path pipeline = fixture.writePipeline("fenced", PipelineYaml.resumableFullFilmDim("fenced", 3));
         fixture.execute("""
                 CREATE TABLE analytics.write_order (n bigserial, film_id uuid, title text);
@@ -52,11 +51,9 @@ class FencedWritesTest {
                 """);
 
         RunnerProcess stalled;
-        try (Connection gate = fixture.connect(); Statement statement = gate.createStatement()) {
-            statement.execute("SELECT pg_advisory_lock(" + GATE + ")");
+        try (Gate gate = fixture.closedGate(GATE)) {
             stalled = fixture.startProcess(pipeline, Jvm.SMALL, "--control-db", controlUrl, "--lease-ttl", "30s", "--heartbeat", "1s");
-            await("the runner stalled in its second batch").atMost(Duration.ofMinutes(1))
-                    .until(() -> fixture.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
+            await("the runner stalled in its second batch").atMost(Duration.ofMinutes(1)).until(gate::hasWaiter);
             fixture.execute("UPDATE content.film_work SET title = title || ' (newer)'");
 
             // its lease runs out (as it would while a stalled process misses its heartbeats)
@@ -72,9 +69,9 @@ class FencedWritesTest {
             if (expiry.isDone()) {
                 // nothing held the lease while the batch was written: another runner takes over and finishes first
                 assertThat(fixture.run(pipeline, "--control-db", controlUrl).result()).isEqualTo("SUCCEEDED");
-                statement.execute("SELECT pg_advisory_unlock(" + GATE + ")");
+                gate.open();
             } else {
-                statement.execute("SELECT pg_advisory_unlock(" + GATE + ")");
+                gate.open();
                 expiry.get(1, TimeUnit.MINUTES);
                 assertThat(fixture.run(pipeline, "--control-db", controlUrl).result()).isEqualTo("SUCCEEDED");
             }

@@ -8,9 +8,8 @@ import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
+import dev.platform.etl.testkit.postgres.Gate;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,14 +36,13 @@ class SingleExecutionTest {
 
         for (int round = 1; round <= ROUNDS; round++) {
             List<RunOutput> outputs = new ArrayList<>();
-            try (Connection gate = fixture.connect(); Statement statement = gate.createStatement()) {
-                statement.execute("SELECT pg_advisory_lock(" + GATE + ")");
+            try (Gate gate = fixture.closedGate(GATE)) {
                 List<RunnerProcess> twins = List.of(fixture.startProcess(pipeline, Jvm.SMALL), fixture.startProcess(pipeline, Jvm.SMALL));
                 await("round " + round + ": one runner gave up").atMost(Duration.ofMinutes(1))
                         .until(() -> twins.stream().anyMatch(RunnerProcess::finished));
                 RunnerProcess skipper = twins.stream().filter(RunnerProcess::finished).findFirst().orElseThrow();
                 outputs.add(skipper.await(Duration.ofSeconds(10)));
-                statement.execute("SELECT pg_advisory_unlock(" + GATE + ")");
+                gate.open();
                 outputs.add(twins.stream().filter(t -> t != skipper).findFirst().orElseThrow().await(Duration.ofMinutes(1)));
             }
 

@@ -8,9 +8,8 @@ import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
+import dev.platform.etl.testkit.postgres.Gate;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +39,11 @@ class PauseTest {
         pipeline = fixture.writePipeline("pausable", PipelineYaml.incrementalFilmDim("pausable", 1));
         RunOutput pause;
         RunOutput paused;
-        try (Connection gate = stallWriteOfFilmAt(6)) {
+        try (Gate gate = stallWriteOfFilmAt(6)) {
             CompletableFuture<RunOutput> running = CompletableFuture.supplyAsync(() -> fixture.run(pipeline));
-            awaitStalled();
+            awaitStalled(gate);
             pause = fixture.cli("pause", "--pipeline", PIPELINE, "--control-db", fixture.controlDbUrl());
-            release(gate);
+            gate.open();
             paused = running.get(1, TimeUnit.MINUTES);
         }
 
@@ -70,13 +69,13 @@ class PauseTest {
     void sigtermDuringABatchFinishesThatBatchThenPauses() throws Exception {
         pipeline = fixture.writePipeline("pausable", PipelineYaml.incrementalFilmDim("pausable", 3));
         RunOutput stopped;
-        try (Connection gate = stallWriteOfFilmAt(7)) {
+        try (Gate gate = stallWriteOfFilmAt(7)) {
             RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL);
-            awaitStalled();
+            awaitStalled(gate);
             runner.terminate();
             await("the runner noted SIGTERM").atMost(Duration.ofMinutes(1))
                     .until(() -> runner.stderrSoFar().contains("SIGTERM: pausing after the batch in flight"));
-            release(gate);
+            gate.open();
             stopped = runner.await(Duration.ofMinutes(1));
         }
 
@@ -93,16 +92,12 @@ class PauseTest {
 
     @Test
     void aBatchThatCannotFinishWithinTheGracePeriodAfterSigtermIsRolledBack() throws Exception {
-        String stalled = fixture.text("SELECT id::text FROM content.film_work ORDER BY modified, id OFFSET 7 LIMIT 1");
-        fixture.stallTargetWriteOf(stalled, 4343);
         pipeline = fixture.writePipeline("pausable", PipelineYaml.incrementalFilmDim("pausable", 3));
         fixture.environment().put("ETL_STOP_GRACE_PERIOD", "1s");
         RunOutput stopped;
-        try (Connection gate = fixture.connect(); Statement statement = gate.createStatement()) {
-            statement.execute("SELECT pg_advisory_lock(4343)");
+        try (Gate gate = stallWriteOfFilmAt(7)) {
             RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL);
-            await().atMost(Duration.ofMinutes(1))
-                    .until(() -> fixture.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
+            awaitStalled(gate);
             runner.terminate();
             stopped = runner.await(Duration.ofMinutes(1));
         }
@@ -141,24 +136,13 @@ class PauseTest {
 
     private static final long GATE = 4141;
 
-    /** Writing the film at {@code offset} (in cursor order) waits on a lock that the returned connection holds. */
-    private Connection stallWriteOfFilmAt(int offset) throws Exception {
+    /** Writing the film at {@code offset} (in cursor order) waits at the returned gate, closed. */
+    private Gate stallWriteOfFilmAt(int offset) throws Exception {
         fixture.stallTargetWriteOf(fixture.text("SELECT id::text FROM content.film_work ORDER BY modified, id OFFSET " + offset + " LIMIT 1"), GATE);
-        Connection gate = fixture.connect();
-        try (Statement statement = gate.createStatement()) {
-            statement.execute("SELECT pg_advisory_lock(" + GATE + ")");
-        }
-        return gate;
+        return fixture.closedGate(GATE);
     }
 
-    private void awaitStalled() {
-        await("a write stalled in the middle of its batch").atMost(Duration.ofMinutes(1))
-                .until(() -> fixture.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
-    }
-
-    private static void release(Connection gate) throws Exception {
-        try (Statement statement = gate.createStatement()) {
-            statement.execute("SELECT pg_advisory_unlock(" + GATE + ")");
-        }
+    private static void awaitStalled(Gate gate) {
+        await("a write stalled in the middle of its batch").atMost(Duration.ofMinutes(1)).until(gate::hasWaiter);
     }
 }

@@ -8,9 +8,10 @@ import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
-import dev.platform.etl.testkit.elasticsearch.SearchIndex;
 import dev.platform.etl.testkit.demo.DemoData;
+import dev.platform.etl.testkit.elasticsearch.SearchIndex;
 import dev.platform.etl.testkit.elasticsearch.SharedElasticsearch;
+import dev.platform.etl.testkit.postgres.Gate;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,29 +38,22 @@ class ElasticsearchSinkTest {
     void aRunnerThatLostItsLeaseWhileStalledNeverReplacesTheDocumentsOfTheRunThatTookOver() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
         SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_fenced");
-        // the first runner's read of the fourth film, the second batch's first (before its title changes), waits on a lock the test holds
-        fixture.execute("""
-                CREATE FUNCTION content.gate(film uuid, title text) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
-                BEGIN
-                  IF film = '%s' AND title NOT LIKE '%% (newer)' THEN PERFORM pg_advisory_lock(7171); PERFORM pg_advisory_unlock(7171); END IF;
-                  RETURN true;
-                END $$""".formatted(fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 3 LIMIT 1")));
+        // the first runner's read of the fourth film, the second batch's first (before its title changes), waits at a gate
+        gateReaderAt(fixture, fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 3 LIMIT 1"), "title NOT LIKE '% (newer)'");
         Path pipeline = fixture.writePipeline("fenced", PipelineYaml.filmIndex("fenced", "Full", 3, RESUMABLE,
                 "SELECT id, title, modified FROM content.film_work WHERE content.gate(id, title)", index.name()));
 
         RunnerProcess stalled;
         RunOutput successor;
-        try (Connection gate = fixture.connect(); java.sql.Statement statement = gate.createStatement()) {
-            statement.execute("SELECT pg_advisory_lock(7171)");
+        try (Gate gate = fixture.closedGate(READ_GATE)) {
             // a heartbeat too rare to notice the lost lease before it writes again
             stalled = fixture.startProcess(pipeline, Jvm.SMALL, "--lease-ttl", "60s", "--heartbeat", "59s");
             await("the runner committed its first batch and stalled reading the second").atMost(Duration.ofMinutes(1))
-                    .until(() -> fixture.runningBatches("etl-test/fenced") == 1
-                            && fixture.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
+                    .until(() -> fixture.runningBatches("etl-test/fenced") == 1 && gate.hasWaiter());
             fixture.execute("UPDATE content.film_work SET title = title || ' (newer)'");
             fixture.execute("UPDATE etl.pipeline_state SET lease_expires_at = now() - interval '1 second'");
             successor = fixture.run(pipeline);
-            statement.execute("SELECT pg_advisory_unlock(7171)");
+            gate.open();
         }
         RunOutput stalledOutput = stalled.await(Duration.ofMinutes(1));
 
@@ -187,17 +181,20 @@ class ElasticsearchSinkTest {
     void elasticsearchStoppedMidRunAndRestartedEndsWithTheExactDocumentSet() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 30);
         SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_restart");
-        // a volatile pg_sleep keeps the subquery from being flattened: every page sleeps for each row after the
-        // checkpoint, so the run lasts several seconds past batch 3, longer than Elasticsearch takes to stop
-        String slowQuery = PipelineYaml.FILM_QUERY.replace(" FROM", ", pg_sleep(0.05)::text AS pause FROM");
-        Path pipeline = fixture.writePipeline("es", PipelineYaml.pipeline("es", "Full", 2, RESUMABLE, slowQuery, """
-                    - transform: {rename: {id: film_id}, drop: [pause]}
-                """, "elasticsearch: {secretRef: search, index: " + index.name() + ", idColumn: film_id}")
+        // reading the ninth film, the fifth batch's first, waits at a gate: Elasticsearch stops while the run stands there
+        gateReaderAt(fixture, fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 8 LIMIT 1"), "true");
+        Path pipeline = fixture.writePipeline("es", PipelineYaml.filmIndex("es", "Full", 2, RESUMABLE,
+                        "SELECT id, title, modified FROM content.film_work WHERE content.gate(id, title)", index.name())
                 .replace("retry: {maxAttempts: 3, initialBackoff: 100ms, maxBackoff: 1s}", "retry: {maxAttempts: 30, initialBackoff: 500ms, maxBackoff: 3s}"));
 
-        RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL);
-        await().atMost(Duration.ofMinutes(1)).until(() -> fixture.runningBatches("etl-test/es") >= 3);
-        SharedElasticsearch.get().server().stop();
+        RunnerProcess runner;
+        try (Gate gate = fixture.closedGate(READ_GATE)) {
+            runner = fixture.startProcess(pipeline, Jvm.SMALL);
+            await("four batches written, the fifth waiting to be read").atMost(Duration.ofMinutes(1))
+                    .until(() -> fixture.runningBatches("etl-test/es") == 4 && gate.hasWaiter());
+            SharedElasticsearch.get().server().stop();
+            gate.open();
+        }
         await().atMost(Duration.ofMinutes(1)).until(() -> runner.stderrSoFar().contains("attempt 2 of 30 failed"));
         SharedElasticsearch.get().server().startProcess();
         RunOutput run = runner.await(Duration.ofMinutes(3));
@@ -206,6 +203,21 @@ class ElasticsearchSinkTest {
         assertThat(run.result()).isEqualTo("SUCCEEDED");
         assertThat(index.count()).isEqualTo(30);
         assertThat(index.seqNos().keySet()).isEqualTo(new java.util.HashSet<>(fixture.strings("SELECT id::text FROM content.film_work")));
+    }
+
+    private static final long READ_GATE = 7171;
+
+    /**
+     * {@code content.gate(id, title)} is true, and waits at the gate {@link #READ_GATE} while reading
+     * the film {@code filmId} when {@code condition} (on {@code title}) holds.
+     */
+    private static void gateReaderAt(RunnerFixture fixture, String filmId, String condition) throws Exception {
+        fixture.execute("""
+                CREATE FUNCTION content.gate(film uuid, title text) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+                BEGIN
+                  IF film = '%s' AND %s THEN %s END IF;
+                  RETURN true;
+                END $$""".formatted(filmId, condition, Gate.passSql(READ_GATE)));
     }
 
     @Test

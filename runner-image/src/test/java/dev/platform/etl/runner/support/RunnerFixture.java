@@ -4,6 +4,7 @@ import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.runner.cli.EtlRunner;
 import dev.platform.etl.testkit.demo.DemoData;
 import dev.platform.etl.testkit.elasticsearch.SearchIndex;
+import dev.platform.etl.testkit.postgres.Gate;
 import dev.platform.etl.testkit.postgres.SharedPostgres;
 import dev.platform.etl.testkit.postgres.TestDatabase;
 import java.io.IOException;
@@ -150,8 +151,12 @@ public final class RunnerFixture {
         database.slowTargetWrites(millis);
     }
 
-    public void stallTargetWriteOf(String filmId, long lockKey) throws SQLException {
-        database.stallTargetWriteOf(filmId, lockKey);
+    public void stallTargetWriteOf(String filmId, long gateKey) throws SQLException {
+        database.stallTargetWriteOf(filmId, gateKey);
+    }
+
+    public Gate closedGate(long key) throws SQLException {
+        return database.closedGate(key);
     }
 
     /** The committed batches of the pipeline's active run, or -1 when it has none. */

@@ -64,17 +64,22 @@ public record TestDatabase(String jdbcUrl, String username, String password) {
                 """.formatted(millis / 1000.0));
     }
 
+    /** A closed gate, keyed by {@code key}, for work the test stalls where it wants (see {@link Gate}). */
+    public Gate closedGate(long key) throws SQLException {
+        return new Gate(this, key);
+    }
+
     /**
-     * Makes writing one film to the demo target wait on the advisory lock {@code lockKey}: a test
-     * that holds the lock stalls the batch holding that film, in the middle of its transaction.
+     * Makes inserting one film into the demo target pass gate {@code gateKey}: while the test holds
+     * that gate closed, the batch holding the film stalls in the middle of its transaction.
      */
-    public void stallTargetWriteOf(String filmId, long lockKey) throws SQLException {
+    public void stallTargetWriteOf(String filmId, long gateKey) throws SQLException {
         execute("""
                 CREATE FUNCTION analytics.stall() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN PERFORM pg_advisory_lock(%d); PERFORM pg_advisory_unlock(%d); RETURN NEW; END $$;
+                BEGIN %s RETURN NEW; END $$;
                 CREATE TRIGGER stall BEFORE INSERT ON analytics.film_dim
                    FOR EACH ROW WHEN (NEW.film_id = '%s') EXECUTE FUNCTION analytics.stall();
-                """.formatted(lockKey, lockKey, filmId));
+                """.formatted(Gate.passSql(gateKey), filmId));
     }
 
     /** The committed batches of the pipeline's active run, or -1 when it has none (or no control schema yet). */
