@@ -1,6 +1,8 @@
 package dev.platform.etl.runner.lease;
 
 import dev.platform.etl.runner.retry.ErrorClassifier;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,12 +25,16 @@ public final class LeaseHeartbeat implements AutoCloseable {
         return thread;
     });
     private final AtomicBoolean lost = new AtomicBoolean();
+    private final Lease lease;
+    private final Duration ttl;
 
     public LeaseHeartbeat(LeaseStore leases, Lease lease, Duration ttl, Duration interval) {
-        scheduler.scheduleWithFixedDelay(() -> renew(leases, lease, ttl), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        this.lease = lease;
+        this.ttl = ttl;
+        scheduler.scheduleWithFixedDelay(() -> renew(leases), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void renew(LeaseStore leases, Lease lease, Duration ttl) {
+    private void renew(LeaseStore leases) {
         try {
             if (!leases.renew(lease, ttl)) {
                 LOG.error("lease of {} expired or was taken over (token {}); stopping", lease.pipeline(), lease.token());
@@ -38,6 +44,11 @@ public final class LeaseHeartbeat implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("could not renew the lease of {}: {}", lease.pipeline(), ErrorClassifier.describe(e));
         }
+    }
+
+    /** Renews the lease inside a batch's transaction and holds it until that commits: see {@link LeaseStore#hold}. */
+    public void holdWithin(Connection transaction) throws SQLException {
+        LeaseStore.hold(transaction, lease, ttl);
     }
 
     public boolean lost() {

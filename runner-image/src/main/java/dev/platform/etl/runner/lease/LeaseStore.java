@@ -92,25 +92,24 @@ public final class LeaseStore {
     }
 
     /**
-     * Locks the pipeline's state row in the caller's transaction, if this runner's lease is still
-     * current; until that transaction ends, nobody can claim the lease. A batch written to a
-     * database other than the control one commits while this lock is held, so a runner that has
-     * lost its lease never writes after a newer one.
+     * Renews the lease in the caller's transaction and keeps its row locked until that transaction
+     * ends, if this runner's lease is still current; meanwhile nobody can claim it, and the
+     * heartbeat, which waits for the lock, has nothing to add. A batch written to a database other
+     * than the control one commits while this lock is held, so a runner that has lost its lease
+     * never writes after a newer one.
      *
      * @throws LeaseLostException when the lease expired or was taken over
      */
-    public static void hold(Connection transaction, Lease lease) throws SQLException {
+    public static void hold(Connection transaction, Lease lease, Duration ttl) throws SQLException {
         try (PreparedStatement statement = transaction.prepareStatement("""
-                SELECT 1 FROM etl.pipeline_state
-                 WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()
-                   FOR UPDATE""")) {
-            statement.setString(1, lease.pipeline());
-            statement.setLong(2, lease.token());
-            statement.setString(3, lease.holder());
-            try (ResultSet rs = statement.executeQuery()) {
-                if (!rs.next()) {
-                    throw new LeaseLostException(lease.pipeline(), lease.token());
-                }
+                UPDATE etl.pipeline_state SET lease_expires_at = now() + ?::interval
+                 WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()""")) {
+            statement.setString(1, ttl.toMillis() + " milliseconds");
+            statement.setString(2, lease.pipeline());
+            statement.setLong(3, lease.token());
+            statement.setString(4, lease.holder());
+            if (statement.executeUpdate() == 0) {
+                throw new LeaseLostException(lease.pipeline(), lease.token());
             }
         }
     }

@@ -8,7 +8,6 @@ import dev.platform.etl.runner.control.RunCounters;
 import dev.platform.etl.runner.lease.Lease;
 import dev.platform.etl.runner.lease.LeaseHeartbeat;
 import dev.platform.etl.runner.lease.LeaseLostException;
-import dev.platform.etl.runner.lease.LeaseStore;
 import dev.platform.etl.runner.retry.ErrorClassifier;
 import dev.platform.etl.runner.retry.Retries;
 import dev.platform.etl.runner.retry.Stage;
@@ -107,7 +106,7 @@ final class BatchLoop {
         long[] written = new long[1];
         boolean pauseRequested = retries.call("write batch " + batchNumber, Stage.WRITE, () -> control.inTransaction(tx -> {
             if (sink.commitsApart()) {
-                LeaseStore.hold(tx, lease);
+                heartbeat.holdWithin(tx);
             }
             written[0] = batch.write().execute(tx);
             return CheckpointStore.commitProgress(tx, lease, next, counters.plusBatch(batch.rowsRead(), written[0]));
