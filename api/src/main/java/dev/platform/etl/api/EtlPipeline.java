@@ -12,11 +12,15 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** A batch ETL pipeline from PostgreSQL into PostgreSQL or Elasticsearch. */
+/**
+ * A batch ETL pipeline from PostgreSQL into PostgreSQL or Elasticsearch. The printer columns are
+ * listed in the order {@code kubectl get} shows them (the CRD keeps this order: see CrdDriftTest).
+ */
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Last Result", jsonPath = ".status.lastRun.result", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Rows Read", jsonPath = ".status.lastRun.rowsRead", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Rows Written", jsonPath = ".status.lastRun.rowsWritten", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Last Run", jsonPath = ".status.lastRun.finishedAt", type = Type.DATE)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @Group(EtlPipeline.GROUP)
 @Version(EtlPipeline.VERSION)

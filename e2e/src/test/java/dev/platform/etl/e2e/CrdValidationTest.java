@@ -1,11 +1,13 @@
 package dev.platform.etl.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.platform.etl.testkit.kube.Kubectl;
 import dev.platform.etl.testkit.kube.RepositoryRoot;
 import dev.platform.etl.testkit.kube.SharedCluster;
 import dev.platform.etl.testkit.process.Processes;
+import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +43,24 @@ class CrdValidationTest {
         KUBECTL.apply(pipeline("valid", VALID_SPEC));
 
         String listed = KUBECTL.run("get", "etlp", "-n", namespace);
-        assertThat(listed.lines().findFirst().orElseThrow()).contains("NAME", "PHASE", "ROWS READ", "ROWS WRITTEN", "AGE");
+        assertThat(listed.lines().findFirst().orElseThrow().split("\\s{2,}"))
+                .containsExactly("NAME", "PHASE", "LAST RESULT", "ROWS READ", "ROWS WRITTEN", "LAST RUN", "AGE");
         assertThat(listed).contains("valid");
+    }
+
+    @Test
+    void kubectlExplainDescribesEveryLevelOfTheSpec() {
+        // the API server publishes a new CRD's schema to OpenAPI shortly after it is established
+        String postgres = await("the CRD's schema in OpenAPI").atMost(Duration.ofMinutes(1)).ignoreExceptions()
+                .until(() -> KUBECTL.run("explain", "etlpipeline.spec.target.postgres"), explained -> explained.contains("keyColumns"));
+
+        // kubectl wraps descriptions at 80 columns: compare them as words
+        assertThat(postgres.replaceAll("\\s+", " ")).contains("DESCRIPTION: Upsert into a PostgreSQL table on its key columns.")
+                .contains("keyColumns <[]string> The columns of the table's primary key or a unique constraint: rows are upserted on them.")
+                .contains("secretRef <string> A Secret in the pipeline's namespace with the keys jdbcUrl, username and password.")
+                .contains("table <string> The schema-qualified table (schema.table)");
+        assertThat(KUBECTL.run("explain", "etlpipeline.spec.batchSize")).contains("the unit of commit, checkpoint and pause");
+        assertThat(KUBECTL.run("explain", "etlpipeline.status.lastRun.result")).contains("SUCCEEDED, PAUSED, FAILED, INVALID or SKIPPED");
     }
 
     static Stream<Arguments> violations() {

@@ -1,16 +1,21 @@
 package dev.platform.etl.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /** Bulk upserts into an index; the document id is the value of {@code idColumn}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ElasticsearchTarget {
+    @JsonPropertyDescription("A Secret in the pipeline's namespace with the key url, and optionally username and password, or apiKey.")
     private String secretRef;
+    @JsonPropertyDescription("The index written to; it must be listed in the operator's allowlist (ETL_ALLOWED_ELASTICSEARCH_INDICES). Created on the first batch if missing.")
     private String index;
+    @JsonPropertyDescription("The column whose value is the document _id: stable, so a replay overwrites instead of duplicating. A NULL value fails its batch.")
     private String idColumn;
     /** Optional mappings used when the runner creates the index. */
+    @JsonPropertyDescription("Optional mappings used when the runner creates the index, as in the index API (for example {properties: {modified: {type: date}}}).")
     private Map<String, JsonNode> mappings;
 
     public String getSecretRef() {

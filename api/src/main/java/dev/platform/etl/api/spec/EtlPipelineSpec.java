@@ -1,6 +1,7 @@
 package dev.platform.etl.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
@@ -29,21 +30,33 @@ public class EtlPipelineSpec {
     public static final int DEFAULT_BATCH_SIZE = 500;
     public static final int MAX_TASKS = 100;
 
+    @JsonPropertyDescription("Full: the whole reader output every run. Incremental: only rows changed since the last committed checkpoint (needs incremental.cursorColumn and tieBreakerColumn).")
+
     private Mode mode = Mode.Full;
+    @JsonPropertyDescription("Rows per batch (1-100000): the unit of commit, checkpoint and pause. Default 500.")
     @Min(1)
     @Max(100_000)
     private Integer batchSize = DEFAULT_BATCH_SIZE;
+    @JsonPropertyDescription("true pauses the running run after its batch in flight and starts no new run until set back to false.")
     private Boolean suspend = false;
+    @JsonPropertyDescription("Optional cron expression (5 fields, UTC): a run is requested at each time it matches.")
     private String schedule;
+    @JsonPropertyDescription("Every new non-empty value requests one run; the value handled last is status.handledRunRequest.")
     private String runRequest;
+    @JsonPropertyDescription("Where rows are read from.")
     @Required
     private SourceSpec source;
+    @JsonPropertyDescription("Keyset columns of the reader's output: required in Incremental mode; in Full mode a tieBreakerColumn alone makes a full load resumable.")
     private IncrementalSpec incremental;
+    @JsonPropertyDescription("The steps, 1 to 100: a sqlReader first (and only first), then any number of transforms; the last may override the target.")
     @Required
     @Size(min = 1, max = MAX_TASKS)
     private List<TaskSpec> tasks = new ArrayList<>();
+    @JsonPropertyDescription("Where rows are written: exactly one of postgres or elasticsearch. Required unless the last task overrides it.")
     private TargetSpec target;
+    @JsonPropertyDescription("Exponential backoff with jitter for transient failures; a batch is retried whole.")
     private RetrySpec retry = new RetrySpec();
+    @JsonPropertyDescription("Optional: where the control schema lives, if not in the default database.")
     private ControlSpec control;
 
     public Mode getMode() {

@@ -1,6 +1,7 @@
 package dev.platform.etl.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
  * Keyset columns of the reader's output. In Incremental mode both are required; in Full mode a
@@ -8,9 +9,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class IncrementalSpec {
+    @JsonPropertyDescription("A column of the reader's output that grows when a row changes, set from the database clock (for example modified). Incremental mode reads rows after the last checkpoint's (cursor, tie-breaker).")
     private String cursorColumn;
+    @JsonPropertyDescription("A unique column of the reader's output that orders rows sharing a cursor value. Alone, in Full mode, it makes a full load resume after its last committed batch.")
     private String tieBreakerColumn;
     /** Optional blind delay (e.g. "30s") for sources whose transaction horizon cannot be read. */
+    @JsonPropertyDescription("Optional duration (for example 30s): rows with a cursor within this lag of now are left for the next run. Only for sources whose role cannot see pg_stat_activity.")
     private String lag;
 
     public String getCursorColumn() {

@@ -1,13 +1,17 @@
 package dev.platform.etl.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /** Upserts into a schema-qualified table on its key columns. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PostgresTarget {
+    @JsonPropertyDescription("A Secret in the pipeline's namespace with the keys jdbcUrl, username and password.")
     private String secretRef;
+    @JsonPropertyDescription("The schema-qualified table (schema.table) that rows are upserted into; it must be listed in the operator's allowlist (ETL_ALLOWED_POSTGRES_TABLES).")
     private String table;
+    @JsonPropertyDescription("The columns of the table's primary key or a unique constraint: rows are upserted on them. Every key value must be non-NULL.")
     private List<String> keyColumns = List.of();
 
     public String getSecretRef() {

@@ -1,6 +1,7 @@
 package dev.platform.etl.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,8 +10,11 @@ import java.util.Map;
 /** Declarative row transform, applied as rename, then drop, then set. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class TransformTask {
+    @JsonPropertyDescription("Columns to rename, old name to new name.")
     private Map<String, String> rename = new LinkedHashMap<>();
+    @JsonPropertyDescription("Columns to leave out of the written rows.")
     private List<String> drop = List.of();
+    @JsonPropertyDescription("Columns to set to a constant on every row (added if missing).")
     private Map<String, JsonNode> set = new LinkedHashMap<>();
 
     public Map<String, String> getRename() {

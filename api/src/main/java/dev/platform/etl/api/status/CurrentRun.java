@@ -1,6 +1,7 @@
 package dev.platform.etl.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
  * The run the operator has decided to start or is running: written to status before its Job is
@@ -8,9 +9,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CurrentRun {
+    @JsonPropertyDescription("The run's number, counting from 1 for this pipeline.")
     private Long number;
+    @JsonPropertyDescription("The name of the Job that runs it.")
     private String job;
+    @JsonPropertyDescription("Why it was started: runRequest <value>, schedule <time>, resume after pause, or adopted (a Job found without a record).")
     private String reason;
+    @JsonPropertyDescription("When the operator decided to start it (RFC 3339).")
     private String requestedAt;
 
     public CurrentRun() {

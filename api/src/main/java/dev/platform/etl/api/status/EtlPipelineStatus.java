@@ -1,6 +1,7 @@
 package dev.platform.etl.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,21 +9,31 @@ import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EtlPipelineStatus {
+    @JsonPropertyDescription("Pending, Running, Paused, Suspended, Succeeded, Failed or Invalid.")
     private Phase phase;
+    @JsonPropertyDescription("The spec generation the operator last acted on.")
     private Long observedGeneration;
+    @JsonPropertyDescription("Valid (the spec passed validation) and Running (a run is in progress), with reasons and messages.")
     private List<Condition> conditions = new ArrayList<>();
+    @JsonPropertyDescription("The last run that ended: its result and counters, from the runner's summary.")
     private LastRun lastRun;
     /** A mirror of the checkpoint; PostgreSQL holds the truth. */
+    @JsonPropertyDescription("Where the last run stopped (cursor and tieBreaker values), from the runner's summary.")
     private Map<String, String> checkpoint;
     /** The run in progress (or about to start), or null. */
+    @JsonPropertyDescription("The run being started or running, if any.")
     private CurrentRun currentRun;
     /** How many runs were started: the next run's number is this plus one. */
+    @JsonPropertyDescription("How many runs the operator has started for this pipeline.")
     private Long runCount;
     /** The spec.runRequest value last turned into a run. */
+    @JsonPropertyDescription("The last spec.runRequest value the operator handled.")
     private String handledRunRequest;
     /** The last schedule tick turned into a run (ISO-8601). */
+    @JsonPropertyDescription("When spec.schedule last requested a run (RFC 3339).")
     private String lastScheduledTime;
     /** The next schedule tick (ISO-8601), when spec.schedule is set. */
+    @JsonPropertyDescription("When spec.schedule will next request a run (RFC 3339).")
     private String nextScheduledTime;
 
     public Phase getPhase() {

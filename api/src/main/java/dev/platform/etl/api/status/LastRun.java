@@ -1,17 +1,27 @@
 package dev.platform.etl.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class LastRun {
+    @JsonPropertyDescription("The run's id, as in the control schema (etl.pipeline_run.run_id).")
     private String runId;
+    @JsonPropertyDescription("The Job that ran it.")
     private String job;
+    @JsonPropertyDescription("When the operator started the run (RFC 3339).")
     private String startedAt;
+    @JsonPropertyDescription("When the run ended (RFC 3339).")
     private String finishedAt;
+    @JsonPropertyDescription("SUCCEEDED, PAUSED, FAILED, INVALID or SKIPPED.")
     private RunResult result;
+    @JsonPropertyDescription("Rows read from the source in committed batches.")
     private Long rowsRead;
+    @JsonPropertyDescription("Rows written to the target in committed batches.")
     private Long rowsWritten;
+    @JsonPropertyDescription("Committed batches.")
     private Long batches;
+    @JsonPropertyDescription("Why the run did not succeed, if it did not.")
     private String message;
 
     public String getRunId() {
