@@ -13,6 +13,12 @@ public class PostgresTarget {
     private String table;
     @JsonPropertyDescription("The columns of the table's primary key or a unique constraint: rows are upserted on them. Every key value must be non-NULL.")
     private List<String> keyColumns = List.of();
+    @JsonPropertyDescription("true: when the table is missing, the runner creates it before the first batch, with the rows' columns "
+            + "typed as the reader's output and a primary key on keyColumns. Default false: a missing table is INVALID.")
+    private Boolean createTable = false;
+    @JsonPropertyDescription("true: a column the rows carry that the table lacks is added (ALTER TABLE ... ADD COLUMN) before the "
+            + "first batch. Default false: such a column is INVALID. Columns are never dropped or retyped.")
+    private Boolean addColumns = false;
 
     public String getSecretRef() {
         return secretRef;
@@ -36,5 +42,29 @@ public class PostgresTarget {
 
     public void setKeyColumns(List<String> keyColumns) {
         this.keyColumns = keyColumns == null ? List.of() : keyColumns;
+    }
+
+    public Boolean getCreateTable() {
+        return createTable;
+    }
+
+    public void setCreateTable(Boolean createTable) {
+        this.createTable = createTable;
+    }
+
+    public Boolean getAddColumns() {
+        return addColumns;
+    }
+
+    public void setAddColumns(Boolean addColumns) {
+        this.addColumns = addColumns;
+    }
+
+    public boolean createsTable() {
+        return Boolean.TRUE.equals(createTable);
+    }
+
+    public boolean addsColumns() {
+        return Boolean.TRUE.equals(addColumns);
     }
 }

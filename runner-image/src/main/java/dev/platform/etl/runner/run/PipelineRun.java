@@ -176,6 +176,10 @@ public final class PipelineRun {
                                   Retries retries, LeaseHeartbeat heartbeat) {
         ScanPlan scan = null;
         try {
+            retries.call("set up the target", Stage.WRITE, () -> {
+                sink.setUp();
+                return null;
+            });
             scan = startScan(lease, plan, source, retries);
             try (SourceReader reader = source.open(scan, plan.readerColumns())) {
                 return new BatchLoop(lease, control, plan, plan.versioned(spec), sink, retries, heartbeat, stop)

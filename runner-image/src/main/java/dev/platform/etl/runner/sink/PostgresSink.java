@@ -1,18 +1,16 @@
 package dev.platform.etl.runner.sink;
 
 import dev.platform.etl.api.Identifiers;
+import dev.platform.etl.api.spec.PostgresTarget;
 import dev.platform.etl.api.validation.Violation;
 import dev.platform.etl.runner.source.Column;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,67 +37,59 @@ public final class PostgresSink implements Sink {
 
     private final DataSource pool;
     private final boolean sharesControlDatabase;
+    private final String table;
+    private final List<Column> columns;
+    private final TargetTable target;
     private final String createStaging;
-    private final String copy;
     private final String upsert;
     private final int[] keyIndexes;
     private final List<String> keyColumns;
-    private final CopyBinary binary;
-    private final List<Violation> violations;
+    /** How batches are copied, once {@link #setUp} has seen the table's column types. */
+    private volatile Encoding encoding;
+
+    private record Encoding(CopyBinary binary, String copy) {
+    }
 
     /**
      * @param pool                  the target database's pool
      * @param sharesControlDatabase the target database holds the control schema: write in the caller's transaction
      * @param columns               the rows' columns, with the type of their values
      */
-    public PostgresSink(DataSource pool, boolean sharesControlDatabase, String table, List<Column> columns, List<String> keyColumns)
-            throws SQLException {
+    public PostgresSink(DataSource pool, boolean sharesControlDatabase, PostgresTarget target, List<Column> columns) throws SQLException {
         this.pool = pool;
         this.sharesControlDatabase = sharesControlDatabase;
+        this.table = target.getTable();
+        this.columns = List.copyOf(columns);
+        this.target = TargetTable.inspect(pool, target, columns);
         List<String> names = columns.stream().map(Column::name).toList();
-        Map<String, String> targetTypes = targetColumns(pool, table);
-        this.violations = missingColumns(table, names, targetTypes);
-        this.binary = CopyBinary.forColumns(columns, targetTypes).orElse(null);
         // only the columns the rows carry, with their types and nothing else: the target's own defaults,
         // identities and generated columns act once, on the merge, for the columns the rows lack
         this.createStaging = "CREATE TEMP TABLE IF NOT EXISTS " + STAGING + " ON COMMIT DELETE ROWS AS SELECT "
                 + names.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + " FROM " + Identifiers.quoteTable(table)
                 + " WITH NO DATA";
-        this.copy = "COPY " + STAGING + " (" + names.stream().map(Identifiers::quote).collect(Collectors.joining(", "))
-                + ") FROM STDIN" + (binary == null ? "" : " (FORMAT binary)");
-        this.upsert = upsertSql(table, names, keyColumns);
-        this.keyIndexes = keyColumns.stream().mapToInt(names::indexOf).toArray();
-        this.keyColumns = List.copyOf(keyColumns);
-        LOG.info("writing {} with COPY in {} format", table, binary == null ? "text" : "binary");
+        this.upsert = upsertSql(table, names, target.getKeyColumns());
+        this.keyIndexes = target.getKeyColumns().stream().mapToInt(names::indexOf).toArray();
+        this.keyColumns = List.copyOf(target.getKeyColumns());
     }
 
-    /** Columns the rows carry that the target lacks; nothing is said of a table that is missing now (it may come back). */
-    private static List<Violation> missingColumns(String table, List<String> names, Map<String, String> targetTypes) {
-        if (targetTypes.isEmpty()) {
-            return List.of();
-        }
-        return names.stream().filter(name -> !targetTypes.containsKey(name))
-                .map(name -> new Violation("spec.target.postgres.table", table + " has no column '" + name
-                        + "', which the rows carry: add it to the table, or drop or rename it with a transform"))
-                .toList();
+    @Override
+    public List<Violation> violations() {
+        return target.violations();
     }
 
-    /** The table's columns and their type names; empty when there is no such table (yet). */
-    private static Map<String, String> targetColumns(DataSource pool, String table) throws SQLException {
-        Map<String, String> types = new HashMap<>();
-        try (Connection connection = pool.getConnection();
-             PreparedStatement statement = connection.prepareStatement("""
-                     SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-                      WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped""")) {
-            statement.setString(1, Identifiers.quoteTable(table));
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    types.put(rs.getString(1), rs.getString(2));
-                }
-            }
+    /** Creates the table or adds its missing columns if the pipeline allows it, then picks the COPY format for its types. */
+    @Override
+    public void setUp() throws SQLException {
+        target.applyChanges(pool);
+        Map<String, String> targetTypes;
+        try (Connection connection = pool.getConnection()) {
+            targetTypes = TargetTable.columnTypes(connection, table);
             connection.commit();
         }
-        return types;
+        CopyBinary binary = CopyBinary.forColumns(columns, targetTypes).orElse(null);
+        encoding = new Encoding(binary, "COPY " + STAGING + " (" + columns.stream().map(c -> Identifiers.quote(c.name()))
+                .collect(Collectors.joining(", ")) + ") FROM STDIN" + (binary == null ? "" : " (FORMAT binary)"));
+        LOG.info("writing {} with COPY in {} format", table, binary == null ? "text" : "binary");
     }
 
     private static final String STAGING = "etl_staging_batch";
@@ -122,31 +112,28 @@ public final class PostgresSink implements Sink {
     }
 
     @Override
-    public List<Violation> violations() {
-        return violations;
-    }
-
-    @Override
     public Write prepare(SinkBatch batch) {
         NullKey.check(batch.rows(), keyIndexes, keyColumns);
         List<Object[]> unique = lastRowPerKey(batch.rows());
-        byte[] copyData = binary == null ? CopyText.encode(unique) : binary.encode(unique);
+        Encoding encoding = this.encoding;
+        byte[] copyData = encoding.binary() == null ? CopyText.encode(unique) : encoding.binary().encode(unique);
+        String copy = encoding.copy();
         long rows = unique.size();
         return controlTransaction -> {
             if (sharesControlDatabase) {
-                upsert(controlTransaction, copyData);
+                upsert(controlTransaction, copy, copyData);
             } else {
-                upsertAndCommit(copyData);
+                upsertAndCommit(copy, copyData);
             }
             return rows;
         };
     }
 
-    private void upsertAndCommit(byte[] copyData) throws SQLException {
+    private void upsertAndCommit(String copy, byte[] copyData) throws SQLException {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                upsert(connection, copyData);
+                upsert(connection, copy, copyData);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -185,7 +172,7 @@ public final class PostgresSink implements Sink {
         return Arrays.asList(key);
     }
 
-    private void upsert(Connection connection, byte[] copyData) throws SQLException {
+    private void upsert(Connection connection, String copy, byte[] copyData) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(createStaging);
         }

@@ -26,6 +26,13 @@ public interface Sink extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Makes the target ready for the first batch (a table the pipeline may create, say). Called
+     * once the lease is held and before {@link #prepare}; a transient failure calls it again.
+     */
+    default void setUp() throws Exception {
+    }
+
     /** A prepared batch write. A transient failure retries it whole, so it can run more than once. */
     @FunctionalInterface
     interface Write {

@@ -16,8 +16,7 @@ public final class Sinks {
     public static Sink forTarget(TargetSpec target, Connections connections, List<Column> columns) throws SQLException {
         PostgresTarget postgres = target.getPostgres();
         if (postgres != null) {
-            return new PostgresSink(connections.target(), connections.targetIsControl(), postgres.getTable(), columns,
-                    postgres.getKeyColumns());
+            return new PostgresSink(connections.target(), connections.targetIsControl(), postgres, columns);
         }
         return new ElasticsearchSink(connections.elasticsearch().client(), target.getElasticsearch(), columns.stream().map(Column::name).toList());
     }

@@ -1,14 +1,15 @@
 package dev.platform.etl.runner.source;
 
+import dev.platform.etl.api.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.postgresql.PGResultSetMetaData;
 
 /**
  * The reader of a pipeline: the user's SQL, run only in read-only transactions with a statement
@@ -31,13 +32,54 @@ public final class PostgresSource {
     public List<Column> describe() throws SQLException {
         try (Connection connection = readOnlyTransaction();
              PreparedStatement statement = connection.prepareStatement(ReaderQuery.wrapped(query))) {
-            ResultSetMetaData meta = statement.getMetaData();
-            List<Column> columns = new ArrayList<>();
-            for (int i = 1; i <= meta.getColumnCount(); i++) {
-                columns.add(new Column(meta.getColumnLabel(i), meta.getColumnTypeName(i)));
+            PGResultSetMetaData meta = statement.getMetaData().unwrap(PGResultSetMetaData.class);
+            int count = statement.getMetaData().getColumnCount();
+            String[] names = new String[count];
+            String[] types = new String[count];
+            String[] tables = new String[count];
+            String[] tableColumns = new String[count];
+            for (int i = 0; i < count; i++) {
+                names[i] = statement.getMetaData().getColumnLabel(i + 1);
+                types[i] = statement.getMetaData().getColumnTypeName(i + 1);
+                String table = meta.getBaseTableName(i + 1);
+                tables[i] = table.isEmpty() ? "" : Identifiers.quote(meta.getBaseSchemaName(i + 1)) + "." + Identifiers.quote(table);
+                tableColumns[i] = meta.getBaseColumnName(i + 1);
             }
+            List<String> declared = declaredTypes(connection, types, tables, tableColumns);
             connection.commit();
+            List<Column> columns = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                columns.add(new Column(names[i], types[i], declared.get(i)));
+            }
             return columns;
+        }
+    }
+
+    /**
+     * Each column's type as SQL declares it: a table's column read as it is keeps its modifiers
+     * ({@code numeric(10,2)}, {@code varchar(20)}); an expression has its type's plain name.
+     */
+    private static List<String> declaredTypes(Connection connection, String[] types, String[] tables, String[] tableColumns)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT coalesce(
+                         (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                           WHERE a.attrelid = to_regclass(nullif(c.source_table, '')) AND a.attname = c.source_column
+                             AND a.atttypid = to_regtype(c.type_name)),
+                         format_type(to_regtype(c.type_name), -1),
+                         c.type_name)
+                  FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS c(type_name, source_table, source_column, n)
+                 ORDER BY c.n""")) {
+            statement.setArray(1, connection.createArrayOf("text", types));
+            statement.setArray(2, connection.createArrayOf("text", tables));
+            statement.setArray(3, connection.createArrayOf("text", tableColumns));
+            List<String> declared = new ArrayList<>(types.length);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    declared.add(rs.getString(1));
+                }
+            }
+            return declared;
         }
     }
 

@@ -120,26 +120,28 @@ public final class RowTransform {
     public List<Column> typedOutputColumns(List<Column> readerColumns) {
         List<Column> typed = new ArrayList<>(outputColumns.size());
         for (int i = 0; i < outputColumns.size(); i++) {
-            String type = sourceIndexes[i] >= 0 ? readerColumns.get(sourceIndexes[i]).type() : constantType(constants[i]);
-            typed.add(new Column(outputColumns.get(i), type));
+            typed.add(sourceIndexes[i] >= 0
+                    ? new Column(outputColumns.get(i), readerColumns.get(sourceIndexes[i]).type(), readerColumns.get(sourceIndexes[i]).declaredType())
+                    : constantColumn(outputColumns.get(i), constants[i]));
         }
         return typed;
     }
 
-    private static String constantType(Object constant) {
+    /** A constant's type; a NULL's fits any column, and is text where a column must be declared. */
+    private static Column constantColumn(String name, Object constant) {
         if (constant == null) {
-            return Column.NULL_TYPE;
+            return new Column(name, Column.NULL_TYPE, "text");
         }
         if (constant instanceof String) {
-            return "text";
+            return new Column(name, "text", "text");
         }
         if (constant instanceof Boolean) {
-            return "bool";
+            return new Column(name, "bool", "boolean");
         }
         if (constant instanceof Long) {
-            return "int8";
+            return new Column(name, "int8", "bigint");
         }
-        return constant instanceof BigDecimal ? "numeric" : "jsonb";
+        return constant instanceof BigDecimal ? new Column(name, "numeric", "numeric") : new Column(name, "jsonb", "jsonb");
     }
 
     public Object[] apply(Object[] readerRow) {

@@ -67,8 +67,101 @@ class TargetTablesTest {
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.result()).isEqualTo("INVALID");
-        assertThat(run.message()).contains("analytics.film_facts has no column 'source_system'");
+        assertThat(run.message()).contains("analytics.film_facts has no column 'source_system'").contains("addColumns: true");
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_facts")).isZero();
         assertThat(fixture.text("SELECT to_regclass('etl.pipeline_run')::text")).as("no lease, no run recorded").isNull();
+    }
+
+    @Test
+    void createTableMakesAMissingTableWithTheReadersExactTypesAndAPrimaryKeyOnTheKeyColumns() throws Exception {
+        fixture.environment().put(Allowlist.POSTGRES_TABLES_ENV, "analytics.film_copies");
+        createTypedSource();
+        Path pipeline = fixture.writePipeline("copies", PipelineYaml.pipeline("copies", "Full", 2, "",
+                "SELECT id, price, released, at, tags, doc, code, price * 2 AS doubled FROM content.typed", """
+                    - transform: {rename: {id: film_id}, set: {source_system: films, copies: 3}}
+                """, "postgres: {secretRef: target-db, table: analytics.film_copies, keyColumns: [film_id], createTable: true}"));
+
+        RunOutput first = fixture.run(pipeline);
+        RunOutput second = fixture.run(pipeline);
+
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        assertThat(second.exitCode()).as("the table now exists: " + second.stderr()).isZero();
+        assertThat(fixture.strings("""
+                SELECT attname || ' ' || format_type(atttypid, atttypmod) || CASE WHEN attnotnull THEN ' not null' ELSE '' END
+                  FROM pg_attribute WHERE attrelid = 'analytics.film_copies'::regclass AND attnum > 0 ORDER BY attnum"""))
+                .containsExactly("film_id uuid not null", "price numeric(10,2)", "released date", "at timestamp with time zone",
+                        "tags integer[]", "doc jsonb", "code character varying(8)", "doubled numeric", "source_system text", "copies bigint");
+        assertThat(fixture.text("""
+                SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'analytics.film_copies'::regclass AND contype = 'p'"""))
+                .isEqualTo("PRIMARY KEY (film_id)");
+        assertThat(fixture.count("""
+                SELECT count(*) FROM content.typed s JOIN analytics.film_copies t ON t.film_id = s.id
+                 WHERE (t.price, t.released, t.at, t.tags, t.doc, t.code, t.doubled) IS NOT DISTINCT FROM
+                       (s.price, s.released, s.at, s.tags, s.doc, s.code, s.price * 2)""")).as("every value as read").isEqualTo(3);
+    }
+
+    @Test
+    void aMissingTableWithoutCreateTableIsInvalidNamingTheFlagAndNothingIsCreated() throws Exception {
+        fixture.environment().put(Allowlist.POSTGRES_TABLES_ENV, "analytics.film_copies");
+        RunOutput run = fixture.run(fixture.writePipeline("copies", PipelineYaml.pipeline("copies", "Full", 3, "",
+                "SELECT id AS film_id, title FROM content.film_work", "",
+                "postgres: {secretRef: target-db, table: analytics.film_copies, keyColumns: [film_id]}")));
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.message()).contains("analytics.film_copies does not exist").contains("createTable: true");
+        assertThat(fixture.text("SELECT to_regclass('analytics.film_copies')::text")).isNull();
+        assertThat(fixture.text("SELECT to_regclass('etl.pipeline_run')::text")).as("no lease, no run recorded").isNull();
+    }
+
+    @Test
+    void createTableOutsideTheAllowlistIsInvalidAndCreatesNothing() throws Exception {
+        RunOutput run = fixture.run(fixture.writePipeline("copies", PipelineYaml.pipeline("copies", "Full", 3, "",
+                "SELECT id AS film_id, title FROM content.film_work", "",
+                "postgres: {secretRef: target-db, table: analytics.film_copies, keyColumns: [film_id], createTable: true}")));
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.message()).contains("analytics.film_copies");
+        assertThat(fixture.text("SELECT to_regclass('analytics.film_copies')::text")).isNull();
+    }
+
+    @Test
+    void addColumnsAddsTheColumnsTheTableLacksAndKeepsItsRows() throws Exception {
+        fixture.execute("INSERT INTO analytics.film_facts (film_id, title) SELECT id, title FROM content.film_work LIMIT 2");
+        RunOutput run = fixture.run(fixture.writePipeline("extra", PipelineYaml.pipeline("extra", "Full", 3, "",
+                "SELECT id AS film_id, title, rating FROM content.film_work", "    - transform: {set: {source_system: films}}\n",
+                "postgres: {secretRef: target-db, table: analytics.film_facts, keyColumns: [film_id], addColumns: true}")));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(fixture.strings("""
+                SELECT attname || ' ' || format_type(atttypid, atttypmod) FROM pg_attribute
+                 WHERE attrelid = 'analytics.film_facts'::regclass AND attnum > 7 AND NOT attisdropped ORDER BY attnum"""))
+                .containsExactly("rating " + fixture.text("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                        + "WHERE attrelid = 'content.film_work'::regclass AND attname = 'rating'"), "source_system text");
+        assertThat(fixture.count("""
+                SELECT count(*) FROM analytics.film_facts t JOIN content.film_work s ON s.id = t.film_id
+                 WHERE t.source_system = 'films' AND t.rating IS NOT DISTINCT FROM s.rating""")).isEqualTo(FILMS);
+        assertThat(fixture.strings("SELECT sk::text FROM analytics.film_facts ORDER BY sk").subList(0, 2)).containsExactly("1", "2");
+    }
+
+    @Test
+    void aColumnWhoseTypeTheTableCannotTakeIsInvalidNamingBothTypesAndNothingChanges() throws Exception {
+        RunOutput run = fixture.run(fixture.writePipeline("clash", PipelineYaml.pipeline("clash", "Full", 3, "",
+                "SELECT id AS film_id, title, true AS loaded_at FROM content.film_work", "",
+                "postgres: {secretRef: target-db, table: analytics.film_facts, keyColumns: [film_id], addColumns: true}")));
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.message()).contains("column 'loaded_at' is timestamp with time zone in analytics.film_facts, but the rows carry boolean");
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_facts")).isZero();
+    }
+
+    /** content.typed: columns whose types a created table must keep exactly. */
+    private void createTypedSource() throws Exception {
+        fixture.execute("""
+                CREATE TABLE content.typed (id uuid PRIMARY KEY, price numeric(10,2), released date, at timestamptz,
+                                            tags int[], doc jsonb, code varchar(8));
+                INSERT INTO content.typed VALUES
+                  ('00000000-0000-0000-0000-000000000001', 12.50, '2024-02-29', '2024-03-01 10:00:00.123456+02', '{1,2}', '{"a": [1]}', 'X1'),
+                  ('00000000-0000-0000-0000-000000000002', NULL, NULL, NULL, NULL, NULL, NULL),
+                  ('00000000-0000-0000-0000-000000000003', 0.01, '0001-01-01', 'infinity', '{}', '[]', '')""");
     }
 }

@@ -1,0 +1,168 @@
+package dev.platform.etl.runner.sink;
+
+import dev.platform.etl.api.Identifiers;
+import dev.platform.etl.api.spec.PostgresTarget;
+import dev.platform.etl.api.validation.Violation;
+import dev.platform.etl.runner.source.Column;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * A PostgreSQL target table as a run finds it, checked against the rows' columns before anything
+ * runs: what does not fit is a violation, and what the pipeline allows ({@code createTable},
+ * {@code addColumns}) becomes DDL that {@link #applyChanges} runs, once the lease is held. A column
+ * is never dropped or retyped.
+ */
+final class TargetTable {
+    private static final String FIELD = "spec.target.postgres.table";
+
+    private final String table;
+    private final List<Violation> violations = new ArrayList<>();
+    private final List<String> changes = new ArrayList<>();
+
+    private TargetTable(String table) {
+        this.table = table;
+    }
+
+    static TargetTable inspect(DataSource pool, PostgresTarget target, List<Column> columns) throws SQLException {
+        TargetTable inspected = new TargetTable(target.getTable());
+        try (Connection connection = pool.getConnection()) {
+            Map<String, String> existing = columnTypes(connection, target.getTable());
+            if (existing.isEmpty()) {
+                inspected.planTable(connection, target, columns);
+            } else {
+                inspected.planColumns(connection, target, columns, existing);
+            }
+            connection.commit();
+        }
+        return inspected;
+    }
+
+    List<Violation> violations() {
+        return violations;
+    }
+
+    /** Creates the table or adds the columns, in one transaction: all of it, or none. */
+    void applyChanges(DataSource pool) throws SQLException {
+        if (changes.isEmpty()) {
+            return;
+        }
+        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+            try {
+                for (String change : changes) {
+                    statement.execute(change);
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+        changes.clear();
+    }
+
+    /** The table's columns and their type names; empty when there is no such table. */
+    static Map<String, String> columnTypes(Connection connection, String table) throws SQLException {
+        Map<String, String> types = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+                 WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped""")) {
+            statement.setString(1, Identifiers.quoteTable(table));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return types;
+    }
+
+    private void planTable(Connection connection, PostgresTarget target, List<Column> columns) throws SQLException {
+        if (!target.createsTable()) {
+            violations.add(new Violation(FIELD, table + " does not exist: create it, or set spec.target.postgres.createTable: true "
+                    + "to have the runner create it from the rows' columns"));
+            return;
+        }
+        String schema = table.substring(0, table.indexOf('.'));
+        if (!exists(connection, "SELECT to_regnamespace(?) IS NOT NULL", Identifiers.quote(schema))) {
+            violations.add(new Violation(FIELD, "schema '" + schema + "' does not exist: createTable creates the table, not its schema"));
+            return;
+        }
+        String definitions = columns.stream().map(c -> Identifiers.quote(c.name()) + " " + c.declaredType()).collect(Collectors.joining(", "));
+        String key = target.getKeyColumns().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+        changes.add("CREATE TABLE IF NOT EXISTS " + Identifiers.quoteTable(table) + " (" + definitions + ", PRIMARY KEY (" + key + "))");
+    }
+
+    private void planColumns(Connection connection, PostgresTarget target, List<Column> columns, Map<String, String> existing)
+            throws SQLException {
+        for (Column column : columns) {
+            if (existing.containsKey(column.name())) {
+                continue;
+            }
+            if (target.addsColumns()) {
+                changes.add("ALTER TABLE " + Identifiers.quoteTable(table) + " ADD COLUMN IF NOT EXISTS " + Identifiers.quote(column.name())
+                        + " " + column.declaredType());
+            } else {
+                violations.add(new Violation(FIELD, table + " has no column '" + column.name() + "', which the rows carry: add it to the "
+                        + "table, set spec.target.postgres.addColumns: true, or drop or rename it with a transform"));
+            }
+        }
+        typeConflicts(connection, columns);
+    }
+
+    /**
+     * Columns whose values the table's column cannot take: neither the same type nor one that
+     * PostgreSQL converts on assignment (int4 into int8, timestamp into timestamptz, arrays of such),
+     * and neither side text, which the table parses.
+     */
+    private void typeConflicts(Connection connection, List<Column> columns) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                WITH rows_column AS (
+                    SELECT c.name, c.declared, to_regtype(c.declared) AS source_type
+                      FROM unnest(?::text[], ?::text[]) AS c(name, declared)),
+                pair AS (
+                    SELECT r.name, r.declared, format_type(a.atttypid, a.atttypmod) AS target_declared,
+                           r.source_type, coalesce(nullif(tt.typbasetype, 0), tt.oid) AS target_type
+                      FROM rows_column r
+                      JOIN pg_attribute a ON a.attrelid = to_regclass(?) AND a.attname = r.name AND a.attnum > 0 AND NOT a.attisdropped
+                      JOIN pg_type tt ON tt.oid = a.atttypid)
+                SELECT p.name, p.declared, p.target_declared
+                  FROM pair p JOIN pg_type s ON s.oid = p.source_type JOIN pg_type t ON t.oid = p.target_type
+                 WHERE NOT (s.oid = t.oid OR s.typcategory IN ('S', 'X') OR t.typcategory = 'S'
+                            OR EXISTS (SELECT FROM pg_cast WHERE castsource = s.oid AND casttarget = t.oid AND castcontext IN ('i', 'a'))
+                            OR (s.typcategory = 'A' AND t.typcategory = 'A'
+                                AND (s.typelem = t.typelem
+                                     OR EXISTS (SELECT FROM pg_cast WHERE castsource = s.typelem AND casttarget = t.typelem
+                                                                       AND castcontext IN ('i', 'a'))
+                                     OR (SELECT typcategory FROM pg_type WHERE oid = s.typelem) = 'S')))""")) {
+            statement.setArray(1, connection.createArrayOf("text", columns.stream().map(Column::name).toArray()));
+            statement.setArray(2, connection.createArrayOf("text", columns.stream().map(Column::declaredType).toArray()));
+            statement.setString(3, Identifiers.quoteTable(table));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    violations.add(new Violation(FIELD, "column '" + rs.getString(1) + "' is " + rs.getString(3) + " in " + table
+                            + ", but the rows carry " + rs.getString(2) + ": the runner never retypes a column; cast it in the reader, "
+                            + "or change the table"));
+                }
+            }
+        }
+    }
+
+    private static boolean exists(Connection connection, String sql, String value) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, value);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+}
