@@ -16,6 +16,10 @@ public class IncrementalSpec {
     /** Optional blind delay (e.g. "30s") for sources whose transaction horizon cannot be read. */
     @JsonPropertyDescription("Optional duration (for example 30s): rows with a cursor within this lag of now are left for the next run. Only for sources whose role cannot see pg_stat_activity.")
     private String lag;
+    @JsonPropertyDescription("Optional, Incremental mode: a column of the reader's output that marks a row deleted in the source when it "
+            + "is non-NULL (or true, for a boolean). Such a row is deleted from the target by its key instead of written; "
+            + "the column itself is never written.")
+    private String deletedColumn;
 
     public String getCursorColumn() {
         return cursorColumn;
@@ -23,6 +27,14 @@ public class IncrementalSpec {
 
     public void setCursorColumn(String cursorColumn) {
         this.cursorColumn = cursorColumn;
+    }
+
+    public String getDeletedColumn() {
+        return deletedColumn;
+    }
+
+    public void setDeletedColumn(String deletedColumn) {
+        this.deletedColumn = deletedColumn;
     }
 
     public String getTieBreakerColumn() {

@@ -139,6 +139,14 @@ public final class PipelineValidator {
         if (!isBlank(incremental.getTieBreakerColumn())) {
             requireName("spec.incremental.tieBreakerColumn", incremental.getTieBreakerColumn(), violations);
         }
+        if (!isBlank(incremental.getDeletedColumn())) {
+            if (mode == Mode.Incremental) {
+                requireName("spec.incremental.deletedColumn", incremental.getDeletedColumn(), violations);
+            } else {
+                violations.add(new Violation("spec.incremental.deletedColumn", "only in Incremental mode: a Full run reads every "
+                        + "row the source holds, and has no deleted rows to find"));
+            }
+        }
         if (incremental.getLag() != null && !Durations.isValid(incremental.getLag())) {
             violations.add(new Violation("spec.incremental.lag", "is not a duration such as 30s or 5m"));
         }

@@ -47,6 +47,16 @@ class PipelineValidatorTest {
     }
 
     @Test
+    void aDeletedColumnIsForIncrementalModeOnly() throws Exception {
+        String softDeletes = VALID.replace("tieBreakerColumn: id}", "tieBreakerColumn: id, deletedColumn: deleted_at}");
+
+        assertThat(validate(softDeletes, ALLOWED)).isEmpty();
+        assertThat(validate(softDeletes.replace("mode: Incremental", "mode: Full"), ALLOWED)).containsExactly(
+                "spec.incremental.deletedColumn: only in Incremental mode: a Full run reads every row the source holds, "
+                        + "and has no deleted rows to find");
+    }
+
+    @Test
     void identifiersMustBePlainNames() throws Exception {
         assertThat(validate(VALID.replace("table: analytics.film_dim", "table: \"analytics.film_dim; DROP TABLE x\"")
                 .replace("rename: {id: film_id}", "rename: {id: \"film id\"}"), ALLOWED))

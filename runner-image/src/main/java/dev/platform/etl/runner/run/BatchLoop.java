@@ -86,18 +86,22 @@ final class BatchLoop {
     private record ReadyBatch(int rowsRead, Checkpoint checkpoint, Sink.Write write) {
     }
 
-    /** Runs on the read-ahead thread: the versions come from the reader's rows, as checkpoints do. */
+    /** Runs on the read-ahead thread: versions and deletions come from the reader's rows, as checkpoints do. */
     private ReadyBatch prepare(SourceBatch batch) {
         List<Object[]> rows = new ArrayList<>(batch.rows().size());
         long[] versions = versioned ? new long[batch.rows().size()] : null;
+        boolean[] deleted = plan.softDeletes() ? new boolean[batch.rows().size()] : null;
         for (int i = 0; i < batch.rows().size(); i++) {
             Object[] readerRow = batch.rows().get(i);
             rows.add(plan.transform().apply(readerRow));
             if (versioned) {
                 versions[i] = plan.versionOf(readerRow);
             }
+            if (deleted != null) {
+                deleted[i] = plan.isDeleted(readerRow);
+            }
         }
-        return new ReadyBatch(rows.size(), batch.checkpoint(), sink.prepare(new SinkBatch(rows, versions)));
+        return new ReadyBatch(rows.size(), batch.checkpoint(), sink.prepare(new SinkBatch(rows, versions, deleted)));
     }
 
     /** Writes the batch and its checkpoint; returns whether a pause was requested meanwhile. */

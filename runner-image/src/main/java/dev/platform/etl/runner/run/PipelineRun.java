@@ -120,7 +120,8 @@ public final class PipelineRun {
             plan = RunPlan.of(spec, retries.call("describe the reader's output", Stage.READ, source::describe));
             InvalidPipelineException.throwIfAny(plan.violations());
             sink = retries.call("read the target's columns", Stage.WRITE,
-                    () -> Sinks.forTarget(spec.effectiveTarget(), connections, plan.transform().typedOutputColumns(plan.readerColumns())));
+                    () -> Sinks.forTarget(spec.effectiveTarget(), connections,
+                            plan.transform().typedOutputColumns(plan.readerColumns()), plan.softDeletes()));
         } catch (InvalidPipelineException e) {
             throw e;
         } catch (Exception e) {

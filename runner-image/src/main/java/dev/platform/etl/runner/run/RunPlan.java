@@ -23,7 +23,7 @@ import java.util.Set;
  * A pipeline checked against its reader's actual output: the keyset columns exist in it, the
  * transforms apply, and the target's key columns exist after them.
  */
-public record RunPlan(Mode mode, List<Column> readerColumns, List<String> keyColumns, int[] keyIndexes,
+public record RunPlan(Mode mode, List<Column> readerColumns, List<String> keyColumns, int[] keyIndexes, int deletedIndex,
                       RowTransform transform, List<Violation> violations) {
 
     public static RunPlan of(EtlPipelineSpec spec, List<Column> readerColumns) {
@@ -39,10 +39,34 @@ public record RunPlan(Mode mode, List<Column> readerColumns, List<String> keyCol
                 violations.add(new Violation(field, "column '" + key + "' is not in the reader's output " + names));
             }
         }
-        RowTransform transform = RowTransform.compile(names, spec.getTasks(), violations);
+        int deletedIndex = deletedIndex(spec, names, violations);
+        RowTransform transform = RowTransform.compile(names, spec.getTasks(), deletedIndex, violations);
         checkTargetColumns(spec, transform.outputColumns(), violations);
         int[] keyIndexes = keyColumns.stream().mapToInt(names::indexOf).toArray();
-        return new RunPlan(spec.getMode(), readerColumns, keyColumns, keyIndexes, transform, List.copyOf(violations));
+        return new RunPlan(spec.getMode(), readerColumns, keyColumns, keyIndexes, deletedIndex, transform, List.copyOf(violations));
+    }
+
+    /** The reader column that marks soft-deleted rows, or -1. */
+    private static int deletedIndex(EtlPipelineSpec spec, List<String> names, List<Violation> violations) {
+        String deleted = spec.getMode() == Mode.Incremental && spec.getIncremental() != null ? spec.getIncremental().getDeletedColumn() : null;
+        if (deleted == null || deleted.isBlank()) {
+            return -1;
+        }
+        if (!names.contains(deleted)) {
+            violations.add(new Violation("spec.incremental.deletedColumn", "column '" + deleted + "' is not in the reader's output " + names));
+        }
+        return names.indexOf(deleted);
+    }
+
+    /** Whether this run deletes soft-deleted rows from the target. */
+    public boolean softDeletes() {
+        return deletedIndex >= 0;
+    }
+
+    /** A reader row is deleted when its deleted column is non-NULL, and, for a boolean, true. */
+    public boolean isDeleted(Object[] readerRow) {
+        Object marker = readerRow[deletedIndex];
+        return marker != null && !Boolean.FALSE.equals(marker);
     }
 
     /** (cursor, tie-breaker) for Incremental; (tie-breaker) for a resumable Full load; none otherwise. */

@@ -54,8 +54,16 @@ public final class ElasticsearchSink implements Sink {
         for (int i = 0; i < rows.size(); i++) {
             Object[] row = rows.get(i);
             String id = Values.toText(row[idIndex]);
-            Map<String, Object> document = Documents.of(columns, row);
             Long version = batch.versioned() ? batch.versions()[i] : null;
+            if (batch.isDeleted(i)) {
+                // versioned like an upsert, so that a late, older upsert cannot bring the document back
+                bulk.operations(op -> op.delete(delete -> {
+                    delete.index(index).id(id);
+                    return version == null ? delete : delete.version(version).versionType(VersionType.ExternalGte);
+                }));
+                continue;
+            }
+            Map<String, Object> document = Documents.of(columns, row);
             bulk.operations(op -> op.index(idx -> {
                 idx.index(index).id(id).document(document);
                 return version == null ? idx : idx.version(version).versionType(VersionType.ExternalGte);

@@ -40,8 +40,9 @@ public final class PostgresSink implements Sink {
     private final String table;
     private final List<Column> columns;
     private final TargetTable target;
+    private final boolean softDeletes;
     private final String createStaging;
-    private final String upsert;
+    private final String merge;
     private final int[] keyIndexes;
     private final List<String> keyColumns;
     /** How batches are copied, once {@link #setUp} has seen the table's column types. */
@@ -54,20 +55,23 @@ public final class PostgresSink implements Sink {
      * @param pool                  the target database's pool
      * @param sharesControlDatabase the target database holds the control schema: write in the caller's transaction
      * @param columns               the rows' columns, with the type of their values
+     * @param softDeletes           rows come marked deleted or not: a deleted row's key is deleted from the table
      */
-    public PostgresSink(DataSource pool, boolean sharesControlDatabase, PostgresTarget target, List<Column> columns) throws SQLException {
+    public PostgresSink(DataSource pool, boolean sharesControlDatabase, PostgresTarget target, List<Column> columns, boolean softDeletes)
+            throws SQLException {
         this.pool = pool;
         this.sharesControlDatabase = sharesControlDatabase;
         this.table = target.getTable();
         this.columns = List.copyOf(columns);
         this.target = TargetTable.inspect(pool, target, columns);
+        this.softDeletes = softDeletes;
         List<String> names = columns.stream().map(Column::name).toList();
         // only the columns the rows carry, with their types and nothing else: the target's own defaults,
         // identities and generated columns act once, on the merge, for the columns the rows lack
         this.createStaging = "CREATE TEMP TABLE IF NOT EXISTS " + STAGING + " ON COMMIT DELETE ROWS AS SELECT "
-                + names.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + " FROM " + Identifiers.quoteTable(table)
-                + " WITH NO DATA";
-        this.upsert = upsertSql(table, names, target.getKeyColumns());
+                + names.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + (softDeletes ? ", false AS " + DELETED : "")
+                + " FROM " + Identifiers.quoteTable(table) + " WITH NO DATA";
+        this.merge = mergeSql(table, names, target.getKeyColumns(), softDeletes);
         this.keyIndexes = target.getKeyColumns().stream().mapToInt(names::indexOf).toArray();
         this.keyColumns = List.copyOf(target.getKeyColumns());
     }
@@ -86,15 +90,29 @@ public final class PostgresSink implements Sink {
             targetTypes = TargetTable.columnTypes(connection, table);
             connection.commit();
         }
-        CopyBinary binary = CopyBinary.forColumns(columns, targetTypes).orElse(null);
-        encoding = new Encoding(binary, "COPY " + STAGING + " (" + columns.stream().map(c -> Identifiers.quote(c.name()))
-                .collect(Collectors.joining(", ")) + ") FROM STDIN" + (binary == null ? "" : " (FORMAT binary)"));
+        List<Column> copied = new ArrayList<>(columns);
+        if (softDeletes) {
+            copied.add(new Column(DELETED_NAME, "bool"));
+            targetTypes.put(DELETED_NAME, "bool");
+        }
+        CopyBinary binary = CopyBinary.forColumns(copied, targetTypes).orElse(null);
+        String names = columns.stream().map(c -> Identifiers.quote(c.name())).collect(Collectors.joining(", "))
+                + (softDeletes ? ", " + DELETED : "");
+        encoding = new Encoding(binary, "COPY " + STAGING + " (" + names + ") FROM STDIN" + (binary == null ? "" : " (FORMAT binary)"));
         LOG.info("writing {} with COPY in {} format", table, binary == null ? "text" : "binary");
     }
 
     private static final String STAGING = "etl_staging_batch";
 
-    static String upsertSql(String table, List<String> columns, List<String> keyColumns) {
+    /** The staged rows' flag column when soft deletes are on: no column of the rows can have this name. */
+    private static final String DELETED_NAME = "etl$deleted";
+    private static final String DELETED = '"' + DELETED_NAME + '"';
+
+    /**
+     * One statement: the staged rows are upserted by key; with soft deletes, the keys of rows
+     * marked deleted are deleted instead (a key is staged once, so it is one or the other).
+     */
+    static String mergeSql(String table, List<String> columns, List<String> keyColumns, boolean softDeletes) {
         String names = columns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         String keys = keyColumns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         List<String> updates = columns.stream()
@@ -102,8 +120,15 @@ public final class PostgresSink implements Sink {
                 .map(c -> Identifiers.quote(c) + " = EXCLUDED." + Identifiers.quote(c))
                 .toList();
         String onConflict = updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates);
-        return "INSERT INTO " + Identifiers.quoteTable(table) + " (" + names + ") SELECT " + names + " FROM " + STAGING
-                + " ON CONFLICT (" + keys + ") " + onConflict;
+        String upsert = "INSERT INTO " + Identifiers.quoteTable(table) + " (" + names + ") SELECT " + names + " FROM " + STAGING
+                + (softDeletes ? " WHERE NOT " + DELETED : "") + " ON CONFLICT (" + keys + ") " + onConflict;
+        if (!softDeletes) {
+            return upsert;
+        }
+        String sameKey = keyColumns.stream().map(k -> "t." + Identifiers.quote(k) + " = s." + Identifiers.quote(k))
+                .collect(Collectors.joining(" AND "));
+        return "WITH deleted AS (DELETE FROM " + Identifiers.quoteTable(table) + " t USING " + STAGING + " s WHERE s." + DELETED
+                + " AND " + sameKey + ") " + upsert;
     }
 
     @Override
@@ -114,7 +139,7 @@ public final class PostgresSink implements Sink {
     @Override
     public Write prepare(SinkBatch batch) {
         NullKey.check(batch.rows(), keyIndexes, keyColumns);
-        List<Object[]> unique = lastRowPerKey(batch.rows());
+        List<Object[]> unique = lastRowPerKey(softDeletes ? withDeletedFlags(batch) : batch.rows());
         Encoding encoding = this.encoding;
         byte[] copyData = encoding.binary() == null ? CopyText.encode(unique) : encoding.binary().encode(unique);
         String copy = encoding.copy();
@@ -140,6 +165,18 @@ public final class PostgresSink implements Sink {
                 throw e;
             }
         }
+    }
+
+    /** Each row with one more value at its end: whether it was deleted, for the staging table's flag column. */
+    private static List<Object[]> withDeletedFlags(SinkBatch batch) {
+        List<Object[]> flagged = new ArrayList<>(batch.rows().size());
+        for (int i = 0; i < batch.rows().size(); i++) {
+            Object[] row = batch.rows().get(i);
+            Object[] withFlag = Arrays.copyOf(row, row.length + 1);
+            withFlag[row.length] = batch.isDeleted(i);
+            flagged.add(withFlag);
+        }
+        return flagged;
     }
 
     /**
@@ -186,7 +223,7 @@ public final class PostgresSink implements Sink {
             }
         }
         try (Statement statement = connection.createStatement()) {
-            statement.executeUpdate(upsert);
+            statement.executeUpdate(merge);
         }
     }
 

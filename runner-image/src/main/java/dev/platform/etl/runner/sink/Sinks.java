@@ -13,10 +13,10 @@ public final class Sinks {
     }
 
     /** @param columns the rows' columns, with the type of their values */
-    public static Sink forTarget(TargetSpec target, Connections connections, List<Column> columns) throws SQLException {
+    public static Sink forTarget(TargetSpec target, Connections connections, List<Column> columns, boolean softDeletes) throws SQLException {
         PostgresTarget postgres = target.getPostgres();
         if (postgres != null) {
-            return new PostgresSink(connections.target(), connections.targetIsControl(), postgres, columns);
+            return new PostgresSink(connections.target(), connections.targetIsControl(), postgres, columns, softDeletes);
         }
         return new ElasticsearchSink(connections.elasticsearch().client(), target.getElasticsearch(), columns.stream().map(Column::name).toList());
     }

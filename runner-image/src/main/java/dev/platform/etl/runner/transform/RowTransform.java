@@ -36,9 +36,10 @@ public final class RowTransform {
 
     /**
      * Compiles the transforms of {@code tasks} (the reader is task 0) for the given reader columns.
-     * Problems go to {@code violations}, naming the task's field.
+     * Problems go to {@code violations}, naming the task's field. The reader column at
+     * {@code unwritten} (-1 for none) is left out of the output, whatever the transforms named it.
      */
-    public static RowTransform compile(List<String> readerColumns, List<TaskSpec> tasks, List<Violation> violations) {
+    public static RowTransform compile(List<String> readerColumns, List<TaskSpec> tasks, int unwritten, List<Violation> violations) {
         List<Slot> slots = new ArrayList<>();
         for (int i = 0; i < readerColumns.size(); i++) {
             slots.add(new Slot(readerColumns.get(i), i, null));
@@ -49,6 +50,7 @@ public final class RowTransform {
                 apply(transform, "spec.tasks[" + t + "].transform", slots, violations);
             }
         }
+        slots.removeIf(slot -> slot.sourceIndex() >= 0 && slot.sourceIndex() == unwritten);
         return new RowTransform(slots);
     }
 

@@ -46,6 +46,14 @@ public final class SearchIndex {
         return json(send("GET", "/" + index + "/_count", null)).path("count").asLong();
     }
 
+    /**
+     * Indexes a document as a late writer would, with an external_gte version: the HTTP status, 409
+     * when the index holds a newer version of it (or its deletion).
+     */
+    public int indexWithVersion(String id, long version, String document) throws Exception {
+        return send("PUT", "/" + index + "/_doc/" + id + "?version=" + version + "&version_type=external_gte", document).statusCode();
+    }
+
     /** The document's source, or a missing node when there is none. */
     public JsonNode source(String id) throws Exception {
         return json(send("GET", "/" + index + "/_doc/" + id, null)).path("_source");
