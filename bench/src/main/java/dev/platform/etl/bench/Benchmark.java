@@ -31,7 +31,7 @@ import java.util.Set;
  */
 public final class Benchmark {
     /** What {@code BENCH_CASES} can choose; all by default. */
-    private static final List<String> CASES = List.of("postgres", "elasticsearch", "incremental", "memory");
+    private static final List<String> CASES = List.of("postgres", "elasticsearch", "incremental", "memory", "deletes");
     private static final List<Integer> BATCH_SIZES = List.of(500, 2_000, 10_000);
     private static final String QUERY = "SELECT id, title, description, creation_date, rating, type, modified FROM content.film_work";
     private static final String TARGET_COLUMNS = "film_id, title, description, creation_date, rating, modified, source_system";
@@ -91,6 +91,9 @@ public final class Benchmark {
         if (cases.contains("memory")) {
             results.put("peakRssMiBWith64MiBHeap", flatMemory(secrets, rows));
         }
+        if (cases.contains("deletes")) {
+            results.put("deleteMissing", deleteMissing(secrets, rows));
+        }
         report();
     }
 
@@ -126,6 +129,34 @@ public final class Benchmark {
             elasticsearchTarget.put("runnerToBareRatio@" + batch, bareSeconds / full.runnerSeconds());
         }
         return elasticsearchTarget;
+    }
+
+    /**
+     * A full load that mirrors the source ({@code deleteMissing}) against a plain one, both into a
+     * full target, after 1% of the source rows were deleted: what remembering the keys and
+     * deleting the rest costs.
+     */
+    private Map<String, Object> deleteMissing(Path secrets, int rows) throws Exception {
+        int batch = 2_000;
+        runnerFullLoad(secrets, batch, POSTGRES_TARGET, true, RunnerJvm.POD_HEAP);
+        // from here on the target stays full (postgresTarget false: not truncated), as a nightly mirror finds it
+        RunnerJvm.Measurement plain = runnerFullLoad(secrets, batch, POSTGRES_TARGET, false, RunnerJvm.POD_HEAP);
+        int deleted;
+        try (Connection connection = postgres.connect("bench"); Statement statement = connection.createStatement()) {
+            deleted = statement.executeUpdate("DELETE FROM content.film_work WHERE id IN (SELECT id FROM content.film_work TABLESAMPLE BERNOULLI (1))");
+        }
+        RunnerJvm.Measurement mirror = runnerFullLoad(secrets, batch,
+                POSTGRES_TARGET.replace("keyColumns: [film_id]}", "keyColumns: [film_id], deleteMissing: true}"), false, RunnerJvm.POD_HEAP);
+        long left;
+        try (Connection connection = postgres.connect("bench"); Statement statement = connection.createStatement();
+             java.sql.ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + DemoData.TARGET_TABLE)) {
+            rs.next();
+            left = rs.getLong(1);
+        }
+        System.out.printf("  deleteMissing: %d source rows deleted, %d target rows left; plain %.1f s, mirror %.1f s%n", deleted, left,
+                plain.runnerSeconds(), mirror.runnerSeconds());
+        return Map.of("sourceRowsDeleted", deleted, "targetRowsAfter", left, "plainRowsPerSecond", rows / plain.runnerSeconds(),
+                "mirrorRowsPerSecond", (rows - deleted) / mirror.runnerSeconds(), "mirrorToPlainRatio", plain.runnerSeconds() / mirror.runnerSeconds());
     }
 
     private Map<String, Object> flatMemory(Path secrets, int rows) throws Exception {

@@ -19,6 +19,10 @@ public class PostgresTarget {
     @JsonPropertyDescription("true: a column the rows carry that the table lacks is added (ALTER TABLE ... ADD COLUMN) before the "
             + "first batch. Default false: such a column is INVALID. Columns are never dropped or retyped.")
     private Boolean addColumns = false;
+    @JsonPropertyDescription("Full mode: true deletes, when a run completes, the table's rows whose key that run did not read, so the "
+            + "table mirrors the source. A paused or failed run deletes nothing; a resumed one remembers what it read. "
+            + "Needs the control schema in the target database.")
+    private Boolean deleteMissing = false;
 
     public String getSecretRef() {
         return secretRef;
@@ -58,6 +62,18 @@ public class PostgresTarget {
 
     public void setAddColumns(Boolean addColumns) {
         this.addColumns = addColumns;
+    }
+
+    public Boolean getDeleteMissing() {
+        return deleteMissing;
+    }
+
+    public void setDeleteMissing(Boolean deleteMissing) {
+        this.deleteMissing = deleteMissing;
+    }
+
+    public boolean deletesMissing() {
+        return Boolean.TRUE.equals(deleteMissing);
     }
 
     public boolean createsTable() {

@@ -182,6 +182,10 @@ public final class PipelineValidator {
         }
         if (target.getPostgres() != null) {
             checkPostgresTarget(field + ".postgres", target.getPostgres(), violations);
+            if (target.getPostgres().deletesMissing() && spec.getMode() != Mode.Full) {
+                violations.add(new Violation(field + ".postgres.deleteMissing", "only in Full mode, which reads every row the source holds "
+                        + "(Incremental mode deletes with spec.incremental.deletedColumn)"));
+            }
         } else {
             checkElasticsearchTarget(field + ".elasticsearch", target.getElasticsearch(), violations);
         }

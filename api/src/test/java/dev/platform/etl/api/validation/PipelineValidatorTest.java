@@ -57,6 +57,15 @@ class PipelineValidatorTest {
     }
 
     @Test
+    void deleteMissingIsForFullModeOnly() throws Exception {
+        String mirror = VALID.replace("keyColumns: [film_id]}", "keyColumns: [film_id], deleteMissing: true}");
+
+        assertThat(validate(mirror.replace("mode: Incremental", "mode: Full"), ALLOWED)).isEmpty();
+        assertThat(validate(mirror, ALLOWED)).containsExactly("spec.target.postgres.deleteMissing: only in Full mode, which reads every "
+                + "row the source holds (Incremental mode deletes with spec.incremental.deletedColumn)");
+    }
+
+    @Test
     void identifiersMustBePlainNames() throws Exception {
         assertThat(validate(VALID.replace("table: analytics.film_dim", "table: \"analytics.film_dim; DROP TABLE x\"")
                 .replace("rename: {id: film_id}", "rename: {id: \"film id\"}"), ALLOWED))

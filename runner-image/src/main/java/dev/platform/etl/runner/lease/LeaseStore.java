@@ -115,27 +115,25 @@ public final class LeaseStore {
     }
 
     /**
-     * Ends the run: its row gets its final status and counters and the lease is released, both
-     * only if this runner still holds it. A completed full load also clears its checkpoint.
+     * Ends the run in the caller's transaction: its row gets its final status and counters and the
+     * lease is released, both only if this runner still holds it. A completed full load also clears
+     * its checkpoint.
      */
-    public void release(Lease lease, RunStatus status, RunCounters counters, Checkpoint checkpoint, String error,
-                        boolean clearCheckpoint) throws Exception {
-        control.inTransaction(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    UPDATE etl.pipeline_state
-                       SET lease_holder = NULL, lease_expires_at = NULL, updated_at = now(),
-                           %1$s = CASE WHEN ? THEN NULL ELSE %1$s END
-                     WHERE pipeline = ? AND lease_token = ? AND lease_holder = ?""".formatted(CheckpointStore.column(lease.mode())))) {
-                statement.setBoolean(1, clearCheckpoint);
-                statement.setString(2, lease.pipeline());
-                statement.setLong(3, lease.token());
-                statement.setString(4, lease.holder());
-                if (statement.executeUpdate() == 0 && status != RunStatus.FAILED) {
-                    throw new LeaseLostException(lease.pipeline(), lease.token());
-                }
+    public static void release(Connection connection, Lease lease, RunStatus status, RunCounters counters, Checkpoint checkpoint,
+                               String error, boolean clearCheckpoint) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                UPDATE etl.pipeline_state
+                   SET lease_holder = NULL, lease_expires_at = NULL, updated_at = now(),
+                       %1$s = CASE WHEN ? THEN NULL ELSE %1$s END
+                 WHERE pipeline = ? AND lease_token = ? AND lease_holder = ?""".formatted(CheckpointStore.column(lease.mode())))) {
+            statement.setBoolean(1, clearCheckpoint);
+            statement.setString(2, lease.pipeline());
+            statement.setLong(3, lease.token());
+            statement.setString(4, lease.holder());
+            if (statement.executeUpdate() == 0 && status != RunStatus.FAILED) {
+                throw new LeaseLostException(lease.pipeline(), lease.token());
             }
-            RunRows.update(connection, lease.runRow(), status, counters, checkpoint, error);
-            return null;
-        });
+        }
+        RunRows.update(connection, lease.runRow(), status, counters, checkpoint, error);
     }
 }

@@ -120,7 +120,7 @@ public final class PipelineRun {
             plan = RunPlan.of(spec, retries.call("describe the reader's output", Stage.READ, source::describe));
             InvalidPipelineException.throwIfAny(plan.violations());
             sink = retries.call("read the target's columns", Stage.WRITE,
-                    () -> Sinks.forTarget(spec.effectiveTarget(), connections,
+                    () -> Sinks.forTarget(name, spec.effectiveTarget(), connections,
                             plan.transform().typedOutputColumns(plan.readerColumns()), plan.softDeletes()));
         } catch (InvalidPipelineException e) {
             throw e;
@@ -161,10 +161,14 @@ public final class PipelineRun {
         }
         boolean fullLoadDone = spec.getMode() == Mode.Full && outcome.result() == RunResult.SUCCEEDED;
         try {
-            retries.call("record the run's result", Stage.CONTROL, () -> {
-                leases.release(lease, outcome.status(), outcome.counters(), outcome.checkpoint(), outcome.message(), fullLoadDone);
+            retries.call("record the run's result", Stage.CONTROL, () -> control.inTransaction(transaction -> {
+                if (fullLoadDone) {
+                    sink.completeLoad(transaction);
+                }
+                LeaseStore.release(transaction, lease, outcome.status(), outcome.counters(), outcome.checkpoint(), outcome.message(),
+                        fullLoadDone);
                 return null;
-            });
+            }));
         } catch (Exception e) {
             return outcome.failedAfter("could not record the result: " + ErrorClassifier.describe(e));
         }
@@ -177,11 +181,12 @@ public final class PipelineRun {
                                   Retries retries, LeaseHeartbeat heartbeat) {
         ScanPlan scan = null;
         try {
+            scan = startScan(lease, plan, source, retries);
+            boolean resuming = scan.start() != null;
             retries.call("set up the target", Stage.WRITE, () -> {
-                sink.setUp();
+                sink.setUp(resuming);
                 return null;
             });
-            scan = startScan(lease, plan, source, retries);
             try (SourceReader reader = source.open(scan, plan.readerColumns())) {
                 return new BatchLoop(lease, control, plan, plan.versioned(spec), sink, retries, heartbeat, stop)
                         .run(scan.start(), readWithRetries(scan, reader, retries));

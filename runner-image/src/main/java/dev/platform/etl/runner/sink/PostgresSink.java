@@ -7,6 +7,7 @@ import dev.platform.etl.runner.source.Column;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -41,6 +42,9 @@ public final class PostgresSink implements Sink {
     private final List<Column> columns;
     private final TargetTable target;
     private final boolean softDeletes;
+    private final String pipeline;
+    private final boolean deleteMissing;
+    private final List<Violation> violations = new ArrayList<>();
     private final String createStaging;
     private final String merge;
     private final int[] keyIndexes;
@@ -56,35 +60,55 @@ public final class PostgresSink implements Sink {
      * @param sharesControlDatabase the target database holds the control schema: write in the caller's transaction
      * @param columns               the rows' columns, with the type of their values
      * @param softDeletes           rows come marked deleted or not: a deleted row's key is deleted from the table
+     * @param pipeline              the pipeline's name in the control schema
      */
-    public PostgresSink(DataSource pool, boolean sharesControlDatabase, PostgresTarget target, List<Column> columns, boolean softDeletes)
-            throws SQLException {
+    public PostgresSink(DataSource pool, boolean sharesControlDatabase, PostgresTarget target, List<Column> columns, boolean softDeletes,
+                        String pipeline) throws SQLException {
         this.pool = pool;
         this.sharesControlDatabase = sharesControlDatabase;
         this.table = target.getTable();
         this.columns = List.copyOf(columns);
         this.target = TargetTable.inspect(pool, target, columns);
         this.softDeletes = softDeletes;
+        this.pipeline = pipeline;
+        this.deleteMissing = target.deletesMissing();
+        violations.addAll(this.target.violations());
+        if (deleteMissing && !sharesControlDatabase) {
+            violations.add(new Violation("spec.target.postgres.deleteMissing", "needs the control schema in the target database, "
+                    + "where the keys a load has read are committed with its batches: remove spec.control (or --control-db)"));
+        }
         List<String> names = columns.stream().map(Column::name).toList();
         // only the columns the rows carry, with their types and nothing else: the target's own defaults,
         // identities and generated columns act once, on the merge, for the columns the rows lack
         this.createStaging = "CREATE TEMP TABLE IF NOT EXISTS " + STAGING + " ON COMMIT DELETE ROWS AS SELECT "
                 + names.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + (softDeletes ? ", false AS " + DELETED : "")
                 + " FROM " + Identifiers.quoteTable(table) + " WITH NO DATA";
-        this.merge = mergeSql(table, names, target.getKeyColumns(), softDeletes);
+        this.merge = mergeSql(table, names, target.getKeyColumns(), softDeletes, deleteMissing);
         this.keyIndexes = target.getKeyColumns().stream().mapToInt(names::indexOf).toArray();
         this.keyColumns = List.copyOf(target.getKeyColumns());
     }
 
     @Override
     public List<Violation> violations() {
-        return target.violations();
+        return violations;
     }
 
-    /** Creates the table or adds its missing columns if the pipeline allows it, then picks the COPY format for its types. */
+    /**
+     * Creates the table or adds its missing columns if the pipeline allows it, then picks the COPY
+     * format for its types. A load that deletes what it does not read forgets the keys of any
+     * earlier load it does not resume.
+     */
     @Override
-    public void setUp() throws SQLException {
+    public void setUp(boolean resuming) throws SQLException {
         target.applyChanges(pool);
+        if (deleteMissing && !resuming) {
+            try (Connection connection = pool.getConnection();
+                 PreparedStatement statement = connection.prepareStatement("DELETE FROM etl.full_load_keys WHERE pipeline = ?")) {
+                statement.setString(1, pipeline);
+                statement.executeUpdate();
+                connection.commit();
+            }
+        }
         Map<String, String> targetTypes;
         try (Connection connection = pool.getConnection()) {
             targetTypes = TargetTable.columnTypes(connection, table);
@@ -110,9 +134,10 @@ public final class PostgresSink implements Sink {
 
     /**
      * One statement: the staged rows are upserted by key; with soft deletes, the keys of rows
-     * marked deleted are deleted instead (a key is staged once, so it is one or the other).
+     * marked deleted are deleted instead (a key is staged once, so it is one or the other); with
+     * deleteMissing, their keys are also remembered for the end of the load (parameter 1: the pipeline).
      */
-    static String mergeSql(String table, List<String> columns, List<String> keyColumns, boolean softDeletes) {
+    static String mergeSql(String table, List<String> columns, List<String> keyColumns, boolean softDeletes, boolean deleteMissing) {
         String names = columns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         String keys = keyColumns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         List<String> updates = columns.stream()
@@ -122,6 +147,10 @@ public final class PostgresSink implements Sink {
         String onConflict = updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates);
         String upsert = "INSERT INTO " + Identifiers.quoteTable(table) + " (" + names + ") SELECT " + names + " FROM " + STAGING
                 + (softDeletes ? " WHERE NOT " + DELETED : "") + " ON CONFLICT (" + keys + ") " + onConflict;
+        if (deleteMissing) {
+            return "WITH seen AS (INSERT INTO etl.full_load_keys (pipeline, key) SELECT ?, " + keyArray("", keyColumns) + " FROM " + STAGING
+                    + ") " + upsert;
+        }
         if (!softDeletes) {
             return upsert;
         }
@@ -129,6 +158,31 @@ public final class PostgresSink implements Sink {
                 .collect(Collectors.joining(" AND "));
         return "WITH deleted AS (DELETE FROM " + Identifiers.quoteTable(table) + " t USING " + STAGING + " s WHERE s." + DELETED
                 + " AND " + sameKey + ") " + upsert;
+    }
+
+    /** A key as the control schema remembers it: a jsonb array of its columns' values, the same from staging and from the table. */
+    private static String keyArray(String alias, List<String> keyColumns) {
+        return "jsonb_build_array(" + keyColumns.stream().map(k -> alias + Identifiers.quote(k)).collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** Deletes the table's rows whose key the completed load did not read, then forgets its keys. */
+    @Override
+    public long completeLoad(Connection controlTransaction) throws SQLException {
+        if (!deleteMissing) {
+            return 0;
+        }
+        long deleted;
+        try (PreparedStatement statement = controlTransaction.prepareStatement("DELETE FROM " + Identifiers.quoteTable(table)
+                + " t WHERE NOT EXISTS (SELECT FROM etl.full_load_keys s WHERE s.pipeline = ? AND s.key = " + keyArray("t.", keyColumns) + ")")) {
+            statement.setString(1, pipeline);
+            deleted = statement.executeUpdate();
+        }
+        try (PreparedStatement statement = controlTransaction.prepareStatement("DELETE FROM etl.full_load_keys WHERE pipeline = ?")) {
+            statement.setString(1, pipeline);
+            statement.executeUpdate();
+        }
+        LOG.info("{}: the load is complete; deleted {} rows of {} that it did not read", pipeline, deleted, table);
+        return deleted;
     }
 
     @Override
@@ -222,8 +276,11 @@ public final class PostgresSink implements Sink {
                 in.cancelCopy();
             }
         }
-        try (Statement statement = connection.createStatement()) {
-            statement.executeUpdate(merge);
+        try (PreparedStatement statement = connection.prepareStatement(merge)) {
+            if (deleteMissing) {
+                statement.setString(1, pipeline);
+            }
+            statement.executeUpdate();
         }
     }
 

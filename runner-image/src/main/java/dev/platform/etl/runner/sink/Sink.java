@@ -29,8 +29,20 @@ public interface Sink extends AutoCloseable {
     /**
      * Makes the target ready for the first batch (a table the pipeline may create, say). Called
      * once the lease is held and before {@link #prepare}; a transient failure calls it again.
+     *
+     * @param resuming the run continues a load from its checkpoint, rather than starting one
      */
-    default void setUp() throws Exception {
+    default void setUp(boolean resuming) throws Exception {
+    }
+
+    /**
+     * Finishes a completed full load inside the control transaction that records it (deleting
+     * what the load did not read, say).
+     *
+     * @return the rows or documents it deleted
+     */
+    default long completeLoad(Connection controlTransaction) throws Exception {
+        return 0;
     }
 
     /** A prepared batch write. A transient failure retries it whole, so it can run more than once. */

@@ -13,10 +13,11 @@ public final class Sinks {
     }
 
     /** @param columns the rows' columns, with the type of their values */
-    public static Sink forTarget(TargetSpec target, Connections connections, List<Column> columns, boolean softDeletes) throws SQLException {
+    public static Sink forTarget(String pipeline, TargetSpec target, Connections connections, List<Column> columns, boolean softDeletes)
+            throws SQLException {
         PostgresTarget postgres = target.getPostgres();
         if (postgres != null) {
-            return new PostgresSink(connections.target(), connections.targetIsControl(), postgres, columns, softDeletes);
+            return new PostgresSink(connections.target(), connections.targetIsControl(), postgres, columns, softDeletes, pipeline);
         }
         return new ElasticsearchSink(connections.elasticsearch().client(), target.getElasticsearch(), columns.stream().map(Column::name).toList());
     }
