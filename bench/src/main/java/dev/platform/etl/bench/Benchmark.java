@@ -195,7 +195,7 @@ public final class Benchmark {
         Path pipeline = Files.writeString(work.resolve(name + ".yaml"), pipeline(name, "Full", batch, incremental + control, target));
         RunnerJvm.Measurement measurement = RunnerJvm.run(pipeline, secrets, environment, work, jvmOptions);
         System.out.printf("  runner full load of %s, batch %d, into %s, %s: %.1f s inside, %.1f s total, peak RSS %.0f MiB%n", database, batch,
-                postgresTarget ? "PostgreSQL" : "Elasticsearch", jvmOptions, measurement.runnerSeconds(), measurement.totalSeconds(),
+                target.startsWith("postgres") ? "PostgreSQL" : "Elasticsearch", jvmOptions, measurement.runnerSeconds(), measurement.totalSeconds(),
                 measurement.peakRssBytes() / 1048576.0);
         return measurement;
     }
