@@ -29,7 +29,7 @@ class ExamplesTest {
         TargetSpec target = pipeline.getSpec().effectiveTarget();
         Allowlist allowlist = new Allowlist(
                 target.getPostgres() == null ? Set.of() : Set.of(target.getPostgres().getTable()),
-                target.getElasticsearch() == null ? Set.of() : Set.of(target.getElasticsearch().getIndex()));
+                target.getElasticsearch() == null ? Set.of() : Set.of(target.getElasticsearch().writtenName()));
 
         assertThat(new PipelineValidator(allowlist).validate(pipeline)).as(example.toString()).isEmpty();
     }

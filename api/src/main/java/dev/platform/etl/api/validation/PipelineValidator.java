@@ -188,6 +188,10 @@ public final class PipelineValidator {
             }
         } else {
             checkElasticsearchTarget(field + ".elasticsearch", target.getElasticsearch(), violations);
+            if (target.getElasticsearch().getAlias() != null && spec.getMode() != Mode.Full) {
+                violations.add(new Violation(field + ".elasticsearch.alias", "only in Full mode, which loads a whole index "
+                        + "(Incremental mode writes into an index in place)"));
+            }
         }
     }
 
@@ -213,10 +217,13 @@ public final class PipelineValidator {
         if (isBlank(target.getSecretRef())) {
             violations.add(new Violation(field + ".secretRef", "is required"));
         }
-        if (!Identifiers.isIndexName(target.getIndex())) {
-            violations.add(new Violation(field + ".index", "must be a lowercase Elasticsearch index name"));
-        } else if (!allowlist.allowsIndex(target.getIndex())) {
-            violations.add(new Violation(field + ".index", "'" + target.getIndex()
+        String written = target.getAlias() != null ? field + ".alias" : field + ".index";
+        if (target.getAlias() != null && target.getIndex() != null) {
+            violations.add(new Violation(field, "set index or alias, not both"));
+        } else if (!Identifiers.isIndexName(target.writtenName())) {
+            violations.add(new Violation(written, "must be a lowercase Elasticsearch index name"));
+        } else if (!allowlist.allowsIndex(target.writtenName())) {
+            violations.add(new Violation(written, "'" + target.writtenName()
                     + "' is not in the allowlist of writable indices (" + Allowlist.ELASTICSEARCH_INDICES_ENV + ")"));
         }
         if (isBlank(target.getIdColumn())) {

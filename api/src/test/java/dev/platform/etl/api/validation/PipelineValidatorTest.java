@@ -66,6 +66,21 @@ class PipelineValidatorTest {
     }
 
     @Test
+    void anAliasIsForFullModeOnlyAndIsWhatTheAllowlistNames() throws Exception {
+        String aliased = VALID.replace("target: {postgres: {secretRef: dst, table: analytics.film_dim, keyColumns: [film_id]}}",
+                "target: {elasticsearch: {secretRef: search, alias: film_dim, idColumn: film_id}}");
+
+        assertThat(validate(aliased.replace("mode: Incremental", "mode: Full"), ALLOWED)).isEmpty();
+        assertThat(validate(aliased, ALLOWED)).containsExactly("spec.target.elasticsearch.alias: only in Full mode, which loads a whole "
+                + "index (Incremental mode writes into an index in place)");
+        assertThat(validate(aliased.replace("mode: Incremental", "mode: Full").replace("alias: film_dim", "alias: films"), ALLOWED))
+                .containsExactly("spec.target.elasticsearch.alias: 'films' is not in the allowlist of writable indices "
+                        + "(ETL_ALLOWED_ELASTICSEARCH_INDICES)");
+        assertThat(validate(aliased.replace("mode: Incremental", "mode: Full").replace("alias: film_dim", "alias: film_dim, index: film_dim"),
+                ALLOWED)).containsExactly("spec.target.elasticsearch: set index or alias, not both");
+    }
+
+    @Test
     void identifiersMustBePlainNames() throws Exception {
         assertThat(validate(VALID.replace("table: analytics.film_dim", "table: \"analytics.film_dim; DROP TABLE x\"")
                 .replace("rename: {id: film_id}", "rename: {id: \"film id\"}"), ALLOWED))

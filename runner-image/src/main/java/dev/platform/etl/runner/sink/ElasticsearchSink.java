@@ -13,8 +13,10 @@ import dev.platform.etl.api.spec.ElasticsearchTarget;
 import dev.platform.etl.runner.source.Values;
 import java.io.IOException;
 import java.io.StringReader;
+import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +32,24 @@ public final class ElasticsearchSink implements Sink {
     private static final int CONFLICT = 409;
 
     private final ElasticsearchClient client;
-    private final String index;
+    /** Where batches go: the spec's index, or the index of a load behind an alias once {@link #setUp} has named it. */
+    private volatile String index;
+    private final AliasedLoad aliasedLoad;
     private final Map<String, JsonNode> mappings;
     private final List<String> columns;
     private final int idIndex;
     private final String idColumn;
     private boolean indexReady;
 
-    public ElasticsearchSink(ElasticsearchClient client, ElasticsearchTarget target, List<String> columns) {
+    /**
+     * @param control  the control database, where a load behind an alias names its index
+     * @param pipeline the pipeline's name in the control schema
+     */
+    public ElasticsearchSink(ElasticsearchClient client, ElasticsearchTarget target, List<String> columns, DataSource control,
+                             String pipeline) {
         this.client = client;
         this.index = target.getIndex();
+        this.aliasedLoad = target.getAlias() == null ? null : new AliasedLoad(client, target.getAlias(), control, pipeline, this::createIndex);
         this.mappings = target.getMappings();
         this.columns = columns;
         this.idIndex = columns.indexOf(target.getIdColumn());
@@ -47,7 +57,24 @@ public final class ElasticsearchSink implements Sink {
     }
 
     @Override
+    public void setUp(boolean resuming) throws Exception {
+        if (aliasedLoad != null) {
+            index = aliasedLoad.begin(resuming);
+            indexReady = true;
+        }
+    }
+
+    @Override
+    public long completeLoad(Connection controlTransaction) throws Exception {
+        if (aliasedLoad != null) {
+            aliasedLoad.complete(controlTransaction, index);
+        }
+        return 0;
+    }
+
+    @Override
     public Write prepare(SinkBatch batch) {
+        String index = this.index;
         BulkRequest.Builder bulk = new BulkRequest.Builder();
         List<Object[]> rows = batch.rows();
         NullKey.check(rows, new int[] {idIndex}, List.of(idColumn));
@@ -114,19 +141,24 @@ public final class ElasticsearchSink implements Sink {
             return;
         }
         if (!client.indices().exists(e -> e.index(index)).value()) {
-            try {
-                client.indices().create(c -> {
-                    c.index(index);
-                    return mappings == null ? c : c.mappings(m -> m.withJson(new StringReader(mappingsJson())));
-                });
-                LOG.info("created index {}", index);
-            } catch (ElasticsearchException e) {
-                if (!"resource_already_exists_exception".equals(e.error().type())) {
-                    throw e;
-                }
-            }
+            createIndex(index);
         }
         indexReady = true;
+    }
+
+    /** Creates the index with the spec's mappings; one created meanwhile by another writer is fine. */
+    private void createIndex(String name) throws IOException {
+        try {
+            client.indices().create(c -> {
+                c.index(name);
+                return mappings == null ? c : c.mappings(m -> m.withJson(new StringReader(mappingsJson())));
+            });
+            LOG.info("created index {}", name);
+        } catch (ElasticsearchException e) {
+            if (!"resource_already_exists_exception".equals(e.error().type())) {
+                throw e;
+            }
+        }
     }
 
     private String mappingsJson() {

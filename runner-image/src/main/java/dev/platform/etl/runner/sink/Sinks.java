@@ -19,6 +19,7 @@ public final class Sinks {
         if (postgres != null) {
             return new PostgresSink(connections.target(), connections.targetIsControl(), postgres, columns, softDeletes, pipeline);
         }
-        return new ElasticsearchSink(connections.elasticsearch().client(), target.getElasticsearch(), columns.stream().map(Column::name).toList());
+        return new ElasticsearchSink(connections.elasticsearch().client(), target.getElasticsearch(), columns.stream().map(Column::name).toList(),
+                connections.control(), pipeline);
     }
 }

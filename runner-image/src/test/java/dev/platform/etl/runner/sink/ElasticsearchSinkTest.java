@@ -16,6 +16,12 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -203,6 +209,57 @@ class ElasticsearchSinkTest {
         assertThat(run.result()).isEqualTo("SUCCEEDED");
         assertThat(index.count()).isEqualTo(30);
         assertThat(index.seqNos().keySet()).isEqualTo(new java.util.HashSet<>(fixture.strings("SELECT id::text FROM content.film_work")));
+    }
+
+    @Test
+    void aFullReloadBehindAnAliasIsSeenWholeOrNotAtAllAndAPausedOneLeavesTheAliasWhereItWas() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
+        SearchIndex alias = fixture.withElasticsearch(elasticsearch, "films_live");
+        gateReaderAt(fixture, fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 7 LIMIT 1"), "true");
+        Path pipeline = fixture.writePipeline("live", PipelineYaml.filmIndex("live", "Full", 3, RESUMABLE, GATED_QUERY, alias.name())
+                .replace("index: films_live", "alias: films_live"));
+        assertThat(fixture.run(pipeline).result()).isEqualTo("SUCCEEDED");
+        List<String> firstLoad = alias.indicesBehind();
+        fixture.execute("DELETE FROM content.film_work WHERE id IN (SELECT id FROM content.film_work ORDER BY id LIMIT 1) "
+                + "OR id IN (SELECT id FROM content.film_work ORDER BY id DESC LIMIT 1)");
+
+        RunOutput paused;
+        try (Gate gate = fixture.closedGate(READ_GATE)) {
+            CompletableFuture<RunOutput> running = CompletableFuture.supplyAsync(() -> fixture.run(pipeline));
+            await("the reload stalled in its third batch").atMost(Duration.ofMinutes(2)).until(gate::hasWaiter);
+            assertThat(alias.count()).as("mid-reload, the alias still shows the whole previous load").isEqualTo(12);
+            assertThat(fixture.cli("pause", "--pipeline", "etl-test/live", "--control-db", fixture.controlDbUrl()).exitCode()).isZero();
+            gate.open();
+            paused = running.get(1, TimeUnit.MINUTES);
+        }
+        assertThat(paused.result()).isEqualTo("PAUSED");
+        assertThat(alias.indicesBehind()).as("a paused reload leaves the alias where it was").isEqualTo(firstLoad);
+        assertThat(alias.count()).isEqualTo(12);
+
+        assertThat(fixture.cli("resume", "--pipeline", "etl-test/live", "--control-db", fixture.controlDbUrl()).exitCode()).isZero();
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        ScheduledExecutorService reader = Executors.newSingleThreadScheduledExecutor();
+        reader.scheduleWithFixedDelay(() -> {
+            try {
+                seen.add(alias.count());
+            } catch (Exception e) {
+                seen.add(-1L);
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
+        RunOutput resumed;
+        try {
+            resumed = fixture.run(pipeline);
+        } finally {
+            reader.shutdownNow();
+        }
+
+        assertThat(resumed.result()).as(resumed.stdout()).isEqualTo("SUCCEEDED");
+        assertThat(resumed.rowsRead()).as("the resumed reload reads only the rest").isEqualTo(10 - paused.rowsRead());
+        assertThat(seen).as("a reader of the alias sees the previous load or the new one, whole").isNotEmpty().containsOnly(12L, 10L);
+        assertThat(alias.count()).isEqualTo(10);
+        assertThat(alias.indicesBehind()).hasSize(1).doesNotContainAnyElementsOf(firstLoad);
+        assertThat(new SearchIndex(elasticsearch, firstLoad.get(0)).exists()).as("the previous load's index is deleted").isFalse();
+        assertThat(alias.ids()).containsExactlyInAnyOrderElementsOf(fixture.strings("SELECT id::text FROM content.film_work"));
     }
 
     private static final long READ_GATE = 7171;

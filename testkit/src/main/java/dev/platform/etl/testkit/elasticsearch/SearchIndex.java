@@ -54,6 +54,17 @@ public final class SearchIndex {
         return send("PUT", "/" + index + "/_doc/" + id + "?version=" + version + "&version_type=external_gte", document).statusCode();
     }
 
+    /** The indices this name is an alias of; empty when it is no alias. */
+    public java.util.List<String> indicesBehind() throws Exception {
+        HttpResponse<String> response = send("GET", "/_alias/" + index, null);
+        if (response.statusCode() == 404) {
+            return java.util.List.of();
+        }
+        java.util.List<String> indices = new java.util.ArrayList<>();
+        json(response).fieldNames().forEachRemaining(indices::add);
+        return indices;
+    }
+
     /** The document's source, or a missing node when there is none. */
     public JsonNode source(String id) throws Exception {
         return json(send("GET", "/" + index + "/_doc/" + id, null)).path("_source");

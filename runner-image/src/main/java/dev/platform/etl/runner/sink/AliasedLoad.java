@@ -1,0 +1,120 @@
+package dev.platform.etl.runner.sink;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A full load behind an Elasticsearch alias: it writes a fresh index of its own, named in the
+ * control schema ({@code etl.pipeline_state.full_load_index}) so that a paused or failed load
+ * resumes into it, and when it completes the alias moves to that index in one request and the
+ * indices it left are deleted. Readers of the alias see the previous index until then.
+ */
+final class AliasedLoad {
+    private static final Logger LOG = LoggerFactory.getLogger(AliasedLoad.class);
+    private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
+
+    @FunctionalInterface
+    interface IndexCreator {
+        void create(String index) throws IOException;
+    }
+
+    private final ElasticsearchClient client;
+    private final String alias;
+    private final DataSource control;
+    private final String pipeline;
+    private final IndexCreator creator;
+
+    AliasedLoad(ElasticsearchClient client, String alias, DataSource control, String pipeline, IndexCreator creator) {
+        this.client = client;
+        this.alias = alias;
+        this.control = control;
+        this.pipeline = pipeline;
+        this.creator = creator;
+    }
+
+    /** The index this load writes: its own when it resumes, otherwise a new one (an unfinished load's is deleted). */
+    String begin(boolean resuming) throws IOException, SQLException {
+        if (client.indices().exists(e -> e.index(alias)).value() && !client.indices().existsAlias(e -> e.name(alias)).value()) {
+            throw new IllegalStateException("an index named '" + alias + "' exists, so it cannot be an alias: reindex it under "
+                    + "another name, or delete it, or write it with spec.target.elasticsearch.index");
+        }
+        String stored = storedIndex();
+        if (resuming && stored != null) {
+            if (!client.indices().exists(e -> e.index(stored)).value()) {
+                creator.create(stored);
+            }
+            LOG.info("{}: resuming the load into {}, behind alias {}", pipeline, stored, alias);
+            return stored;
+        }
+        if (stored != null && !aliased().contains(stored) && client.indices().exists(e -> e.index(stored)).value()) {
+            client.indices().delete(d -> d.index(stored));
+            LOG.info("{}: deleted {}, the index of a load that never completed", pipeline, stored);
+        }
+        String index = alias + "-" + ZonedDateTime.now(ZoneOffset.UTC).format(SUFFIX);
+        creator.create(index);
+        storeIndex(index);
+        LOG.info("{}: loading {}; alias {} moves to it when the load completes", pipeline, index, alias);
+        return index;
+    }
+
+    /** Moves the alias to the loaded index in one request, deletes the indices it leaves, and forgets the load's index. */
+    void complete(Connection controlTransaction, String index) throws IOException, SQLException {
+        client.indices().refresh(r -> r.index(index));
+        List<String> previous = aliased().stream().filter(i -> !i.equals(index)).toList();
+        client.indices().updateAliases(u -> {
+            for (String old : previous) {
+                u.actions(a -> a.remove(r -> r.index(old).alias(alias)));
+            }
+            return u.actions(a -> a.add(add -> add.index(index).alias(alias)));
+        });
+        for (String old : previous) {
+            client.indices().delete(d -> d.index(old));
+        }
+        try (PreparedStatement statement = controlTransaction.prepareStatement(
+                "UPDATE etl.pipeline_state SET full_load_index = NULL WHERE pipeline = ?")) {
+            statement.setString(1, pipeline);
+            statement.executeUpdate();
+        }
+        LOG.info("{}: alias {} now points to {}; deleted {}", pipeline, alias, index, previous.isEmpty() ? "nothing" : previous);
+    }
+
+    private List<String> aliased() throws IOException {
+        if (!client.indices().existsAlias(e -> e.name(alias)).value()) {
+            return List.of();
+        }
+        return List.copyOf(client.indices().getAlias(g -> g.name(alias)).result().keySet());
+    }
+
+    private String storedIndex() throws SQLException {
+        try (Connection connection = control.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT full_load_index FROM etl.pipeline_state WHERE pipeline = ?")) {
+            statement.setString(1, pipeline);
+            try (ResultSet rs = statement.executeQuery()) {
+                String index = rs.next() ? rs.getString(1) : null;
+                connection.commit();
+                return index;
+            }
+        }
+    }
+
+    private void storeIndex(String index) throws SQLException {
+        try (Connection connection = control.getConnection();
+             PreparedStatement statement = connection.prepareStatement("UPDATE etl.pipeline_state SET full_load_index = ? WHERE pipeline = ?")) {
+            statement.setString(1, index);
+            statement.setString(2, pipeline);
+            statement.executeUpdate();
+            connection.commit();
+        }
+    }
+}
