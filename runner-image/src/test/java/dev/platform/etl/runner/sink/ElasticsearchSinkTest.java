@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -26,6 +27,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,8 +57,9 @@ class ElasticsearchSinkTest {
         try (Gate gate = fixture.closedGate(READ_GATE)) {
             // a heartbeat too rare to notice the lost lease before it writes again
             stalled = fixture.startProcess(pipeline, Jvm.SMALL, "--lease-ttl", "60s", "--heartbeat", "59s");
-            await("the runner committed its first batch and stalled reading the second").atMost(Duration.ofMinutes(2))
-                    .until(() -> fixture.runningBatches("etl-test/fenced") == 1 && gate.hasWaiter());
+            RunnerProcess started = stalled;
+            awaitWhileRunning(started, "the runner committed its first batch and stalled reading the second",
+                    () -> fixture.runningBatches("etl-test/fenced") == 1 && gate.hasWaiter());
             fixture.execute("UPDATE content.film_work SET title = title || ' (newer)'");
             fixture.execute("UPDATE etl.pipeline_state SET lease_expires_at = now() - interval '1 second'");
             successor = fixture.run(pipeline);
@@ -196,8 +200,9 @@ class ElasticsearchSinkTest {
         RunnerProcess runner;
         try (Gate gate = fixture.closedGate(READ_GATE)) {
             runner = fixture.startProcess(pipeline, Jvm.SMALL);
-            await("four batches written, the fifth waiting to be read").atMost(Duration.ofMinutes(2))
-                    .until(() -> fixture.runningBatches("etl-test/es") == 4 && gate.hasWaiter());
+            RunnerProcess started = runner;
+            awaitWhileRunning(started, "four batches written, the fifth waiting to be read",
+                    () -> fixture.runningBatches("etl-test/es") == 4 && gate.hasWaiter());
             SharedElasticsearch.get().server().stop();
             gate.open();
         }
@@ -260,6 +265,15 @@ class ElasticsearchSinkTest {
         assertThat(alias.indicesBehind()).hasSize(1).doesNotContainAnyElementsOf(firstLoad);
         assertThat(new SearchIndex(elasticsearch, firstLoad.get(0)).exists()).as("the previous load's index is deleted").isFalse();
         assertThat(alias.ids()).containsExactlyInAnyOrderElementsOf(fixture.strings("SELECT id::text FROM content.film_work"));
+    }
+
+    /** Waits for a runner to reach a point; if it ends or never gets there, the failure says what it logged. */
+    private static void awaitWhileRunning(RunnerProcess runner, String what, Callable<Boolean> reached) {
+        try {
+            await(what).atMost(Duration.ofMinutes(2)).failFast("the runner ended", runner::finished).until(reached);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(what + ": not reached; the runner logged:\n" + runner.stderrSoFar(), e);
+        }
     }
 
     private static final long READ_GATE = 7171;
