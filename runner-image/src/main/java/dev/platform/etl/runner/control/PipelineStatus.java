@@ -8,7 +8,11 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What {@code etl-runner status} prints: the pipeline's state row and its latest run. */
+/**
+ * What {@code etl-runner status} prints: the pipeline's state row and its latest run, which, while
+ * it runs, shows its progress: the counters and checkpoint of its last committed batch, and its
+ * rows per second so far.
+ */
 public final class PipelineStatus {
     private PipelineStatus() {
     }
@@ -51,7 +55,9 @@ public final class PipelineStatus {
     private static Map<String, Object> lastRun(Connection connection, String pipeline) throws SQLException {
         Map<String, Object> run = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement("""
-                SELECT run_id, status, started_at::text, finished_at::text, rows_read, rows_written, batches, error
+                SELECT run_id, status, started_at::text, finished_at::text, rows_read, rows_written, batches, error, checkpoint::text,
+                       CASE WHEN status = 'RUNNING'
+                            THEN round(rows_read / greatest(extract(epoch FROM clock_timestamp() - started_at), 0.001))::bigint END
                   FROM etl.pipeline_run WHERE pipeline = ? ORDER BY id DESC LIMIT 1""")) {
             statement.setString(1, pipeline);
             try (ResultSet rs = statement.executeQuery()) {
@@ -64,6 +70,11 @@ public final class PipelineStatus {
                     run.put("rowsWritten", rs.getLong(6));
                     run.put("batches", rs.getLong(7));
                     run.put("error", rs.getString(8));
+                    // while it runs: where its last committed batch ended, and its pace so far
+                    run.put("checkpoint", CheckpointJson.read(rs.getString(9)));
+                    if (rs.getObject(10) != null) {
+                        run.put("rowsPerSecond", rs.getLong(10));
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.platform.etl.runner.run;
 
+import dev.platform.etl.api.pod.RunnerProgress;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.runner.checkpoint.Checkpoint;
 import dev.platform.etl.runner.checkpoint.CheckpointStore;
@@ -14,8 +15,11 @@ import dev.platform.etl.runner.retry.Stage;
 import dev.platform.etl.runner.sink.Sink;
 import dev.platform.etl.runner.sink.SinkBatch;
 import dev.platform.etl.runner.source.SourceBatch;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -39,6 +43,7 @@ final class BatchLoop {
     private final StopSignal stop;
     private final boolean versioned;
 
+    private final long startedAt = System.nanoTime();
     private RunCounters counters = RunCounters.ZERO;
     private Checkpoint checkpoint;
 
@@ -104,6 +109,14 @@ final class BatchLoop {
         return new ReadyBatch(rows.size(), batch.checkpoint(), sink.prepare(new SinkBatch(rows, versions, deleted)));
     }
 
+    /** The run so far, as the operator reads it from the pod's log. */
+    private RunnerProgress progress() {
+        double seconds = Math.max((System.nanoTime() - startedAt) / 1e9, 0.001);
+        return new RunnerProgress(counters.rowsRead(), counters.rowsWritten(), counters.batches(),
+                checkpoint == null ? Map.of() : checkpoint.asMap(), Math.round(counters.rowsRead() / seconds),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+    }
+
     /** Writes the batch and its checkpoint; returns whether a pause was requested meanwhile. */
     private boolean commit(long batchNumber, ReadyBatch batch) throws Exception {
         Checkpoint next = batch.checkpoint() != null ? batch.checkpoint() : checkpoint;
@@ -117,9 +130,8 @@ final class BatchLoop {
         }));
         counters = counters.plusBatch(batch.rowsRead(), written[0]);
         checkpoint = next;
-        LOG.info("{}: batch {} committed: read {}, wrote {} (run total: read {}, wrote {}){}", lease.pipeline(), batchNumber,
-                batch.rowsRead(), written[0], counters.rowsRead(), counters.rowsWritten(),
-                next == null ? "" : ", checkpoint " + next.asMap());
+        LOG.info("{}: batch {} committed: read {}, wrote {}; {}", lease.pipeline(), batchNumber, batch.rowsRead(), written[0],
+                progress().logText());
         return pauseRequested;
     }
 }
