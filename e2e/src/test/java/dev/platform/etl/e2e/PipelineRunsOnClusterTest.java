@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.platform.etl.api.EtlPipeline;
+import dev.platform.etl.api.pod.RunnerProgress;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.e2e.support.AuditLog;
@@ -73,6 +74,9 @@ class PipelineRunsOnClusterTest {
         assertThat(namespace.jobs()).hasSize(2);
         String listed = cluster.kubectl().run("get", "etlp", "film-dim", "-n", namespace.name());
         assertThat(listed).contains("Succeeded", "SUCCEEDED", String.valueOf(FILMS));
+        String logged = cluster.kubectl().run("logs", "job/film-dim-2", "-n", namespace.name(), "--tail=20");
+        assertThat(RunnerProgress.lastIn(logged)).as("kubectl logs shows the runner's progress lines")
+                .hasValueSatisfying(progress -> assertThat(progress.rowsRead()).isEqualTo(FILMS));
     }
 
     @Test

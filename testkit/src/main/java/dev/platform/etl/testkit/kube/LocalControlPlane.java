@@ -51,6 +51,8 @@ public final class LocalControlPlane implements AutoCloseable {
     private final Path kubeletKubeconfig;
     private final ControlPlaneBinaries binaries;
     private final List<Daemon> daemons = new ArrayList<>();
+    /** The node's kubelet serves pods' logs with this certificate, which the API server checks against its CA. */
+    private Pki.Issued kubeletServing;
 
     private LocalControlPlane(Path directory, int apiPort, ControlPlaneBinaries binaries) {
         this.directory = directory;
@@ -91,6 +93,10 @@ public final class LocalControlPlane implements AutoCloseable {
         return adminKubeconfig;
     }
 
+    Pki.Issued kubeletServing() {
+        return kubeletServing;
+    }
+
     /** A client as the node's kubelet: its own identity, left out of the audit log. */
     KubernetesClient kubeletClient() {
         return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(kubeletKubeconfig))).build();
@@ -123,6 +129,8 @@ public final class LocalControlPlane implements AutoCloseable {
         Pki.Issued serving = Pki.serving(pki, "apiserver", ca,
                 List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"),
                 List.of("127.0.0.1", "10.0.0.1"));
+        kubeletServing = Pki.serving(pki, "kubelet-serving", ca, List.of(ProcessKubelet.NODE, "localhost"), List.of("127.0.0.1"));
+        Pki.Issued kubeletClient = Pki.client(pki, "apiserver-kubelet-client", ca, "kube-apiserver-kubelet-client", "system:masters");
         Pki.Issued frontProxyCa = Pki.authority(pki, "front-proxy-ca");
         Pki.Issued frontProxyClient = Pki.client(pki, "front-proxy-client", frontProxyCa, "front-proxy-client", null);
         Path serviceAccountKey = Pki.signingKey(pki, "sa");
@@ -154,6 +162,8 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--requestheader-username-headers=X-Remote-User", "--requestheader-group-headers=X-Remote-Group",
                 "--requestheader-extra-headers-prefix=X-Remote-Extra-",
                 "--proxy-client-cert-file=" + frontProxyClient.certFile(), "--proxy-client-key-file=" + frontProxyClient.keyFile(),
+                "--kubelet-client-certificate=" + kubeletClient.certFile(), "--kubelet-client-key=" + kubeletClient.keyFile(),
+                "--kubelet-certificate-authority=" + ca.certFile(), "--kubelet-preferred-address-types=InternalIP",
                 "--audit-policy-file=" + directory.resolve("audit-policy.yaml"), "--audit-log-path=" + auditLog(),
                 "--audit-log-format=json", "--audit-log-mode=blocking"), directory.resolve("kube-apiserver.log"));
         daemons.add(apiServer);

@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * fresh, runs each pod bound to it as a local process ({@link ContainerLauncher}), writes container
  * statuses, readiness and termination messages back, restarts containers of {@code restartPolicy:
  * Always} pods, and on deletion sends SIGTERM, then SIGKILL after the grace period, then removes
- * the pod. Only the first container of a pod is run; init containers, liveness probes, volumes
- * other than the ServiceAccount token and the pod's security context are not emulated.
+ * the pod. It serves pods' logs to the API server ({@code kubectl logs}). Only the first container
+ * of a pod is run; init containers, liveness probes, volumes other than the ServiceAccount token
+ * and the pod's security context are not emulated.
  */
 public final class ProcessKubelet implements AutoCloseable {
     public static final String USER = "etl-kubelet";
@@ -52,6 +53,7 @@ public final class ProcessKubelet implements AutoCloseable {
     private final KubernetesClient client;
     private final ContainerLauncher launcher;
     private final PodStatusWriter statuses;
+    private final KubeletLogServer logServer;
     private final Map<String, PodProcess> pods = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private final ScheduledExecutorService loop = Executors.newScheduledThreadPool(2, r -> {
@@ -60,10 +62,11 @@ public final class ProcessKubelet implements AutoCloseable {
         return thread;
     });
 
-    private ProcessKubelet(KubernetesClient client, ContainerLauncher launcher) {
+    private ProcessKubelet(KubernetesClient client, ContainerLauncher launcher, Pki.Issued serving) {
         this.client = client;
         this.launcher = launcher;
         this.statuses = new PodStatusWriter(client);
+        this.logServer = new KubeletLogServer(serving, (namespace, pod) -> find(namespace, pod).map(PodProcess::log));
     }
 
     /**
@@ -72,7 +75,8 @@ public final class ProcessKubelet implements AutoCloseable {
      */
     public static ProcessKubelet start(LocalControlPlane plane, Map<String, Path> jarsByImage, Path directory) {
         KubernetesClient client = plane.kubeletClient();
-        ProcessKubelet kubelet = new ProcessKubelet(client, new ContainerLauncher(client, plane, jarsByImage, directory.toAbsolutePath()));
+        ProcessKubelet kubelet = new ProcessKubelet(client, new ContainerLauncher(client, plane, jarsByImage, directory.toAbsolutePath()),
+                plane.kubeletServing());
         kubelet.register();
         kubelet.loop.scheduleWithFixedDelay(kubelet::heartbeat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         kubelet.loop.scheduleWithFixedDelay(kubelet::syncPods, 0, 200, TimeUnit.MILLISECONDS);
@@ -134,6 +138,7 @@ public final class ProcessKubelet implements AutoCloseable {
             }
             status.putArray("addresses").add(JSON.createObjectNode().put("type", "InternalIP").put("address", "127.0.0.1"))
                     .add(JSON.createObjectNode().put("type", "Hostname").put("address", NODE));
+            status.putObject("daemonEndpoints").putObject("kubeletEndpoint").put("Port", logServer.port());
             status.putObject("nodeInfo").put("kubeletVersion", "v1.37.2").put("operatingSystem", "linux").put("architecture", "amd64")
                     .put("containerRuntimeVersion", "process://local").put("osImage", "local processes")
                     .put("kernelVersion", "").put("machineID", "").put("systemUUID", "").put("bootID", "").put("kubeProxyVersion", "");
@@ -298,6 +303,7 @@ public final class ProcessKubelet implements AutoCloseable {
     /** Stops the loop and kills every pod process (the pods stay in the API, as after a node crash). */
     @Override
     public void close() {
+        logServer.close();
         loop.shutdownNow();
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);
