@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Rows Written", jsonPath = ".status.lastRun.rowsWritten", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Last Run", jsonPath = ".status.lastRun.finishedAt", type = Type.DATE)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.currentRun.progress", type = Type.STRING, priority = 1)
 @Group(EtlPipeline.GROUP)
 @Version(EtlPipeline.VERSION)
 @Kind(EtlPipeline.KIND)

@@ -70,7 +70,7 @@ class CrdDriftTest {
         List<String> names = new ArrayList<>();
         columns.forEach(column -> names.add(column.get("name").asText()));
 
-        assertThat(names).containsExactly("Phase", "Last Result", "Rows Read", "Rows Written", "Last Run", "Age");
+        assertThat(names).containsExactly("Phase", "Last Result", "Rows Read", "Rows Written", "Last Run", "Age", "Progress");
     }
 
     /** A field's description is on its property; objects' own fields below it, list items' fields too. */

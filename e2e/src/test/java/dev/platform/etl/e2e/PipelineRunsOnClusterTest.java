@@ -11,6 +11,7 @@ import dev.platform.etl.e2e.support.AuditLog;
 import dev.platform.etl.e2e.support.OperatorRelease;
 import dev.platform.etl.e2e.support.PipelineNamespace;
 import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.postgres.Gate;
 import dev.platform.etl.testkit.elasticsearch.SearchIndex;
 import dev.platform.etl.testkit.elasticsearch.SharedElasticsearch;
 import dev.platform.etl.testkit.kube.SharedCluster;
@@ -100,6 +101,37 @@ class PipelineRunsOnClusterTest {
         assertThat(touched.getStatus().getLastRun().getRowsWritten()).isEqualTo(1);
         assertThat(touched.getStatus().getCheckpoint().toString()).isNotEqualTo(checkpoint);
     }
+
+    @Test
+    void whileARunRunsItsProgressShowsInStatusAndInTheWideListing() throws Exception {
+        namespace = PipelineNamespace.create("progress", FILMS);
+        String lastCommitted = namespace.database().text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 5 LIMIT 1");
+        namespace.database().stallTargetWriteOf(namespace.database().text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 6 LIMIT 1"),
+                PROGRESS_GATE);
+        EtlPipeline running;
+        String wide;
+        try (Gate gate = namespace.database().closedGate(PROGRESS_GATE)) {
+            namespace.apply(DemoPipelines.filmDim("film-dim", "Full", 2, "r-1", ""));
+            running = await("three batches committed and shown in status").atMost(PipelineNamespace.RUN_TIMEOUT)
+                    .until(() -> namespace.get("film-dim"), p -> p.getStatus() != null && p.getStatus().getCurrentRun() != null
+                            && Long.valueOf(3).equals(p.getStatus().getCurrentRun().getBatches()));
+            wide = cluster.kubectl().run("get", "etlp", "film-dim", "-n", namespace.name(), "-o", "wide");
+            gate.open();
+        }
+        EtlPipeline done = namespace.awaitRunsFinished("film-dim", 1);
+
+        assertThat(running.getStatus().getPhase()).isEqualTo(Phase.Running);
+        assertThat(running.getStatus().getCurrentRun().getRowsRead()).isEqualTo(6);
+        assertThat(running.getStatus().getCurrentRun().getRowsWritten()).isEqualTo(6);
+        assertThat(running.getStatus().getCurrentRun().getCheckpoint()).containsEntry("tieBreaker", lastCommitted);
+        assertThat(running.getStatus().getCurrentRun().getRowsPerSecond()).isPositive();
+        assertThat(wide.lines().findFirst().orElseThrow()).endsWith("PROGRESS");
+        assertThat(wide).contains("6 read, 6 written, 3 batches, ");
+        assertThat(done.getStatus().getCurrentRun()).isNull();
+        assertThat(done.getStatus().getLastRun().getRowsRead()).isEqualTo(FILMS);
+    }
+
+    private static final long PROGRESS_GATE = 9191;
 
     @Test
     void suspendPausesOnABatchBoundaryAndIsPausedOnlyOnceNoPodIsLeftThenResumeCompletes() throws Exception {

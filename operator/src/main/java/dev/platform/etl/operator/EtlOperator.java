@@ -7,6 +7,7 @@ import dev.platform.etl.operator.health.HealthServer;
 import dev.platform.etl.operator.health.OperatorMetrics;
 import dev.platform.etl.operator.job.RunnerJobFactory;
 import dev.platform.etl.operator.job.RunnerJobs;
+import dev.platform.etl.operator.observe.RunProgressReader;
 import dev.platform.etl.operator.reconcile.EtlPipelineReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -77,7 +78,7 @@ public final class EtlOperator {
         });
         RunnerJobs jobs = new RunnerJobs(client, new RunnerJobFactory(config.runner(), config.allowlist()));
         EtlPipelineReconciler reconciler = new EtlPipelineReconciler(new PipelineValidator(config.allowlist()), jobs,
-                new PipelineEvents(client), new OperatorMetrics(registry), Clock.systemUTC());
+                new RunProgressReader(client), new PipelineEvents(client), new OperatorMetrics(registry), Clock.systemUTC());
         operator.register(reconciler, controller -> {
             if (!config.watchNamespaces().isEmpty()) {
                 controller.settingNamespaces(config.watchNamespaces());

@@ -2,6 +2,8 @@ package dev.platform.etl.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.platform.etl.api.pod.RunnerProgress;
+import java.util.Map;
 
 /**
  * The run the operator has decided to start or is running: written to status before its Job is
@@ -17,6 +19,20 @@ public class CurrentRun {
     private String reason;
     @JsonPropertyDescription("When the operator decided to start it (RFC 3339).")
     private String requestedAt;
+    @JsonPropertyDescription("While it runs: its progress in one line (rows read and written, batches, rows per second), as kubectl get -o wide shows it.")
+    private String progress;
+    @JsonPropertyDescription("While it runs: rows read in its committed batches so far.")
+    private Long rowsRead;
+    @JsonPropertyDescription("While it runs: rows written in its committed batches so far.")
+    private Long rowsWritten;
+    @JsonPropertyDescription("While it runs: its committed batches so far.")
+    private Long batches;
+    @JsonPropertyDescription("While it runs: where its last committed batch ended (cursor and tieBreaker values).")
+    private Map<String, String> checkpoint;
+    @JsonPropertyDescription("While it runs: rows read per second since it started.")
+    private Long rowsPerSecond;
+    @JsonPropertyDescription("When the runner committed the batch this progress is from (RFC 3339).")
+    private String progressAt;
 
     public CurrentRun() {
     }
@@ -26,6 +42,73 @@ public class CurrentRun {
         this.job = job;
         this.reason = reason;
         this.requestedAt = requestedAt;
+    }
+
+    /** Takes the runner's latest report of how far the run has come. */
+    public void takeProgress(RunnerProgress reported) {
+        progress = reported.describe();
+        rowsRead = reported.rowsRead();
+        rowsWritten = reported.rowsWritten();
+        batches = reported.batches();
+        checkpoint = reported.checkpoint() == null || reported.checkpoint().isEmpty() ? null : reported.checkpoint();
+        rowsPerSecond = reported.rowsPerSecond();
+        progressAt = reported.at();
+    }
+
+    public String getProgress() {
+        return progress;
+    }
+
+    public void setProgress(String progress) {
+        this.progress = progress;
+    }
+
+    public Long getRowsRead() {
+        return rowsRead;
+    }
+
+    public void setRowsRead(Long rowsRead) {
+        this.rowsRead = rowsRead;
+    }
+
+    public Long getRowsWritten() {
+        return rowsWritten;
+    }
+
+    public void setRowsWritten(Long rowsWritten) {
+        this.rowsWritten = rowsWritten;
+    }
+
+    public Long getBatches() {
+        return batches;
+    }
+
+    public void setBatches(Long batches) {
+        this.batches = batches;
+    }
+
+    public Map<String, String> getCheckpoint() {
+        return checkpoint;
+    }
+
+    public void setCheckpoint(Map<String, String> checkpoint) {
+        this.checkpoint = checkpoint;
+    }
+
+    public Long getRowsPerSecond() {
+        return rowsPerSecond;
+    }
+
+    public void setRowsPerSecond(Long rowsPerSecond) {
+        this.rowsPerSecond = rowsPerSecond;
+    }
+
+    public String getProgressAt() {
+        return progressAt;
+    }
+
+    public void setProgressAt(String progressAt) {
+        this.progressAt = progressAt;
     }
 
     public Long getNumber() {

@@ -28,13 +28,22 @@ public final class RunObserver {
         if (job.isEmpty()) {
             return RunObservation.missing();
         }
-        String run = job.get().getMetadata().getLabels().get(Labels.RUN);
-        Collection<Pod> runPods = pods.stream().filter(p -> Objects.equals(run, p.getMetadata().getLabels().get(Labels.RUN))).toList();
+        Collection<Pod> runPods = podsOf(job.get(), pods);
         JobState state = state(job.get(), runPods);
         if (state == JobState.ACTIVE && runPods.isEmpty() && createdBefore(job.get(), now.minus(POD_CREATION_GRACE))) {
             state = JobState.NO_POD;
         }
         return new RunObservation(state, summary(runPods), failureDetail(job.get()), runPods.size());
+    }
+
+    /** The pods of the run whose Job is named {@code jobName}. */
+    public List<Pod> podsOf(String jobName, Collection<Job> jobs, Collection<Pod> pods) {
+        return jobs.stream().filter(j -> j.getMetadata().getName().equals(jobName)).findFirst().map(job -> podsOf(job, pods)).orElse(List.of());
+    }
+
+    private static List<Pod> podsOf(Job job, Collection<Pod> pods) {
+        String run = job.getMetadata().getLabels().get(Labels.RUN);
+        return pods.stream().filter(p -> Objects.equals(run, p.getMetadata().getLabels().get(Labels.RUN))).toList();
     }
 
     private static boolean createdBefore(Job job, Instant instant) {

@@ -13,6 +13,7 @@ import dev.platform.etl.operator.job.RunnerJobs;
 import dev.platform.etl.operator.observe.JobState;
 import dev.platform.etl.operator.observe.RunObservation;
 import dev.platform.etl.operator.observe.RunObserver;
+import dev.platform.etl.operator.observe.RunProgressReader;
 import dev.platform.etl.operator.run.RunRequests;
 import dev.platform.etl.operator.status.Conditions;
 import dev.platform.etl.operator.status.Phases;
@@ -33,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -49,18 +51,23 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "etlpipeline")
 public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     private static final Duration CREATE_JOB_SOON = Duration.ofMillis(200);
+    /** How often a running run's progress is read again when nothing else wakes the reconciler. */
+    static final Duration PROGRESS_REFRESH = Duration.ofSeconds(15);
 
     private final PipelineValidator validator;
     private final RunnerJobs jobs;
     private final RunObserver observer = new RunObserver();
     private final RunRequests requests = new RunRequests();
     private final RunRecorder recorder;
+    private final RunProgressReader progress;
     private final PipelineEvents events;
     private final Clock clock;
 
-    public EtlPipelineReconciler(PipelineValidator validator, RunnerJobs jobs, PipelineEvents events, OperatorMetrics metrics, Clock clock) {
+    public EtlPipelineReconciler(PipelineValidator validator, RunnerJobs jobs, RunProgressReader progress, PipelineEvents events,
+                                 OperatorMetrics metrics, Clock clock) {
         this.validator = validator;
         this.jobs = jobs;
+        this.progress = progress;
         this.events = events;
         this.recorder = new RunRecorder(events, metrics);
         this.clock = clock;
@@ -109,6 +116,9 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
             intentRecorded = recordNextRun(pipeline, runnerJobs, now);
         }
 
+        if (current.state() == JobState.ACTIVE && status.getCurrentRun() != null) {
+            progress.read(observer.podsOf(status.getCurrentRun().getJob(), runnerJobs, runnerPods)).ifPresent(status.getCurrentRun()::takeProgress);
+        }
         status.setPhase(Phases.of(pipeline, valid, current.state()));
         recordRunning(pipeline, current.state(), generation, now);
         status.setObservedGeneration(generation);
@@ -119,11 +129,13 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         if (intentRecorded) {
             return update.rescheduleAfter(CREATE_JOB_SOON);
         }
-        if (current.state() == JobState.ACTIVE && current.pods() == 0) {
-            // nothing else may wake the reconciler if the Job controller never creates a pod
-            return update.rescheduleAfter(RunObserver.POD_CREATION_GRACE.plusSeconds(1));
+        List<Duration> wakeUps = new ArrayList<>();
+        if (current.state() == JobState.ACTIVE) {
+            // nothing else may wake the reconciler if the Job controller never creates a pod, or while a run only makes progress
+            wakeUps.add(current.pods() == 0 ? RunObserver.POD_CREATION_GRACE.plusSeconds(1) : PROGRESS_REFRESH);
         }
-        return nextTick.map(tick -> update.rescheduleAfter(Duration.between(now, tick).plusSeconds(1))).orElse(update);
+        nextTick.ifPresent(tick -> wakeUps.add(Duration.between(now, tick).plusSeconds(1)));
+        return wakeUps.stream().min(Comparator.naturalOrder()).map(update::rescheduleAfter).orElse(update);
     }
 
     private List<Violation> validate(EtlPipeline pipeline) {

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The chart's RBAC grants exactly what the operator uses: every (API group, resource, verb) it
- * requested from the API server during a whole pipeline lifecycle (invalid, fixed, run,
- * suspended, resumed) is granted, and nothing else is: no wildcard, no Secrets, and Lease rights
+ * requested from the API server during a whole pipeline lifecycle (invalid, fixed, run and its
+ * progress read from the runner's log, suspended, resumed) is granted, and nothing else is: no wildcard, no Secrets, and Lease rights
  * only for the operator's own Lease (beyond `create`, which Kubernetes cannot limit by name).
  */
 class RbacCoverageTest {
@@ -70,6 +70,8 @@ class RbacCoverageTest {
             fixture.slowLoggedTargetWrites(100);
             fixture.patchSpec("lifecycle", "{\"target\": {\"postgres\": {\"table\": \"analytics.film_dim\"}}}");
             await().atMost(OperatorFixture.RUN_TIMEOUT).until(() -> fixture.get("lifecycle").getStatus().getPhase() == Phase.Running);
+            await("the operator read the running runner's log for its progress").atMost(OperatorFixture.RUN_TIMEOUT)
+                    .until(() -> fixture.cluster().requests().stream().anyMatch(r -> r.path().endsWith("/log")));
             fixture.patchSpec("lifecycle", "{\"suspend\": true}");
             fixture.awaitPhase("lifecycle", Phase.Paused);
             fixture.patchSpec("lifecycle", "{\"suspend\": false}");
