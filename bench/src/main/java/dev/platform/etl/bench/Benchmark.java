@@ -31,7 +31,7 @@ import java.util.Set;
  */
 public final class Benchmark {
     /** What {@code BENCH_CASES} can choose; all by default. */
-    private static final List<String> CASES = List.of("postgres", "elasticsearch", "incremental", "memory", "deletes");
+    private static final List<String> CASES = List.of("postgres", "elasticsearch", "incremental", "memory", "deletes", "reload");
     private static final List<Integer> BATCH_SIZES = List.of(500, 2_000, 10_000);
     private static final String QUERY = "SELECT id, title, description, creation_date, rating, type, modified FROM content.film_work";
     private static final String TARGET_COLUMNS = "film_id, title, description, creation_date, rating, modified, source_system";
@@ -93,6 +93,9 @@ public final class Benchmark {
         }
         if (cases.contains("deletes")) {
             results.put("deleteMissing", deleteMissing(secrets, rows));
+        }
+        if (cases.contains("reload")) {
+            results.put("aliasReload", aliasReload(secrets, rows));
         }
         report();
     }
@@ -157,6 +160,24 @@ public final class Benchmark {
                 plain.runnerSeconds(), mirror.runnerSeconds());
         return Map.of("sourceRowsDeleted", deleted, "targetRowsAfter", left, "plainRowsPerSecond", rows / plain.runnerSeconds(),
                 "mirrorRowsPerSecond", (rows - deleted) / mirror.runnerSeconds(), "mirrorToPlainRatio", plain.runnerSeconds() / mirror.runnerSeconds());
+    }
+
+    /**
+     * A full load into an index behind an alias (a fresh index, then the alias moved and the old
+     * index deleted) against a plain full load into the index itself, at batch 2,000.
+     */
+    private Map<String, Object> aliasReload(Path secrets, int rows) throws Exception {
+        int batch = 2_000;
+        deleteIndex();
+        RunnerJvm.Measurement plain = runnerFullLoad(secrets, batch, "elasticsearch: {secretRef: search, index: film_dim, idColumn: film_id}",
+                false, RunnerJvm.POD_HEAP);
+        deleteIndex();
+        String aliased = "elasticsearch: {secretRef: search, alias: film_dim, idColumn: film_id}";
+        runnerFullLoad(secrets, batch, aliased, false, RunnerJvm.POD_HEAP);
+        RunnerJvm.Measurement reload = runnerFullLoad(secrets, batch, aliased, false, RunnerJvm.POD_HEAP);
+        System.out.printf("  alias reload: plain %.1f s, reload behind the alias %.1f s%n", plain.runnerSeconds(), reload.runnerSeconds());
+        return Map.of("plainDocsPerSecond", rows / plain.runnerSeconds(), "reloadDocsPerSecond", rows / reload.runnerSeconds(),
+                "reloadToPlainRatio", plain.runnerSeconds() / reload.runnerSeconds());
     }
 
     private Map<String, Object> flatMemory(Path secrets, int rows) throws Exception {

@@ -78,17 +78,7 @@ public final class LeaseStore {
      * has claimed it yet: another runner may be claiming it right now.
      */
     public boolean renew(Lease lease, Duration ttl) throws Exception {
-        return control.inTransaction(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    UPDATE etl.pipeline_state SET lease_expires_at = now() + ?::interval
-                     WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()""")) {
-                statement.setString(1, ttl.toMillis() + " milliseconds");
-                statement.setString(2, lease.pipeline());
-                statement.setLong(3, lease.token());
-                statement.setString(4, lease.holder());
-                return statement.executeUpdate() == 1;
-            }
-        });
+        return control.inTransaction(connection -> extend(connection, lease, ttl));
     }
 
     /**
@@ -101,6 +91,12 @@ public final class LeaseStore {
      * @throws LeaseLostException when the lease expired or was taken over
      */
     public static void hold(Connection transaction, Lease lease, Duration ttl) throws SQLException {
+        if (!extend(transaction, lease, ttl)) {
+            throw new LeaseLostException(lease.pipeline(), lease.token());
+        }
+    }
+
+    private static boolean extend(Connection transaction, Lease lease, Duration ttl) throws SQLException {
         try (PreparedStatement statement = transaction.prepareStatement("""
                 UPDATE etl.pipeline_state SET lease_expires_at = now() + ?::interval
                  WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()""")) {
@@ -108,9 +104,7 @@ public final class LeaseStore {
             statement.setString(2, lease.pipeline());
             statement.setLong(3, lease.token());
             statement.setString(4, lease.holder());
-            if (statement.executeUpdate() == 0) {
-                throw new LeaseLostException(lease.pipeline(), lease.token());
-            }
+            return statement.executeUpdate() == 1;
         }
     }
 
