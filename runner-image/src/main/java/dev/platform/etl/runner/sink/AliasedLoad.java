@@ -50,7 +50,13 @@ final class AliasedLoad {
                     + "another name, or delete it, or write it with spec.target.elasticsearch.index");
         }
         String stored = storedIndex();
-        if (resuming && stored != null) {
+        if (resuming && stored == null) {
+            // its first batches went to another index: moving the alias to a new one would lose them
+            throw new IllegalStateException("this full load was begun without spec.target.elasticsearch.alias: let it finish with "
+                    + "index, or start it over by clearing its checkpoint (UPDATE etl.pipeline_state SET full_load_checkpoint = NULL "
+                    + "WHERE pipeline = '" + pipeline + "')");
+        }
+        if (resuming) {
             if (!client.indices().exists(e -> e.index(stored)).value()) {
                 creator.create(stored);
             }

@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -95,19 +96,14 @@ public final class PostgresSink implements Sink {
 
     /**
      * Creates the table or adds its missing columns if the pipeline allows it, then picks the COPY
-     * format for its types. A load that deletes what it does not read forgets the keys of any
-     * earlier load it does not resume.
+     * format for its types. A load that deletes what it does not read starts its record of keys
+     * afresh, or, resumed, makes sure it kept one from its start.
      */
     @Override
     public void setUp(boolean resuming) throws SQLException {
         target.applyChanges(pool);
-        if (deleteMissing && !resuming) {
-            try (Connection connection = pool.getConnection();
-                 PreparedStatement statement = connection.prepareStatement("DELETE FROM etl.full_load_keys WHERE pipeline = ?")) {
-                statement.setString(1, pipeline);
-                statement.executeUpdate();
-                connection.commit();
-            }
+        if (deleteMissing) {
+            startOrCheckKeyRecord(resuming);
         }
         Map<String, String> targetTypes;
         try (Connection connection = pool.getConnection()) {
@@ -158,6 +154,40 @@ public final class PostgresSink implements Sink {
                 .collect(Collectors.joining(" AND "));
         return "WITH deleted AS (DELETE FROM " + Identifiers.quoteTable(table) + " t USING " + STAGING + " s WHERE s." + DELETED
                 + " AND " + sameKey + ") " + upsert;
+    }
+
+    /**
+     * A JSON null stands for "this load has recorded its keys from its first batch": no key is
+     * null. A resumed load without it was begun without deleteMissing, so the keys of its first
+     * batches are unknown, and completing it would delete the rows they wrote.
+     */
+    private void startOrCheckKeyRecord(boolean resuming) throws SQLException {
+        try (Connection connection = pool.getConnection()) {
+            if (resuming) {
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "SELECT EXISTS (SELECT FROM etl.full_load_keys WHERE pipeline = ? AND key = 'null'::jsonb)")) {
+                    statement.setString(1, pipeline);
+                    try (ResultSet rs = statement.executeQuery()) {
+                        rs.next();
+                        if (!rs.getBoolean(1)) {
+                            throw new IllegalStateException("this full load was begun without deleteMissing, so it does not know the "
+                                    + "keys its first batches read: let it finish without deleteMissing, or start it over by clearing its "
+                                    + "checkpoint (UPDATE etl.pipeline_state SET full_load_checkpoint = NULL WHERE pipeline = '" + pipeline + "')");
+                        }
+                    }
+                }
+            } else {
+                try (PreparedStatement forget = connection.prepareStatement("DELETE FROM etl.full_load_keys WHERE pipeline = ?");
+                     PreparedStatement begin = connection.prepareStatement(
+                             "INSERT INTO etl.full_load_keys (pipeline, key) VALUES (?, 'null'::jsonb)")) {
+                    forget.setString(1, pipeline);
+                    forget.executeUpdate();
+                    begin.setString(1, pipeline);
+                    begin.executeUpdate();
+                }
+            }
+            connection.commit();
+        }
     }
 
     /** A key as the control schema remembers it: a jsonb array of its columns' values, the same from staging and from the table. */

@@ -82,6 +82,27 @@ class DeleteMissingTest {
     }
 
     @Test
+    void aLoadBegunWithoutDeleteMissingIsNotCompletedWithItAndDeletesNothing() throws Exception {
+        Path plain = fixture.writePipeline("mirror-plain", PipelineYaml.resumableFullFilmDim("mirror", 3));
+        fixture.execute("INSERT INTO analytics.film_dim (film_id, title) VALUES (gen_random_uuid(), 'stray')");
+        fixture.stallTargetWriteOf(fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 6 LIMIT 1"), GATE);
+        try (Gate gate = fixture.closedGate(GATE)) {
+            CompletableFuture<RunOutput> running = CompletableFuture.supplyAsync(() -> fixture.run(plain));
+            await("the third batch stalled").atMost(Duration.ofMinutes(1)).until(gate::hasWaiter);
+            fixture.cli("pause", "--pipeline", PIPELINE, "--control-db", fixture.controlDbUrl());
+            gate.open();
+            assertThat(running.get(1, TimeUnit.MINUTES).result()).isEqualTo("PAUSED");
+        }
+        fixture.cli("resume", "--pipeline", PIPELINE, "--control-db", fixture.controlDbUrl());
+
+        RunOutput resumed = fixture.run(pipeline);
+
+        assertThat(resumed.result()).isEqualTo("FAILED");
+        assertThat(resumed.message()).contains("begun without deleteMissing");
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim WHERE title = 'stray'")).as("nothing deleted").isOne();
+    }
+
+    @Test
     void withTheControlSchemaOutsideTheTargetDatabaseItIsInvalid() throws Exception {
         String elsewhere = SharedPostgres.get().freshDatabase().jdbcUrlWithCredentials();
 
