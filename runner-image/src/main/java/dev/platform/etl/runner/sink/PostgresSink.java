@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -44,7 +43,8 @@ public final class PostgresSink implements Sink {
     private final TargetTable target;
     private final boolean softDeletes;
     private final String pipeline;
-    private final boolean deleteMissing;
+    /** The keys a load records when it deletes what it did not read; null without deleteMissing. */
+    private final LoadedKeys loadedKeys;
     private final List<Violation> violations = new ArrayList<>();
     private final String createStaging;
     private final String merge;
@@ -72,9 +72,9 @@ public final class PostgresSink implements Sink {
         this.target = TargetTable.inspect(pool, target, columns);
         this.softDeletes = softDeletes;
         this.pipeline = pipeline;
-        this.deleteMissing = target.deletesMissing();
+        this.loadedKeys = target.deletesMissing() ? new LoadedKeys(pipeline, table, target.getKeyColumns()) : null;
         violations.addAll(this.target.violations());
-        if (deleteMissing && !sharesControlDatabase) {
+        if (loadedKeys != null && !sharesControlDatabase) {
             violations.add(new Violation("spec.target.postgres.deleteMissing", "needs the control schema in the target database, "
                     + "where the keys a load has read are committed with its batches: remove spec.control (or --control-db)"));
         }
@@ -84,7 +84,7 @@ public final class PostgresSink implements Sink {
         this.createStaging = "CREATE TEMP TABLE IF NOT EXISTS " + STAGING + " ON COMMIT DELETE ROWS AS SELECT "
                 + names.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + (softDeletes ? ", false AS " + DELETED : "")
                 + " FROM " + Identifiers.quoteTable(table) + " WITH NO DATA";
-        this.merge = mergeSql(table, names, target.getKeyColumns(), softDeletes, deleteMissing);
+        this.merge = (loadedKeys == null ? "" : loadedKeys.recordStaged(STAGING)) + mergeSql(table, names, target.getKeyColumns(), softDeletes);
         this.keyIndexes = target.getKeyColumns().stream().mapToInt(names::indexOf).toArray();
         this.keyColumns = List.copyOf(target.getKeyColumns());
     }
@@ -102,8 +102,8 @@ public final class PostgresSink implements Sink {
     @Override
     public void setUp(boolean resuming) throws SQLException {
         target.applyChanges(pool);
-        if (deleteMissing) {
-            startOrCheckKeyRecord(resuming);
+        if (loadedKeys != null) {
+            loadedKeys.startOrCheck(pool, resuming);
         }
         Map<String, String> targetTypes;
         try (Connection connection = pool.getConnection()) {
@@ -130,10 +130,9 @@ public final class PostgresSink implements Sink {
 
     /**
      * One statement: the staged rows are upserted by key; with soft deletes, the keys of rows
-     * marked deleted are deleted instead (a key is staged once, so it is one or the other); with
-     * deleteMissing, their keys are also remembered for the end of the load (parameter 1: the pipeline).
+     * marked deleted are deleted instead (a key is staged once, so it is one or the other).
      */
-    static String mergeSql(String table, List<String> columns, List<String> keyColumns, boolean softDeletes, boolean deleteMissing) {
+    static String mergeSql(String table, List<String> columns, List<String> keyColumns, boolean softDeletes) {
         String names = columns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         String keys = keyColumns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         List<String> updates = columns.stream()
@@ -143,10 +142,6 @@ public final class PostgresSink implements Sink {
         String onConflict = updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates);
         String upsert = "INSERT INTO " + Identifiers.quoteTable(table) + " (" + names + ") SELECT " + names + " FROM " + STAGING
                 + (softDeletes ? " WHERE NOT " + DELETED : "") + " ON CONFLICT (" + keys + ") " + onConflict;
-        if (deleteMissing) {
-            return "WITH seen AS (INSERT INTO etl.full_load_keys (pipeline, key) SELECT ?, " + keyArray("", keyColumns) + " FROM " + STAGING
-                    + ") " + upsert;
-        }
         if (!softDeletes) {
             return upsert;
         }
@@ -156,61 +151,13 @@ public final class PostgresSink implements Sink {
                 + " AND " + sameKey + ") " + upsert;
     }
 
-    /**
-     * A JSON null stands for "this load has recorded its keys from its first batch": no key is
-     * null. A resumed load without it was begun without deleteMissing, so the keys of its first
-     * batches are unknown, and completing it would delete the rows they wrote.
-     */
-    private void startOrCheckKeyRecord(boolean resuming) throws SQLException {
-        try (Connection connection = pool.getConnection()) {
-            if (resuming) {
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "SELECT EXISTS (SELECT FROM etl.full_load_keys WHERE pipeline = ? AND key = 'null'::jsonb)")) {
-                    statement.setString(1, pipeline);
-                    try (ResultSet rs = statement.executeQuery()) {
-                        rs.next();
-                        if (!rs.getBoolean(1)) {
-                            throw new IllegalStateException("this full load was begun without deleteMissing, so it does not know the "
-                                    + "keys its first batches read: let it finish without deleteMissing, or start it over by clearing its "
-                                    + "checkpoint (UPDATE etl.pipeline_state SET full_load_checkpoint = NULL WHERE pipeline = '" + pipeline + "')");
-                        }
-                    }
-                }
-            } else {
-                try (PreparedStatement forget = connection.prepareStatement("DELETE FROM etl.full_load_keys WHERE pipeline = ?");
-                     PreparedStatement begin = connection.prepareStatement(
-                             "INSERT INTO etl.full_load_keys (pipeline, key) VALUES (?, 'null'::jsonb)")) {
-                    forget.setString(1, pipeline);
-                    forget.executeUpdate();
-                    begin.setString(1, pipeline);
-                    begin.executeUpdate();
-                }
-            }
-            connection.commit();
-        }
-    }
-
-    /** A key as the control schema remembers it: a jsonb array of its columns' values, the same from staging and from the table. */
-    private static String keyArray(String alias, List<String> keyColumns) {
-        return "jsonb_build_array(" + keyColumns.stream().map(k -> alias + Identifiers.quote(k)).collect(Collectors.joining(", ")) + ")";
-    }
-
-    /** Deletes the table's rows whose key the completed load did not read, then forgets its keys. */
+    /** With deleteMissing: deletes the table's rows whose key the completed load did not read. */
     @Override
     public long completeLoad(Connection controlTransaction) throws SQLException {
-        if (!deleteMissing) {
+        if (loadedKeys == null) {
             return 0;
         }
-        long deleted;
-        try (PreparedStatement statement = controlTransaction.prepareStatement("DELETE FROM " + Identifiers.quoteTable(table)
-                + " t WHERE NOT EXISTS (SELECT FROM etl.full_load_keys s WHERE s.pipeline = ? AND s.key = " + keyArray("t.", keyColumns) + ")")) {
-            statement.setString(1, pipeline);
-            deleted = statement.executeUpdate();
-        }
-        try (PreparedStatement statement = controlTransaction.prepareStatement("DELETE FROM etl.full_load_keys WHERE pipeline = ?")) {
-            statement.setString(1, pipeline);
-            statement.executeUpdate();
-        }
+        long deleted = loadedKeys.deleteUnread(controlTransaction);
         LOG.info("{}: the load is complete; deleted {} rows of {} that it did not read", pipeline, deleted, table);
         return deleted;
     }
@@ -307,7 +254,7 @@ public final class PostgresSink implements Sink {
             }
         }
         try (PreparedStatement statement = connection.prepareStatement(merge)) {
-            if (deleteMissing) {
+            if (loadedKeys != null) {
                 statement.setString(1, pipeline);
             }
             statement.executeUpdate();
