@@ -3,7 +3,7 @@ MVN ?= ./mvnw -B
 DEMO_CP = demo/target/classes:$$(cat demo/target/classpath.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test controlplane demo es-demo chaos crds bench
+.PHONY: help build test controlplane demo es-demo chaos crds bench bench-operator
 
 help: ## list the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -27,6 +27,10 @@ crds: ## regenerate crds/ (and the chart's copy) from the api/ classes (tests fa
 bench: ## throughput and memory against the ceilings (BENCH_ROWS=1000000, BENCH_CASES=postgres,elasticsearch,incremental,memory,deletes,reload): a table, and bench/results/*.json
 	@$(MVN) -q -DskipTests package -pl bench -am
 	java -cp "bench/target/classes:$$(cat bench/target/classpath.txt)" dev.platform.etl.bench.Benchmark
+
+bench-operator: controlplane ## one operator, N pipelines on the local control plane, runner pods stubbed (BENCH_PIPELINES=100,500,1000, BENCH_IDLE_SECONDS=60, BENCH_CHART_SET=key=value,...)
+	@$(MVN) -q -DskipTests package -pl bench -am
+	java -cp "bench/target/classes:$$(cat bench/target/classpath.txt)" dev.platform.etl.bench.operator.OperatorBench
 
 chaos: ## kill -9 a runner at 50 random points of a run and check each recovery (KILLS=50, SEED=...)
 	$(MVN) -pl runner-image -am test -Dtest=CrashRecoveryTest#aRunnerKilledAtRandomPointsIsRecoveredExactly \

@@ -74,8 +74,7 @@ public final class Benchmark {
     }
 
     private void run(int rows) throws Exception {
-        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java", System.getProperty("java.version"),
-                "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
+        results.put("machine", Machine.describe());
         results.put("rows", rows);
         results.put("cases", cases);
         Path secrets = prepare("bench", rows);

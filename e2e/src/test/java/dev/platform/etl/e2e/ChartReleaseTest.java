@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
-import dev.platform.etl.e2e.support.AuditLog;
 import dev.platform.etl.e2e.support.OperatorRelease;
 import dev.platform.etl.e2e.support.PipelineNamespace;
 import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.kube.AuditLog;
 import dev.platform.etl.testkit.kube.SharedCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -61,7 +61,7 @@ class ChartReleaseTest {
             assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
         }
 
-        List<AuditLog.Request> requests = AuditLog.requestsOf(OperatorRelease.SERVICE_ACCOUNT, release.installing());
+        List<AuditLog.Request> requests = cluster.plane().auditLog().requestsOf(OperatorRelease.SERVICE_ACCOUNT, release.installing());
         assertThat(requests).as("the operator talked to the API server as its ServiceAccount")
                 .anySatisfy(r -> assertThat(r.uri()).contains("/etlpipelines"))
                 .anySatisfy(r -> assertThat(r.verb()).isEqualTo("create"));

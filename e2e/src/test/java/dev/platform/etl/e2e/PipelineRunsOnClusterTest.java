@@ -7,20 +7,22 @@ import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.pod.RunnerProgress;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
-import dev.platform.etl.e2e.support.AuditLog;
 import dev.platform.etl.e2e.support.OperatorRelease;
 import dev.platform.etl.e2e.support.PipelineNamespace;
 import dev.platform.etl.testkit.demo.DemoPipelines;
-import dev.platform.etl.testkit.postgres.Gate;
 import dev.platform.etl.testkit.elasticsearch.SearchIndex;
 import dev.platform.etl.testkit.elasticsearch.SharedElasticsearch;
+import dev.platform.etl.testkit.kube.AuditLog;
 import dev.platform.etl.testkit.kube.SharedCluster;
+import dev.platform.etl.testkit.postgres.Gate;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,8 +63,12 @@ class PipelineRunsOnClusterTest {
         namespace.apply(DemoPipelines.filmDim("film-dim", "Full", 5, "r-1", ""));
         EtlPipeline first = namespace.awaitRunsFinished("film-dim", 1);
 
+        Instant requested = Instant.now();
         namespace.patchSpec("film-dim", "{\"runRequest\": \"r-2\"}");
         EtlPipeline second = namespace.awaitRunsFinished("film-dim", 2);
+
+        assertThat(writesStartingARun(requested)).as("the operator's writes from a run request to its Job, recorded")
+                .hasSizeLessThanOrEqualTo(4).anyMatch(w -> w.verb().equals("create") && w.uri().contains("/jobs"));
 
         for (EtlPipeline run : new EtlPipeline[] {first, second}) {
             assertThat(run.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
@@ -78,6 +84,17 @@ class PipelineRunsOnClusterTest {
         String logged = cluster.kubectl().run("logs", "job/film-dim-2", "-n", namespace.name(), "--tail=20");
         assertThat(RunnerProgress.lastIn(logged)).as("kubectl logs shows the runner's progress lines")
                 .hasValueSatisfying(progress -> assertThat(progress.rowsRead()).isEqualTo(FILMS));
+    }
+
+    /** The operator's writes in the namespace after {@code since}, up to its first Job create and the status patch after it. */
+    private List<AuditLog.Request> writesStartingARun(Instant since) {
+        List<AuditLog.Request> writes = cluster.plane().auditLog().requestsOf(OperatorRelease.SERVICE_ACCOUNT, since).stream()
+                .filter(AuditLog.Request::isWrite).filter(w -> w.uri().contains("/namespaces/" + namespace.name() + "/")).toList();
+        int jobCreated = IntStream.range(0, writes.size()).filter(i -> writes.get(i).verb().equals("create") && writes.get(i).uri().contains("/jobs"))
+                .findFirst().orElse(writes.size() - 1);
+        int recorded = IntStream.range(jobCreated, writes.size()).filter(i -> writes.get(i).uri().contains("/status"))
+                .findFirst().orElse(writes.size() - 1);
+        return writes.subList(0, recorded + 1);
     }
 
     @Test
@@ -157,7 +174,7 @@ class PipelineRunsOnClusterTest {
         assertThat(resumed.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
         assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
         assertThat(namespace.count("SELECT count(*) FROM analytics.write_log")).as("every film written once").isEqualTo(FILMS);
-        assertThat(AuditLog.requestsOf(OperatorRelease.SERVICE_ACCOUNT, release.installing())).as("requests of the operator that RBAC denied")
+        assertThat(cluster.plane().auditLog().requestsOf(OperatorRelease.SERVICE_ACCOUNT, release.installing())).as("requests of the operator that RBAC denied")
                 .anySatisfy(r -> assertThat(r.verb()).isEqualTo("patch"))
                 .noneMatch(AuditLog.Request::forbiddenByRbac);
     }

@@ -102,11 +102,15 @@ final class ContainerLauncher {
         }
     }
 
-    private Path jarFor(String image) {
+    /** An image's name: the part after the last '/', without tag or digest. */
+    static String imageName(String image) {
         String name = image.substring(image.lastIndexOf('/') + 1);
         name = name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
-        name = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
-        Path jar = jarsByImage.get(name);
+        return name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+    }
+
+    private Path jarFor(String image) {
+        Path jar = jarsByImage.get(imageName(image));
         if (jar == null || !Files.isRegularFile(jar)) {
             throw new ConfigException("no jar for image " + image + " (known: " + jarsByImage + "); build it with ./mvnw package");
         }

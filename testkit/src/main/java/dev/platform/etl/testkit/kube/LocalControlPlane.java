@@ -103,7 +103,11 @@ public final class LocalControlPlane implements AutoCloseable {
     }
 
     /** The API server's audit log (JSON lines, Metadata level), without the plane's own components. */
-    public Path auditLog() {
+    public AuditLog auditLog() {
+        return new AuditLog(auditLogFile());
+    }
+
+    private Path auditLogFile() {
         return directory.resolve("audit.log");
     }
 
@@ -164,7 +168,7 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--proxy-client-cert-file=" + frontProxyClient.certFile(), "--proxy-client-key-file=" + frontProxyClient.keyFile(),
                 "--kubelet-client-certificate=" + kubeletClient.certFile(), "--kubelet-client-key=" + kubeletClient.keyFile(),
                 "--kubelet-certificate-authority=" + ca.certFile(), "--kubelet-preferred-address-types=InternalIP",
-                "--audit-policy-file=" + directory.resolve("audit-policy.yaml"), "--audit-log-path=" + auditLog(),
+                "--audit-policy-file=" + directory.resolve("audit-policy.yaml"), "--audit-log-path=" + auditLogFile(),
                 "--audit-log-format=json", "--audit-log-mode=blocking"), directory.resolve("kube-apiserver.log"));
         daemons.add(apiServer);
         awaitApiServer(apiServer);

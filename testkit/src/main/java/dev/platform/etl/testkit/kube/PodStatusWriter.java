@@ -41,15 +41,20 @@ final class PodStatusWriter {
 
     void terminated(Pod pod, PodProcess run, int exit) {
         Container spec = pod.getSpec().getContainers().get(0);
-        String message = run.terminationMessage("FallbackToLogsOnError".equals(spec.getTerminationMessagePolicy()), exit);
+        terminated(pod, run, exit, run.terminationMessage("FallbackToLogsOnError".equals(spec.getTerminationMessagePolicy()), exit));
+    }
+
+    void terminated(Pod pod, PodProcess run, int exit, String message) {
         ObjectNode status = podStatus(pod, exit == 0 ? "Succeeded" : "Failed", false);
         ObjectNode container = containerStatus(run, false);
         container.put("started", false);
         ObjectNode terminated = state(container, "terminated").put("exitCode", exit)
                 .put("reason", exit == 0 ? "Completed" : "Error")
                 .put("startedAt", (run.startedAt == null ? Instant.now() : run.startedAt).truncatedTo(ChronoUnit.SECONDS).toString())
-                .put("finishedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
-                .put("containerID", "process://" + run.process.pid());
+                .put("finishedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        if (run.process != null) {
+            terminated.put("containerID", "process://" + run.process.pid());
+        }
         if (!message.isEmpty()) {
             terminated.put("message", message);
         }

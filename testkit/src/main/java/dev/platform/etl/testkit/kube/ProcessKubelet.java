@@ -54,6 +54,7 @@ public final class ProcessKubelet implements AutoCloseable {
     private final ContainerLauncher launcher;
     private final PodStatusWriter statuses;
     private final KubeletLogServer logServer;
+    private final Map<String, String> stubbedImages;
     private final Map<String, PodProcess> pods = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private final ScheduledExecutorService loop = Executors.newScheduledThreadPool(2, r -> {
@@ -62,9 +63,10 @@ public final class ProcessKubelet implements AutoCloseable {
         return thread;
     });
 
-    private ProcessKubelet(KubernetesClient client, ContainerLauncher launcher, Pki.Issued serving) {
+    private ProcessKubelet(KubernetesClient client, ContainerLauncher launcher, Pki.Issued serving, Map<String, String> stubbedImages) {
         this.client = client;
         this.launcher = launcher;
+        this.stubbedImages = stubbedImages;
         this.statuses = new PodStatusWriter(client);
         this.logServer = new KubeletLogServer(serving, (namespace, pod) -> find(namespace, pod).map(PodProcess::log));
     }
@@ -74,9 +76,19 @@ public final class ProcessKubelet implements AutoCloseable {
      * part after the last '/', without tag) to the jar that plays it, e.g. etl-runner.
      */
     public static ProcessKubelet start(LocalControlPlane plane, Map<String, Path> jarsByImage, Path directory) {
+        return start(plane, jarsByImage, directory, Map.of());
+    }
+
+    /**
+     * As {@link #start(LocalControlPlane, Map, Path)}, but the pods of the images in {@code stubbedImages}
+     * start no process: each succeeds at once with the termination message given, so that a
+     * benchmark measures the operator and not one JVM per pod.
+     */
+    public static ProcessKubelet start(LocalControlPlane plane, Map<String, Path> jarsByImage, Path directory,
+                                       Map<String, String> stubbedImages) {
         KubernetesClient client = plane.kubeletClient();
         ProcessKubelet kubelet = new ProcessKubelet(client, new ContainerLauncher(client, plane, jarsByImage, directory.toAbsolutePath()),
-                plane.kubeletServing());
+                plane.kubeletServing(), Map.copyOf(stubbedImages));
         kubelet.register();
         kubelet.loop.scheduleWithFixedDelay(kubelet::heartbeat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         kubelet.loop.scheduleWithFixedDelay(kubelet::syncPods, 0, 200, TimeUnit.MILLISECONDS);
@@ -191,7 +203,13 @@ public final class ProcessKubelet implements AutoCloseable {
             } else if (!terminal) {
                 run = launcher.prepare(pod);
                 pods.put(run.uid, run);
-                startContainer(pod, run);
+                String stub = stubbedImages.get(ContainerLauncher.imageName(run.image));
+                if (stub == null) {
+                    startContainer(pod, run);
+                } else {
+                    run.done = true;
+                    statuses.terminated(pod, run, 0, stub);
+                }
             }
             return;
         }

@@ -1,27 +1,39 @@
-package dev.platform.etl.e2e.support;
+package dev.platform.etl.testkit.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.platform.etl.testkit.kube.SharedCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
-/** The API server's audit log: every request of the operator's identity, with the answer it got. */
+/**
+ * The local control plane's audit log (JSON lines, Metadata level): every request of the identities
+ * it records, with the answer each got.
+ */
 public final class AuditLog {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Path file;
+
     /** One audited request: who, what, when, the HTTP status, and whether authorization (RBAC) refused it. */
     public record Request(String user, String verb, String uri, int code, Instant received, boolean forbiddenByRbac) {
+        /** A request that changes something: create, update, patch, delete. */
+        public boolean isWrite() {
+            return Set.of("create", "update", "patch", "delete", "deletecollection").contains(verb);
+        }
+
         @Override
         public String toString() {
             return code + (forbiddenByRbac ? " (RBAC) " : " ") + verb + " " + uri;
         }
     }
 
-    private AuditLog() {
+    AuditLog(Path file) {
+        this.file = file;
     }
 
     /**
@@ -29,8 +41,8 @@ public final class AuditLog {
      * {@code helm uninstall} deletes a release, its operator pod may still ask for what the
      * release's RBAC, already gone, granted.
      */
-    public static List<Request> requestsOf(String user, Instant since) {
-        try (var lines = Files.lines(SharedCluster.get().plane().auditLog())) {
+    public List<Request> requestsOf(String user, Instant since) {
+        try (var lines = Files.lines(file)) {
             return lines.map(AuditLog::parse).filter(request -> request.user().equals(user) && !request.received().isBefore(since)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
