@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.event.rate.LinearRateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -66,6 +67,7 @@ public final class EtlOperator {
                     // the primary's status is patched with a JSON merge patch, which every API server (and the mock) takes
                     .withUseSSAToPatchPrimaryResource(false)
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                    .withConcurrentReconciliationThreads(config.reconcile().threads())
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(10));
             if (config.leaderElection() != null) {
                 OperatorConfig.LeaderElection election = config.leaderElection();
@@ -76,10 +78,14 @@ public final class EtlOperator {
                         false));
             }
         });
-        RunnerJobs jobs = new RunnerJobs(client, new RunnerJobFactory(config.runner(), config.allowlist()));
+        RunnerJobs jobs = new RunnerJobs(client, new RunnerJobFactory(config.runner(), config.allowlist()), config.runner().jobHistory());
         EtlPipelineReconciler reconciler = new EtlPipelineReconciler(new PipelineValidator(config.allowlist()), jobs,
-                new RunProgressReader(client), new PipelineEvents(client), new OperatorMetrics(registry), Clock.systemUTC());
+                new RunProgressReader(client), config.reconcile().progressRefresh(), new PipelineEvents(client), new OperatorMetrics(registry), Clock.systemUTC());
         operator.register(reconciler, controller -> {
+            controller.withReconciliationMaxInterval(config.reconcile().resyncPeriod());
+            if (config.reconcile().rateLimitPerSecond() > 0) {
+                controller.withRateLimiter(new LinearRateLimiter(Duration.ofSeconds(1), config.reconcile().rateLimitPerSecond()));
+            }
             if (!config.watchNamespaces().isEmpty()) {
                 controller.settingNamespaces(config.watchNamespaces());
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.operator.config.OperatorConfig;
+import dev.platform.etl.operator.config.ReconcileSettings;
 import dev.platform.etl.operator.config.RunnerDefaults;
 import dev.platform.etl.operator.health.HealthServer;
 import dev.platform.etl.operator.support.MockCluster;
@@ -22,7 +23,7 @@ class HealthAndMetricsTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final OperatorConfig config = new OperatorConfig(Set.of(), Allowlist.fromEnvironment(Map.of()),
-            RunnerDefaults.fromEnvironment(Map.of()), null, 0);
+            RunnerDefaults.fromEnvironment(Map.of()), ReconcileSettings.fromEnvironment(Map.of()), null, 0);
 
     @Test
     void healthAndReadinessAnswerAndMetricsArePrometheusText() throws Exception {

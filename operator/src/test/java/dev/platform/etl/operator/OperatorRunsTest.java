@@ -1,6 +1,7 @@
 package dev.platform.etl.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.status.Phase;
@@ -88,5 +89,8 @@ class OperatorRunsTest {
         assertThat(touched.getStatus().getCheckpoint()).isNotEqualTo(first.getStatus().getCheckpoint());
         assertThat(touched.getStatus().getCheckpoint().get("cursor"))
                 .isEqualTo(fixture.text("SELECT checkpoint->>'cursor' FROM etl.pipeline_state WHERE pipeline = 'etl-test/film-dim-inc'"));
+        await("only the newest two runs' Jobs are kept").atMost(OperatorFixture.RUN_TIMEOUT)
+                .until(() -> fixture.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE).list().getItems().stream()
+                        .map(job -> job.getMetadata().getName()).sorted().toList(), names -> names.equals(List.of("film-dim-inc-2", "film-dim-inc-3")));
     }
 }

@@ -12,10 +12,11 @@ import java.util.stream.Collectors;
  * @param watchNamespaces   namespaces whose pipelines are reconciled; empty means all
  * @param allowlist         writable targets (ETL_ALLOWED_POSTGRES_TABLES, ETL_ALLOWED_ELASTICSEARCH_INDICES)
  * @param runner            how runner Jobs are built
+ * @param reconcile         concurrency, resync, progress refresh and rate limit of the reconciler
  * @param leaderElection    the Lease that elects the active replica, or null to run without election
  * @param httpPort          health and metrics port (0: none)
  */
-public record OperatorConfig(Set<String> watchNamespaces, Allowlist allowlist, RunnerDefaults runner,
+public record OperatorConfig(Set<String> watchNamespaces, Allowlist allowlist, RunnerDefaults runner, ReconcileSettings reconcile,
                              LeaderElection leaderElection, int httpPort) {
 
     /**
@@ -34,6 +35,7 @@ public record OperatorConfig(Set<String> watchNamespaces, Allowlist allowlist, R
                 split(env.get("ETL_WATCH_NAMESPACES")),
                 Allowlist.fromEnvironment(env),
                 RunnerDefaults.fromEnvironment(env),
+                ReconcileSettings.fromEnvironment(env),
                 election,
                 Integer.parseInt(env.getOrDefault("ETL_OPERATOR_HTTP_PORT", "8080")));
     }

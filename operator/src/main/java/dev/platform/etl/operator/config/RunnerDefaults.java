@@ -8,10 +8,11 @@ import java.util.Map;
  * @param serviceAccount     empty: the namespace's default ServiceAccount, which exists in every namespace
  * @param gracePeriodSeconds long enough for the runner to finish a batch after SIGTERM
  * @param backoffLimit       pod attempts after a crash or a deleted pod, before the run fails
+ * @param jobHistory         finished Jobs kept per pipeline (with their pods and logs); older ones are deleted
  */
 public record RunnerDefaults(String image, String imagePullPolicy, String serviceAccount, int backoffLimit, long gracePeriodSeconds,
                              String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit,
-                             String leaseTtl, String leaseHeartbeat) {
+                             String leaseTtl, String leaseHeartbeat, int jobHistory) {
 
     public static RunnerDefaults fromEnvironment(Map<String, String> env) {
         return new RunnerDefaults(
@@ -25,6 +26,7 @@ public record RunnerDefaults(String image, String imagePullPolicy, String servic
                 env.getOrDefault("ETL_RUNNER_CPU_LIMIT", "1"),
                 env.getOrDefault("ETL_RUNNER_MEMORY_LIMIT", "512Mi"),
                 env.getOrDefault("ETL_RUNNER_LEASE_TTL", "30s"),
-                env.getOrDefault("ETL_RUNNER_LEASE_HEARTBEAT", "10s"));
+                env.getOrDefault("ETL_RUNNER_LEASE_HEARTBEAT", "10s"),
+                Integer.parseInt(env.getOrDefault("ETL_RUNNER_JOB_HISTORY", "3")));
     }
 }

@@ -1,8 +1,10 @@
 package dev.platform.etl.operator.job;
 
+import dev.platform.etl.api.status.EtlPipelineStatus;
+import java.util.HashMap;
 import java.util.Map;
 
-/** Labels on runner Jobs and their pods: informers select on them, and map them back to their pipeline. */
+/** Labels on runner Jobs and their pods (informers select on them, and map them back to their pipeline), and the Jobs' annotations. */
 public final class Labels {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String OPERATOR = "etl-operator";
@@ -10,6 +12,9 @@ public final class Labels {
     public static final String RUNNER = "etl-runner";
     public static final String PIPELINE = "etl.platform.dev/pipeline";
     public static final String RUN = "etl.platform.dev/run";
+    /** Annotations of a runner Job: the run request and schedule tick its run handles, restored when the Job is adopted. */
+    public static final String RUN_REQUEST = "etl.platform.dev/run-request";
+    public static final String SCHEDULE_TICK = "etl.platform.dev/schedule-tick";
     /** The selector of every runner Job and pod (an equality selector, which every API server supports). */
     public static final String SELECTOR = MANAGED_BY + "=" + OPERATOR;
 
@@ -18,5 +23,17 @@ public final class Labels {
 
     static Map<String, String> forRun(String pipeline, long run) {
         return Map.of(MANAGED_BY, OPERATOR, NAME, RUNNER, PIPELINE, pipeline, RUN, String.valueOf(run));
+    }
+
+    /** What the run recorded in status handles, so that an operator that lost that status can restore it from the Job. */
+    static Map<String, String> handledBy(EtlPipelineStatus status) {
+        Map<String, String> annotations = new HashMap<>();
+        if (status != null && status.getHandledRunRequest() != null) {
+            annotations.put(RUN_REQUEST, status.getHandledRunRequest());
+        }
+        if (status != null && status.getLastScheduledTime() != null) {
+            annotations.put(SCHEDULE_TICK, status.getLastScheduledTime());
+        }
+        return annotations;
     }
 }

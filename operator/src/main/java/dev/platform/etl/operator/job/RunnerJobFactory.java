@@ -54,6 +54,7 @@ public final class RunnerJobFactory {
                     .withName(jobName)
                     .withNamespace(pipeline.getMetadata().getNamespace())
                     .withLabels(labels)
+                    .withAnnotations(Labels.handledBy(pipeline.getStatus()))
                     .withOwnerReferences(new OwnerReferenceBuilder()
                             .withApiVersion(EtlPipeline.API_VERSION).withKind(EtlPipeline.KIND)
                             .withName(pipeline.getMetadata().getName()).withUid(pipeline.getMetadata().getUid())

@@ -1,12 +1,14 @@
 package dev.platform.etl.operator.job;
 
 import dev.platform.etl.api.EtlPipeline;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.HttpURLConnection;
+import java.util.Optional;
 
 /**
  * What the operator does to runner Jobs: create one (adopting it when it already exists), suspend
@@ -15,10 +17,17 @@ import java.net.HttpURLConnection;
 public final class RunnerJobs {
     private final KubernetesClient client;
     private final RunnerJobFactory factory;
+    private final int history;
 
-    public RunnerJobs(KubernetesClient client, RunnerJobFactory factory) {
+    /** {@code history}: finished Jobs kept per pipeline, as a CronJob keeps its history. */
+    public RunnerJobs(KubernetesClient client, RunnerJobFactory factory, int history) {
         this.client = client;
         this.factory = factory;
+        this.history = history;
+    }
+
+    public int history() {
+        return history;
     }
 
     /** Thrown when a Job of that name exists but belongs to something else. */
@@ -28,11 +37,15 @@ public final class RunnerJobs {
         }
     }
 
-    /** Creates the run's Job; if it already exists (an operator restarted after creating it), adopts it. */
-    public void createOrAdopt(EtlPipeline pipeline, long run, String jobName) {
+    /**
+     * Creates the run's Job. If it already exists (an operator stopped after creating it), adopts
+     * it and returns it, as it is now.
+     */
+    public Optional<Job> createOrAdopt(EtlPipeline pipeline, long run, String jobName) {
         Job job = factory.build(pipeline, run, jobName);
         try {
             client.batch().v1().jobs().inNamespace(pipeline.getMetadata().getNamespace()).resource(job).create();
+            return Optional.empty();
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                 throw e;
@@ -43,7 +56,14 @@ public final class RunnerJobs {
             if (!ours) {
                 throw new ForeignJobException(jobName);
             }
+            return Optional.of(existing);
         }
+    }
+
+    /** Deletes a finished run's Job; its pods go with it. */
+    public void delete(EtlPipeline pipeline, String jobName) {
+        client.batch().v1().jobs().inNamespace(pipeline.getMetadata().getNamespace()).withName(jobName)
+                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
     }
 
     /** Kubernetes stops the Job's pod: the runner gets SIGTERM and pauses after its batch in flight. */

@@ -51,6 +51,21 @@ public final class RunObserver {
         return created != null && Instant.parse(created).isBefore(instant);
     }
 
+    /**
+     * Finished runner Jobs of runs already recorded (numbers up to {@code recordedRuns}) beyond the
+     * newest {@code keep}: the history to delete.
+     */
+    public List<Job> finishedBeyond(Collection<Job> jobs, long recordedRuns, int keep) {
+        return jobs.stream().filter(j -> state(j, List.of()).finished())
+                .filter(j -> runNumber(j) <= recordedRuns)
+                .sorted(Comparator.comparingLong(RunObserver::runNumber).reversed())
+                .skip(keep).toList();
+    }
+
+    private static long runNumber(Job job) {
+        return Long.parseLong(job.getMetadata().getLabels().get(Labels.RUN));
+    }
+
     /** A runner Job of the pipeline that has not finished, if any. */
     public Optional<Job> unfinishedJob(Collection<Job> jobs) {
         return jobs.stream().filter(j -> !state(j, List.of()).finished()).findFirst();

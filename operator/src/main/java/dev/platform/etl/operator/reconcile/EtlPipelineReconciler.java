@@ -1,5 +1,7 @@
 package dev.platform.etl.operator.reconcile;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.status.CurrentRun;
 import dev.platform.etl.api.status.EtlPipelineStatus;
@@ -36,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -44,15 +47,14 @@ import java.util.stream.Collectors;
  * Turns an EtlPipeline into runner Jobs, one run at a time: validate, observe the current run,
  * settle or steer it, start the next run if one is requested, and report it all in status.
  *
- * <p>A new run is first recorded in status (its number and deterministic Job name) and its Job
- * is created on the next pass, so an operator restarted in between adopts the Job instead of
- * creating a second one; a finished run is recorded once and never launched again.
+ * <p>A new run is recorded in status (its number and deterministic Job name) and its Job created
+ * in the same pass. An operator that stopped in between finds the run's number unrecorded, takes
+ * the same number again, and adopts the Job of that name instead of creating a second one; a
+ * finished run is recorded once and never launched again.
  */
 @ControllerConfiguration(name = "etlpipeline")
 public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
-    private static final Duration CREATE_JOB_SOON = Duration.ofMillis(200);
-    /** How often a running run's progress is read again when nothing else wakes the reconciler. */
-    static final Duration PROGRESS_REFRESH = Duration.ofSeconds(15);
+    private static final ObjectMapper STATUS_JSON = new ObjectMapper();
 
     private final PipelineValidator validator;
     private final RunnerJobs jobs;
@@ -61,10 +63,13 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     private final RunRecorder recorder;
     private final RunProgressReader progress;
     private final PipelineEvents events;
+    /** How often a running run's progress is read again when nothing else wakes the reconciler. */
+    private final Duration progressRefresh;
     private final Clock clock;
 
-    public EtlPipelineReconciler(PipelineValidator validator, RunnerJobs jobs, RunProgressReader progress, PipelineEvents events,
-                                 OperatorMetrics metrics, Clock clock) {
+    public EtlPipelineReconciler(PipelineValidator validator, RunnerJobs jobs, RunProgressReader progress, Duration progressRefresh,
+                                 PipelineEvents events, OperatorMetrics metrics, Clock clock) {
+        this.progressRefresh = progressRefresh;
         this.validator = validator;
         this.jobs = jobs;
         this.progress = progress;
@@ -99,6 +104,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
             pipeline.setStatus(new EtlPipelineStatus());
         }
         EtlPipelineStatus status = pipeline.getStatus();
+        JsonNode statusBefore = STATUS_JSON.valueToTree(status);
         long generation = pipeline.getMetadata().getGeneration() == null ? 0 : pipeline.getMetadata().getGeneration();
         List<Job> runnerJobs = new ArrayList<>(context.getSecondaryResources(Job.class));
         List<Pod> runnerPods = new ArrayList<>(context.getSecondaryResources(Pod.class));
@@ -106,16 +112,15 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         boolean valid = violations.isEmpty();
 
         RunObservation current = status.getCurrentRun() == null ? RunObservation.missing()
-                : observer.observe(status.getCurrentRun().getJob(), runnerJobs, runnerPods, now);
-        if (status.getCurrentRun() != null) {
-            current = steer(pipeline, valid, current, now);
-        }
+                : steerCurrentRun(pipeline, valid, runnerJobs, runnerPods, now);
         recordValidity(pipeline, violations, generation, now);
-        boolean intentRecorded = false;
-        if (valid && status.getCurrentRun() == null && !Boolean.TRUE.equals(pipeline.getSpec().getSuspend())) {
-            intentRecorded = recordNextRun(pipeline, runnerJobs, now);
+        if (valid && status.getCurrentRun() == null && !Boolean.TRUE.equals(pipeline.getSpec().getSuspend())
+                && recordNextRun(pipeline, runnerJobs, now)) {
+            // a new run's Job is created in this same pass: an operator that stopped before recording it adopts the Job by its name
+            current = steerCurrentRun(pipeline, valid, runnerJobs, runnerPods, now);
         }
 
+        pruneHistory(pipeline, runnerJobs);
         if (current.state() == JobState.ACTIVE && status.getCurrentRun() != null) {
             progress.read(observer.podsOf(status.getCurrentRun().getJob(), runnerJobs, runnerPods)).ifPresent(status.getCurrentRun()::takeProgress);
         }
@@ -125,17 +130,29 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         Optional<Instant> nextTick = valid ? requests.nextTick(pipeline, now) : Optional.empty();
         status.setNextScheduledTime(nextTick.map(Instant::toString).orElse(null));
 
-        UpdateControl<EtlPipeline> update = UpdateControl.patchStatus(pipeline);
-        if (intentRecorded) {
-            return update.rescheduleAfter(CREATE_JOB_SOON);
-        }
+        // most passes (a Job or pod changed, a resync) change nothing in status: they write nothing
+        UpdateControl<EtlPipeline> update = STATUS_JSON.valueToTree(status).equals(statusBefore) ? UpdateControl.noUpdate()
+                : UpdateControl.patchStatus(pipeline);
         List<Duration> wakeUps = new ArrayList<>();
         if (current.state() == JobState.ACTIVE) {
             // nothing else may wake the reconciler if the Job controller never creates a pod, or while a run only makes progress
-            wakeUps.add(current.pods() == 0 ? RunObserver.POD_CREATION_GRACE.plusSeconds(1) : PROGRESS_REFRESH);
+            wakeUps.add(current.pods() == 0 ? RunObserver.POD_CREATION_GRACE.plusSeconds(1) : progressRefresh);
         }
         nextTick.ifPresent(tick -> wakeUps.add(Duration.between(now, tick).plusSeconds(1)));
         return wakeUps.stream().min(Comparator.naturalOrder()).map(update::rescheduleAfter).orElse(update);
+    }
+
+    /** Deletes the Jobs of recorded runs beyond the history kept: finished Jobs would otherwise pile up, and be cached here. */
+    private void pruneHistory(EtlPipeline pipeline, List<Job> runnerJobs) {
+        EtlPipelineStatus status = pipeline.getStatus();
+        long recorded = status.getCurrentRun() != null ? status.getCurrentRun().getNumber() - 1
+                : status.getRunCount() == null ? 0 : status.getRunCount();
+        observer.finishedBeyond(runnerJobs, recorded, jobs.history()).forEach(job -> jobs.delete(pipeline, job.getMetadata().getName()));
+    }
+
+    private RunObservation steerCurrentRun(EtlPipeline pipeline, boolean valid, List<Job> runnerJobs, List<Pod> runnerPods, Instant now) {
+        RunObservation observation = observer.observe(pipeline.getStatus().getCurrentRun().getJob(), runnerJobs, runnerPods, now);
+        return steer(pipeline, valid, observation, runnerPods, now);
     }
 
     private List<Violation> validate(EtlPipeline pipeline) {
@@ -147,7 +164,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     }
 
     /** Drives the current run towards what the spec wants; closes it when its Job has finished. */
-    private RunObservation steer(EtlPipeline pipeline, boolean valid, RunObservation observation, Instant now) {
+    private RunObservation steer(EtlPipeline pipeline, boolean valid, RunObservation observation, List<Pod> runnerPods, Instant now) {
         CurrentRun run = pipeline.getStatus().getCurrentRun();
         boolean suspend = Boolean.TRUE.equals(pipeline.getSpec().getSuspend());
         switch (observation.state()) {
@@ -161,7 +178,11 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                     return observation; // starts when the pipeline is resumed
                 }
                 try {
-                    jobs.createOrAdopt(pipeline, run.getNumber(), run.getJob());
+                    Optional<Job> adopted = jobs.createOrAdopt(pipeline, run.getNumber(), run.getJob());
+                    if (adopted.isPresent()) {
+                        // created by an operator that stopped before recording it: carry on from where that Job is
+                        return steer(pipeline, valid, observer.observe(run.getJob(), List.of(adopted.get()), runnerPods, now), runnerPods, now);
+                    }
                     events.normal(pipeline, "RunStarted", "run " + run.getJob() + " (" + run.getReason() + ")");
                     return new RunObservation(JobState.ACTIVE, Optional.empty(), null, 0);
                 } catch (RunnerJobs.ForeignJobException e) {
@@ -217,9 +238,9 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     }
 
     /**
-     * If a run is requested, records it in status (number, Job name, what it handles) without
-     * creating its Job yet. A runner Job of this pipeline that is still running (from a status
-     * that was lost) is adopted as the current run instead.
+     * If a run is requested, records it in status (number, Job name, what it handles); its Job is
+     * created next. A runner Job of this pipeline that is still running (from a status that was
+     * lost) is adopted as the current run instead. Returns whether a run is now current.
      */
     private boolean recordNextRun(EtlPipeline pipeline, List<Job> runnerJobs, Instant now) {
         EtlPipelineStatus status = pipeline.getStatus();
@@ -228,7 +249,10 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
             long number = Long.parseLong(orphan.get().getMetadata().getLabels().get(Labels.RUN));
             status.setCurrentRun(new CurrentRun(number, orphan.get().getMetadata().getName(), "adopted", now.toString()));
             status.setRunCount(Math.max(number, status.getRunCount() == null ? 0 : status.getRunCount()));
-            return false;
+            Map<String, String> handled = Optional.ofNullable(orphan.get().getMetadata().getAnnotations()).orElse(Map.of());
+            Optional.ofNullable(handled.get(Labels.RUN_REQUEST)).ifPresent(status::setHandledRunRequest);
+            Optional.ofNullable(handled.get(Labels.SCHEDULE_TICK)).ifPresent(status::setLastScheduledTime);
+            return true;
         }
         Optional<RunRequests.Request> request = requests.pending(pipeline, now);
         if (request.isEmpty()) {

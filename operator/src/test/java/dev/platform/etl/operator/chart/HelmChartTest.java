@@ -7,10 +7,13 @@ import com.marcnuri.helm.LintResult;
 import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.manifest.ManifestLoader;
 import dev.platform.etl.api.validation.Allowlist;
+import dev.platform.etl.operator.config.OperatorConfig;
+import dev.platform.etl.operator.config.ReconcileSettings;
 import dev.platform.etl.operator.config.RunnerDefaults;
 import dev.platform.etl.operator.job.RunnerJobFactory;
 import dev.platform.etl.testkit.demo.DemoPipelines;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -23,9 +26,11 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +93,18 @@ class HelmChartTest {
 
         assertThat(resources).filteredOn(r -> r.getKind().equals("ServiceAccount") && r.getMetadata().getName().equals("etl-runner"))
                 .extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrder("etl-a", "etl-b");
+    }
+
+    @Test
+    void theReconcileAndHistoryValuesReachTheOperatorsConfiguration() {
+        Deployment operator = Chart.ofKind(Chart.render(EVERY_OPTION, Map.of()), Deployment.class).get(0);
+        Map<String, String> env = operator.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+
+        assertThat(OperatorConfig.fromEnvironment(env).reconcile())
+                .isEqualTo(new ReconcileSettings(20, Duration.ofHours(1), Duration.ofSeconds(30), 5));
+        assertThat(OperatorConfig.fromEnvironment(env).runner().jobHistory()).isEqualTo(5);
+        assertThat(env.get("JAVA_TOOL_OPTIONS")).startsWith("-XX:MaxRAMPercentage=50 ");
     }
 
     @Test

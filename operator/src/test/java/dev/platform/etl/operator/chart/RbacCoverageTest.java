@@ -76,6 +76,12 @@ class RbacCoverageTest {
             fixture.awaitPhase("lifecycle", Phase.Paused);
             fixture.patchSpec("lifecycle", "{\"suspend\": false}");
             fixture.awaitPhase("lifecycle", Phase.Succeeded);
+            for (String request : List.of("r-2", "r-3")) {
+                fixture.patchSpec("lifecycle", "{\"runRequest\": \"" + request + "\"}");
+                fixture.awaitRunsFinished("lifecycle", Long.parseLong(request.substring(2)));
+            }
+            await("the oldest run's Job deleted beyond the history of two").atMost(OperatorFixture.RUN_TIMEOUT)
+                    .until(() -> fixture.cluster().requests().stream().anyMatch(r -> r.method().equals("DELETE") && r.path().endsWith("/jobs/lifecycle-1")));
             Set<String> used = new TreeSet<>();
             fixture.cluster().requests().stream()
                     .filter(r -> MockCluster.OPERATOR_AGENT.equals(r.userAgent()))

@@ -8,6 +8,7 @@ import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.operator.EtlOperator;
 import dev.platform.etl.operator.config.OperatorConfig;
+import dev.platform.etl.operator.config.ReconcileSettings;
 import dev.platform.etl.operator.config.RunnerDefaults;
 import dev.platform.etl.testkit.demo.DemoData;
 import dev.platform.etl.testkit.postgres.Gate;
@@ -59,7 +60,8 @@ public final class OperatorFixture implements AutoCloseable {
         MockCluster cluster = new MockCluster();
         OperatorConfig config = new OperatorConfig(Set.of(),
                 Allowlist.fromEnvironment(Map.of(Allowlist.POSTGRES_TABLES_ENV, DemoData.TARGET_TABLE)),
-                new RunnerDefaults("etl-runner:test", "IfNotPresent", "etl-runner", 3, 30, "100m", "128Mi", "1", "512Mi", "2s", "400ms"),
+                new RunnerDefaults("etl-runner:test", "IfNotPresent", "etl-runner", 3, 30, "100m", "128Mi", "1", "512Mi", "2s", "400ms", 2),
+                ReconcileSettings.fromEnvironment(Map.of()),
                 new OperatorConfig.LeaderElection("etl-operator", "etl-system", false), 0);
         OperatorFixture fixture = new OperatorFixture(cluster, new JobExecutor(cluster.client(), directory), database, config);
         fixture.createSecrets();
@@ -133,6 +135,11 @@ public final class OperatorFixture implements AutoCloseable {
     /** Waits until the pipeline has finished the given number of runs, and returns it. */
     public EtlPipeline awaitRunsFinished(String name, long runs) {
         await("run " + runs + " of " + name + " finished").atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .conditionEvaluationListener(condition -> {
+                    if (condition.getRemainingTimeInMS() < 200) {
+                        System.out.println("status of " + name + " at the end of the wait: " + client().getKubernetesSerialization().asJson(get(name).getStatus()));
+                    }
+                })
                 .until(() -> {
                     EtlPipeline pipeline = get(name);
                     return pipeline.getStatus() != null && pipeline.getStatus().getCurrentRun() == null

@@ -1,0 +1,25 @@
+package dev.platform.etl.operator.config;
+
+import dev.platform.etl.api.Durations;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How hard the operator works the API server; {@code make bench-operator} measured the defaults
+ * (docs/operator-scale.md).
+ *
+ * @param threads            pipelines reconciled at once
+ * @param resyncPeriod       every pipeline is reconciled at least this often, even when nothing changed
+ * @param progressRefresh    how often a running run's progress is read again from its pod's log
+ * @param rateLimitPerSecond at most this many reconciles of one pipeline a second (0: no limit)
+ */
+public record ReconcileSettings(int threads, Duration resyncPeriod, Duration progressRefresh, int rateLimitPerSecond) {
+
+    public static ReconcileSettings fromEnvironment(Map<String, String> env) {
+        return new ReconcileSettings(
+                Integer.parseInt(env.getOrDefault("ETL_RECONCILE_THREADS", "50")),
+                Durations.parse(env.getOrDefault("ETL_RESYNC_PERIOD", "10h")),
+                Durations.parse(env.getOrDefault("ETL_PROGRESS_REFRESH", "15s")),
+                Integer.parseInt(env.getOrDefault("ETL_RECONCILE_RATE_LIMIT", "0")));
+    }
+}
