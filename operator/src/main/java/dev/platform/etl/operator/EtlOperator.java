@@ -83,6 +83,7 @@ public final class EtlOperator {
                 new RunProgressReader(client), config.reconcile().progressRefresh(), new PipelineEvents(client), new OperatorMetrics(registry), Clock.systemUTC());
         operator.register(reconciler, controller -> {
             controller.withReconciliationMaxInterval(config.reconcile().resyncPeriod());
+            controller.withItemStore(EtlPipelineReconciler.pipelineStore());
             if (config.reconcile().rateLimitPerSecond() > 0) {
                 controller.withRateLimiter(new LinearRateLimiter(Duration.ofSeconds(1), config.reconcile().rateLimitPerSecond()));
             }

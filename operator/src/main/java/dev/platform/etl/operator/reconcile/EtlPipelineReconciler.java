@@ -22,6 +22,7 @@ import dev.platform.etl.operator.status.Phases;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -80,11 +81,17 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
 
     @Override
     public List<EventSource<?, EtlPipeline>> prepareEventSources(EventSourceContext<EtlPipeline> context) {
-        return List.of(informer(Job.class, context), informer(Pod.class, context));
+        return List.of(informer(Job.class, LeanInformerStore.forJobs(), context), informer(Pod.class, LeanInformerStore.forPods(), context));
     }
 
-    /** Runner Jobs and pods only (by label), each mapped to its pipeline by label. */
-    private static <R extends HasMetadata> InformerEventSource<R, EtlPipeline> informer(Class<R> type, EventSourceContext<EtlPipeline> context) {
+    /** The cache of pipelines, without their managedFields. */
+    public static ItemStore<EtlPipeline> pipelineStore() {
+        return LeanInformerStore.withoutManagedFields();
+    }
+
+    /** Runner Jobs and pods only (by label), each mapped to its pipeline by label, cached lean. */
+    private static <R extends HasMetadata> InformerEventSource<R, EtlPipeline> informer(Class<R> type, LeanInformerStore<R> store,
+                                                                                      EventSourceContext<EtlPipeline> context) {
         SecondaryToPrimaryMapper<R> byPipelineLabel = resource -> {
             String pipeline = resource.getMetadata().getLabels() == null ? null : resource.getMetadata().getLabels().get(Labels.PIPELINE);
             return pipeline == null ? Set.of() : Set.of(new ResourceID(pipeline, resource.getMetadata().getNamespace()));
@@ -92,6 +99,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, EtlPipeline.class)
                 .withName(type.getSimpleName().toLowerCase())
                 .withLabelSelector(Labels.SELECTOR)
+                .withItemStore(store)
                 .withSecondaryToPrimaryMapper(byPipelineLabel)
                 .withNamespacesInheritedFromController()
                 .build(), context);

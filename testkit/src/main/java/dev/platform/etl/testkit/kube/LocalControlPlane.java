@@ -177,6 +177,8 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--authorization-kubeconfig=" + controllerManager,
                 "--bind-address=127.0.0.1", "--secure-port=" + Ports.free(), "--leader-elect=false",
                 "--controllers=" + CONTROLLERS, "--use-service-account-credentials=true",
+                // a default controller-manager talks at 20 requests a second: the Job controller, not the operator, would set the pace of a bench
+                "--kube-api-qps=200", "--kube-api-burst=400",
                 "--root-ca-file=" + ca.certFile(), "--service-account-private-key-file=" + serviceAccountKey,
                 "--cluster-signing-cert-file=" + ca.certFile(), "--cluster-signing-key-file=" + ca.keyFile(),
                 "--flex-volume-plugin-dir=" + directory.resolve("flexvolume")), directory.resolve("kube-controller-manager.log")));
