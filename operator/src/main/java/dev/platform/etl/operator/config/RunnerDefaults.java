@@ -8,11 +8,18 @@ import java.util.Map;
  * @param serviceAccount     empty: the namespace's default ServiceAccount, which exists in every namespace
  * @param gracePeriodSeconds long enough for the runner to finish a batch after SIGTERM
  * @param backoffLimit       pod attempts after a crash or a deleted pod, before the run fails
- * @param jobHistory         finished Jobs kept per pipeline (with their pods and logs); older ones are deleted
+ * @param jobHistory         finished Jobs kept per pipeline (with their pods and logs); older ones are deleted. At least
+ *                           1: the Job of the run just closed stays until its result is surely in status
  */
 public record RunnerDefaults(String image, String imagePullPolicy, String serviceAccount, int backoffLimit, long gracePeriodSeconds,
                              String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit,
                              String leaseTtl, String leaseHeartbeat, int jobHistory) {
+
+    public RunnerDefaults {
+        if (jobHistory < 1) {
+            throw new IllegalArgumentException("ETL_RUNNER_JOB_HISTORY (runner.jobHistory) must be at least 1, got " + jobHistory);
+        }
+    }
 
     public static RunnerDefaults fromEnvironment(Map<String, String> env) {
         return new RunnerDefaults(

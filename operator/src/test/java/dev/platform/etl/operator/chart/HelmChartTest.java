@@ -115,6 +115,8 @@ class HelmChartTest {
                 .hasMessageContaining("postgresTable");
         assertThatThrownBy(() -> Chart.template(null, Map.of("runner.leaseTtl", "thirty seconds")))
                 .hasMessageContaining("leaseTtl");
+        assertThatThrownBy(() -> Chart.template(null, Map.of("runner.jobHistory", "0")))
+                .as("the Job of a run just closed is kept until its result is in status").hasMessageContaining("jobHistory");
     }
 
     @Test
