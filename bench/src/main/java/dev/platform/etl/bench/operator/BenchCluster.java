@@ -19,9 +19,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.awaitility.Awaitility;
 
 /**
@@ -76,7 +76,7 @@ final class BenchCluster implements AutoCloseable {
         return Awaitility.await("the operator's process").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> operatorPods().stream()
                         .map(pod -> kubelet.process(OPERATOR_NAMESPACE, pod.getMetadata().getName()))
-                        .flatMap(java.util.Optional::stream).findFirst(), java.util.Optional::isPresent).orElseThrow();
+                        .flatMap(Optional::stream).findFirst(), Optional::isPresent).orElseThrow();
     }
 
     private List<Pod> operatorPods() {
@@ -90,10 +90,6 @@ final class BenchCluster implements AutoCloseable {
         client.apps().deployments().inNamespace(OPERATOR_NAMESPACE).withName("etl-operator").scale(replicas);
         Awaitility.await("the operator's process to end").atMost(Duration.ofMinutes(3))
                 .until(() -> before.stream().noneMatch(ProcessHandle::isAlive));
-    }
-
-    Instant now() {
-        return Instant.now();
     }
 
     @Override

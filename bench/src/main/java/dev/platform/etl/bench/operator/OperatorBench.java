@@ -2,6 +2,7 @@ package dev.platform.etl.bench.operator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.bench.Machine;
 import dev.platform.etl.testkit.kube.AuditLog;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
@@ -119,7 +121,7 @@ public final class OperatorBench {
     private Map<String, Object> restart(BenchCluster cluster, int n) throws Exception {
         KubernetesClient client = cluster.client();
         cluster.scaleOperator(0);
-        inParallel(n, i -> client.resources(dev.platform.etl.api.EtlPipeline.class).inNamespace(BenchCluster.NAMESPACE)
+        inParallel(n, i -> client.resources(EtlPipeline.class).inNamespace(BenchCluster.NAMESPACE)
                 .withName("bench-" + i).edit(pipeline -> {
                     pipeline.getSpec().setRunRequest("r-2");
                     return pipeline;
@@ -188,7 +190,7 @@ public final class OperatorBench {
         return perRun;
     }
 
-    private static Map<String, Long> countByKind(List<AuditLog.Request> requests, java.util.function.Predicate<AuditLog.Request> which) {
+    private static Map<String, Long> countByKind(List<AuditLog.Request> requests, Predicate<AuditLog.Request> which) {
         return requests.stream().filter(which).collect(Collectors.groupingBy(r -> r.verb() + " " + resource(r.uri()), TreeMap::new,
                 Collectors.counting()));
     }

@@ -27,6 +27,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The operator running for real against the mock API server, a Job executor running real runner
@@ -134,19 +135,18 @@ public final class OperatorFixture implements AutoCloseable {
 
     /** Waits until the pipeline has finished the given number of runs, and returns it. */
     public EtlPipeline awaitRunsFinished(String name, long runs) {
-        await("run " + runs + " of " + name + " finished").atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .conditionEvaluationListener(condition -> {
-                    if (condition.getRemainingTimeInMS() < 200) {
-                        System.out.println("status of " + name + " at the end of the wait: " + client().getKubernetesSerialization().asJson(get(name).getStatus()));
-                    }
-                })
-                .until(() -> {
-                    EtlPipeline pipeline = get(name);
-                    return pipeline.getStatus() != null && pipeline.getStatus().getCurrentRun() == null
-                            && pipeline.getStatus().getRunCount() != null && pipeline.getStatus().getRunCount() >= runs
-                            && pipeline.getStatus().getLastRun() != null
-                            && pipeline.getStatus().getLastRun().getJob().endsWith("-" + runs);
-                });
+        try {
+            await("run " + runs + " of " + name + " finished").atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        EtlPipeline pipeline = get(name);
+                        return pipeline.getStatus() != null && pipeline.getStatus().getCurrentRun() == null
+                                && pipeline.getStatus().getRunCount() != null && pipeline.getStatus().getRunCount() >= runs
+                                && pipeline.getStatus().getLastRun() != null
+                                && pipeline.getStatus().getLastRun().getJob().endsWith("-" + runs);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; status: " + client().getKubernetesSerialization().asJson(get(name).getStatus()), e);
+        }
         return get(name);
     }
 

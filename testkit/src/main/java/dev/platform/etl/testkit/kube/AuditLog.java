@@ -16,6 +16,7 @@ import java.util.Set;
  */
 public final class AuditLog {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> WRITE_VERBS = Set.of("create", "update", "patch", "delete", "deletecollection");
 
     private final Path file;
 
@@ -23,7 +24,7 @@ public final class AuditLog {
     public record Request(String user, String verb, String uri, int code, Instant received, boolean forbiddenByRbac) {
         /** A request that changes something: create, update, patch, delete. */
         public boolean isWrite() {
-            return Set.of("create", "update", "patch", "delete", "deletecollection").contains(verb);
+            return WRITE_VERBS.contains(verb);
         }
 
         @Override
