@@ -93,6 +93,21 @@ class CrdValidationTest {
                         tasks: [{sqlReader: {query: SELECT 1 AS id}}]
                         target: {postgres: {secretRef: db, table: a.b, keyColumns: [id]}}
                         """, "spec.incremental: cursorColumn and tieBreakerColumn are required when spec.mode is Incremental"),
+                Arguments.of("parallel incremental", """
+                        mode: Incremental
+                        parallelism: 2
+                        incremental: {cursorColumn: c, tieBreakerColumn: id}
+                        source: {postgres: {secretRef: db}}
+                        tasks: [{sqlReader: {query: SELECT 1 AS id}}]
+                        target: {postgres: {secretRef: db, table: a.b, keyColumns: [id]}}
+                        """, "spec.parallelism: more than 1 needs mode Full and spec.incremental.tieBreakerColumn"),
+                Arguments.of("parallelism above 64", """
+                        parallelism: 65
+                        incremental: {tieBreakerColumn: id}
+                        source: {postgres: {secretRef: db}}
+                        tasks: [{sqlReader: {query: SELECT 1 AS id}}]
+                        target: {postgres: {secretRef: db, table: a.b, keyColumns: [id]}}
+                        """, "should be less than or equal to 64"),
                 Arguments.of("no target", """
                         source: {postgres: {secretRef: db}}
                         tasks: [{sqlReader: {query: SELECT 1 AS id}}]

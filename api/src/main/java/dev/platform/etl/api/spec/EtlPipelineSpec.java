@@ -24,11 +24,16 @@ import java.util.List;
 @ValidationRule(value = "!has(self.mode) || self.mode != 'Incremental' || "
         + "(has(self.incremental) && has(self.incremental.cursorColumn) && has(self.incremental.tieBreakerColumn))",
         message = "spec.incremental: cursorColumn and tieBreakerColumn are required when spec.mode is Incremental")
+@ValidationRule(value = "!has(self.parallelism) || self.parallelism == 1 || "
+        + "((!has(self.mode) || self.mode == 'Full') && has(self.incremental) && has(self.incremental.tieBreakerColumn))",
+        message = "spec.parallelism: more than 1 needs mode Full and spec.incremental.tieBreakerColumn, whose values split the read "
+                + "into ranges (Incremental mode runs as one range)")
 @ValidationRule(value = "has(self.target) || (has(self.tasks) && size(self.tasks) > 0 && has(self.tasks[size(self.tasks) - 1].target))",
         message = "spec.target: is required (or a target override on the last task)")
 public class EtlPipelineSpec {
     public static final int DEFAULT_BATCH_SIZE = 500;
     public static final int MAX_TASKS = 100;
+    public static final int MAX_PARALLELISM = 64;
 
     @JsonPropertyDescription("Full: the whole reader output every run. Incremental: only rows changed since the last committed checkpoint (needs incremental.cursorColumn and tieBreakerColumn).")
 
@@ -37,6 +42,11 @@ public class EtlPipelineSpec {
     @Min(1)
     @Max(100_000)
     private Integer batchSize = DEFAULT_BATCH_SIZE;
+    @JsonPropertyDescription("Full mode with incremental.tieBreakerColumn: split the read into this many ranges of the tie-breaker, "
+            + "each loaded by a pod of its own (an Indexed Job), with its own lease and checkpoint. 1 to 64; default 1.")
+    @Min(1)
+    @Max(MAX_PARALLELISM)
+    private Integer parallelism;
     @JsonPropertyDescription("true pauses the running run after its batch in flight and starts no new run until set back to false.")
     private Boolean suspend = false;
     @JsonPropertyDescription("Optional cron expression (5 fields, UTC): a run is requested at each time it matches.")
@@ -73,6 +83,19 @@ public class EtlPipelineSpec {
 
     public void setBatchSize(Integer batchSize) {
         this.batchSize = batchSize;
+    }
+
+    public Integer getParallelism() {
+        return parallelism;
+    }
+
+    public void setParallelism(Integer parallelism) {
+        this.parallelism = parallelism;
+    }
+
+    /** How many ranges a run reads: spec.parallelism, or 1. */
+    public int ranges() {
+        return parallelism == null ? 1 : parallelism;
     }
 
     public Boolean getSuspend() {

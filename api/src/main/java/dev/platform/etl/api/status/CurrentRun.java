@@ -3,6 +3,7 @@ package dev.platform.etl.api.status;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.platform.etl.api.pod.RunnerProgress;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +34,8 @@ public class CurrentRun {
     private Long rowsPerSecond;
     @JsonPropertyDescription("When the runner committed the batch this progress is from (RFC 3339).")
     private String progressAt;
+    @JsonPropertyDescription("With spec.parallelism above 1: each range as its pod last reported; the counters above are their sums.")
+    private List<RangeRun> ranges;
 
     public CurrentRun() {
     }
@@ -141,5 +144,13 @@ public class CurrentRun {
 
     public void setRequestedAt(String requestedAt) {
         this.requestedAt = requestedAt;
+    }
+
+    public List<RangeRun> getRanges() {
+        return ranges;
+    }
+
+    public void setRanges(List<RangeRun> ranges) {
+        this.ranges = ranges;
     }
 }

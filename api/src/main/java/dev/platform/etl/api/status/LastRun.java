@@ -2,6 +2,7 @@ package dev.platform.etl.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class LastRun {
@@ -23,6 +24,8 @@ public class LastRun {
     private Long batches;
     @JsonPropertyDescription("Why the run did not succeed, if it did not.")
     private String message;
+    @JsonPropertyDescription("With spec.parallelism above 1: each range, as its latest pod ended; the counters above are their sums.")
+    private List<RangeRun> ranges;
 
     public String getRunId() {
         return runId;
@@ -94,5 +97,13 @@ public class LastRun {
 
     public void setMessage(String message) {
         this.message = message;
+    }
+
+    public List<RangeRun> getRanges() {
+        return ranges;
+    }
+
+    public void setRanges(List<RangeRun> ranges) {
+        this.ranges = ranges;
     }
 }

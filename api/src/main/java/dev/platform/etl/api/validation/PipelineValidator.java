@@ -53,6 +53,7 @@ public final class PipelineValidator {
         checkIncremental(spec.getMode(), spec.getIncremental(), violations);
         checkRetry(spec.getRetry(), violations);
         checkTarget(spec, violations);
+        checkParallelism(spec, violations);
         return violations;
     }
 
@@ -192,6 +193,36 @@ public final class PipelineValidator {
                 violations.add(new Violation(field + ".elasticsearch.alias", "only in Full mode, which loads a whole index "
                         + "(Incremental mode writes into an index in place)"));
             }
+        }
+    }
+
+    /**
+     * More than one range needs a Full load with a tie-breaker to split by, and a target that every
+     * range can write on its own: a load that deletes what it did not read, or swaps an alias, is
+     * completed as a whole and stays single-range for now.
+     */
+    private static void checkParallelism(EtlPipelineSpec spec, List<Violation> violations) {
+        Integer parallelism = spec.getParallelism();
+        if (parallelism == null || parallelism == 1) {
+            return;
+        }
+        if (parallelism < 1 || parallelism > EtlPipelineSpec.MAX_PARALLELISM) {
+            violations.add(new Violation("spec.parallelism", "must be between 1 and " + EtlPipelineSpec.MAX_PARALLELISM));
+            return;
+        }
+        if (spec.getMode() != Mode.Full || spec.getIncremental() == null || isBlank(spec.getIncremental().getTieBreakerColumn())) {
+            violations.add(new Violation("spec.parallelism", "more than 1 needs mode Full and spec.incremental.tieBreakerColumn, "
+                    + "whose values split the read into ranges (Incremental mode runs as one range)"));
+            return;
+        }
+        TargetSpec target = spec.effectiveTarget();
+        if (target != null && target.getPostgres() != null && target.getPostgres().deletesMissing()) {
+            violations.add(new Violation("spec.parallelism", "more than 1 cannot be combined with deleteMissing yet: "
+                    + "that load completes as a whole; use parallelism 1"));
+        }
+        if (target != null && target.getElasticsearch() != null && target.getElasticsearch().getAlias() != null) {
+            violations.add(new Violation("spec.parallelism", "more than 1 cannot be combined with an Elasticsearch alias yet: "
+                    + "that load completes as a whole; use parallelism 1"));
         }
     }
 

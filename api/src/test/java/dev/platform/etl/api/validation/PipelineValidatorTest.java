@@ -66,6 +66,24 @@ class PipelineValidatorTest {
     }
 
     @Test
+    void parallelismSplitsOnlyAFullLoadByItsTieBreakerIntoRangesThatCompleteApart() throws Exception {
+        String full = VALID.replace("mode: Incremental", "mode: Full").replace("cursorColumn: modified, ", "")
+                .replace("  source:", "  parallelism: 4\n  source:");
+        String needsFull = "spec.parallelism: more than 1 needs mode Full and spec.incremental.tieBreakerColumn, whose values split "
+                + "the read into ranges (Incremental mode runs as one range)";
+
+        assertThat(validate(full, ALLOWED)).isEmpty();
+        assertThat(validate(VALID.replace("  source:", "  parallelism: 4\n  source:"), ALLOWED)).containsExactly(needsFull);
+        assertThat(validate(VALID.replace("  source:", "  parallelism: 1\n  source:"), ALLOWED)).isEmpty();
+        assertThat(validate(full.replace("  incremental: {tieBreakerColumn: id}\n", ""), ALLOWED)).containsExactly(needsFull);
+        assertThat(validate(full.replace("parallelism: 4", "parallelism: 65"), ALLOWED))
+                .containsExactly("spec.parallelism: must be between 1 and 64");
+        assertThat(validate(full.replace("keyColumns: [film_id]}", "keyColumns: [film_id], deleteMissing: true}"), ALLOWED))
+                .containsExactly("spec.parallelism: more than 1 cannot be combined with deleteMissing yet: that load completes "
+                        + "as a whole; use parallelism 1");
+    }
+
+    @Test
     void anAliasIsForFullModeOnlyAndIsWhatTheAllowlistNames() throws Exception {
         String aliased = VALID.replace("target: {postgres: {secretRef: dst, table: analytics.film_dim, keyColumns: [film_id]}}",
                 "target: {elasticsearch: {secretRef: search, alias: film_dim, idColumn: film_id}}");
