@@ -60,7 +60,7 @@ final class BenchCluster implements AutoCloseable {
     }
 
     private static String stubSummary() throws JsonProcessingException {
-        return new ObjectMapper().writeValueAsString(new RunSummary("stub", "stub", RunResult.SUCCEEDED, 10, 10, 1, Map.of(), null));
+        return new ObjectMapper().writeValueAsString(new RunSummary("stub", "stub", null, RunResult.SUCCEEDED, 10, 10, 1, Map.of(), null));
     }
 
     KubernetesClient client() {

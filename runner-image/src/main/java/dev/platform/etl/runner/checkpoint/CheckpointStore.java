@@ -36,11 +36,12 @@ public final class CheckpointStore {
                 WITH state AS (
                     UPDATE etl.pipeline_state SET %s = ?::jsonb, updated_at = now()
                      WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()
-                    RETURNING pause_requested),
+                    RETURNING 1),
                 run AS (
                     UPDATE etl.pipeline_run SET rows_read = ?, rows_written = ?, batches = ?, checkpoint = ?::jsonb
                      WHERE id = ? AND EXISTS (SELECT FROM state))
-                SELECT pause_requested FROM state""".formatted(column(lease.mode())))) {
+                SELECT coalesce((SELECT p.pause_requested FROM etl.pipeline_state p WHERE p.pipeline = ?), false) FROM state"""
+                .formatted(column(lease.mode())))) {
             String json = CheckpointJson.write(checkpoint);
             statement.setString(1, json);
             statement.setString(2, lease.pipeline());
@@ -51,6 +52,7 @@ public final class CheckpointStore {
             statement.setLong(7, counters.batches());
             statement.setString(8, json);
             statement.setLong(9, lease.runRow());
+            statement.setString(10, lease.pausedBy());
             try (ResultSet rs = statement.executeQuery()) {
                 if (!rs.next()) {
                     throw new LeaseLostException(lease.pipeline(), lease.token());

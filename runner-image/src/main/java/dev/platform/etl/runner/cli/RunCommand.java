@@ -9,6 +9,7 @@ import dev.platform.etl.api.manifest.Secrets;
 import dev.platform.etl.api.pod.PodEnvironment;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.api.validation.Allowlist;
+import dev.platform.etl.runner.range.LoadRange;
 import dev.platform.etl.runner.retry.ErrorClassifier;
 import dev.platform.etl.runner.run.PipelineRun;
 import dev.platform.etl.runner.run.RunSummary;
@@ -59,6 +60,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--run-id", description = "the run this attempt belongs to (default: generated)")
     private String runId;
 
+    @Option(names = "--range", paramLabel = "INDEX/COUNT",
+            description = "read one range of a parallel full load, e.g. 0/4 (COUNT is spec.parallelism; a runner Job passes its completion index)")
+    private String range;
+
     @Option(names = "--lease-ttl", paramLabel = "DURATION",
             description = "how long the lease lasts without a heartbeat (default: $ETL_LEASE_TTL or 30s)")
     private String leaseTtl;
@@ -92,7 +97,8 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the heartbeat (" + renewal.toMillis() + " ms) must be shorter than the lease TTL ("
                         + ttl.toMillis() + " ms), or the lease expires between renewals");
             }
-            RunnerSettings settings = new RunnerSettings(Allowlist.fromEnvironment(env), id, holder(env), ttl, renewal, controlDb);
+            RunnerSettings settings = new RunnerSettings(Allowlist.fromEnvironment(env), id, holder(env), ttl, renewal, controlDb,
+                    range == null ? null : LoadRange.parse(range));
             if (runner.handleSignals()) {
                 String grace = env.getOrDefault(PodEnvironment.STOP_GRACE_PERIOD, "100s");
                 Duration deadline = Durations.parse(grace);

@@ -8,10 +8,14 @@ import dev.platform.etl.runner.checkpoint.Checkpoint;
  * {@code token} (a fencing token that grows with every claim), so a runner whose lease was taken
  * over cannot commit anything.
  *
+ * @param pipeline    the key of the state row it holds: the pipeline's {@code namespace/name}, or
+ *                    {@code namespace/name#index} for one range of a parallel full load
+ * @param pausedBy    the key of the state row whose {@code pause_requested} this run obeys: the
+ *                    pipeline's own, for each of its ranges too
  * @param runRow      id of this attempt's {@code etl.pipeline_run} row
  * @param mode        the run's mode, whose own checkpoint this run reads and writes
  * @param checkpoint  that mode's checkpoint when the lease was claimed, or null
  * @param pauseRequested whether a pause was already requested when the lease was claimed
  */
-public record Lease(String pipeline, String holder, long token, long runRow, Mode mode, Checkpoint checkpoint, boolean pauseRequested) {
+public record Lease(String pipeline, String pausedBy, String holder, long token, long runRow, Mode mode, Checkpoint checkpoint, boolean pauseRequested) {
 }

@@ -32,10 +32,13 @@ public final class LeaseStore {
      * expired. On success, in the same transaction, the dead holder's {@code RUNNING} rows become
      * {@code ABANDONED} and this attempt's {@code RUNNING} row is written. Otherwise a
      * {@code SKIPPED} row is written and the result is empty.
+     *
+     * @param pipeline the state row to claim ({@link Lease#pipeline})
+     * @param pausedBy the state row whose pause flag the run obeys ({@link Lease#pausedBy})
      */
-    public Optional<Lease> claim(String pipeline, String holder, String runId, Duration ttl, Mode mode) throws Exception {
+    public Optional<Lease> claim(String pipeline, String pausedBy, String holder, String runId, Duration ttl, Mode mode) throws Exception {
         return control.inTransaction(connection -> {
-            Optional<Lease> claimed = claimRow(connection, pipeline, holder, ttl, mode);
+            Optional<Lease> claimed = claimRow(connection, pipeline, pausedBy, holder, ttl, mode);
             if (claimed.isEmpty()) {
                 RunRows.insert(connection, runId, pipeline, holder, null, RunStatus.SKIPPED,
                         "the pipeline is running elsewhere (lease held)");
@@ -44,12 +47,12 @@ public final class LeaseStore {
             Lease lease = claimed.get();
             RunRows.abandonRunning(connection, pipeline);
             long row = RunRows.insert(connection, runId, pipeline, holder, lease.token(), RunStatus.RUNNING, null);
-            return Optional.of(new Lease(pipeline, holder, lease.token(), row, mode, lease.checkpoint(), lease.pauseRequested()));
+            return Optional.of(new Lease(pipeline, pausedBy, holder, lease.token(), row, mode, lease.checkpoint(), lease.pauseRequested()));
         });
     }
 
-    private static Optional<Lease> claimRow(Connection connection, String pipeline, String holder, Duration ttl, Mode mode)
-            throws SQLException {
+    private static Optional<Lease> claimRow(Connection connection, String pipeline, String pausedBy, String holder, Duration ttl,
+                                            Mode mode) throws SQLException {
         String sql = """
                 INSERT INTO etl.pipeline_state AS s (pipeline, lease_holder, lease_token, lease_expires_at, updated_at)
                 VALUES (?, ?, 1, now() + ?::interval, now())
@@ -59,16 +62,20 @@ public final class LeaseStore {
                        lease_expires_at = EXCLUDED.lease_expires_at,
                        updated_at = now()
                  WHERE s.lease_holder IS NULL OR s.lease_expires_at < now()
-                RETURNING lease_token, %s::text, pause_requested""".formatted(CheckpointStore.column(mode));
+                RETURNING lease_token, %s::text,
+                          coalesce((SELECT p.pause_requested FROM etl.pipeline_state p WHERE p.pipeline = ?), false)"""
+                .formatted(CheckpointStore.column(mode));
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, pipeline);
             statement.setString(2, holder);
             statement.setString(3, ttl.toMillis() + " milliseconds");
+            statement.setString(4, pausedBy);
             try (ResultSet rs = statement.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Lease(pipeline, holder, rs.getLong(1), 0, mode, CheckpointJson.read(rs.getString(2)), rs.getBoolean(3)));
+                return Optional.of(new Lease(pipeline, pausedBy, holder, rs.getLong(1), 0, mode, CheckpointJson.read(rs.getString(2)),
+                        rs.getBoolean(3)));
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.platform.etl.api.spec.SqlReaderTask;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.api.validation.PipelineValidator;
 import dev.platform.etl.api.validation.Violation;
+import dev.platform.etl.runner.checkpoint.Checkpoint;
 import dev.platform.etl.runner.connect.Connections;
 import dev.platform.etl.runner.control.ControlDatabase;
 import dev.platform.etl.runner.control.ControlSchema;
@@ -17,6 +18,9 @@ import dev.platform.etl.runner.control.RunRows;
 import dev.platform.etl.runner.lease.Lease;
 import dev.platform.etl.runner.lease.LeaseHeartbeat;
 import dev.platform.etl.runner.lease.LeaseStore;
+import dev.platform.etl.runner.range.LoadRange;
+import dev.platform.etl.runner.range.RangeBounds;
+import dev.platform.etl.runner.range.RangeStore;
 import dev.platform.etl.runner.retry.ErrorClassifier;
 import dev.platform.etl.runner.retry.Retries;
 import dev.platform.etl.runner.retry.Stage;
@@ -72,7 +76,7 @@ public final class PipelineRun {
             default -> LOG.info("{}: run {} {}: read {}, wrote {}, {} batches", name, settings.runId(), outcome.result(),
                     outcome.counters().rowsRead(), outcome.counters().rowsWritten(), outcome.counters().batches());
         }
-        return outcome.summary(name, settings.runId());
+        return outcome.summary(name, settings.runId(), settings.range());
     }
 
     /** Every way a run ends comes out here as its one outcome; nothing escapes. */
@@ -91,6 +95,11 @@ public final class PipelineRun {
 
     private List<Violation> validate() {
         List<Violation> violations = new ArrayList<>(new PipelineValidator(settings.allowlist()).validate(pipeline));
+        LoadRange range = settings.range();
+        if (range != null && range.count() != spec.ranges()) {
+            violations.add(new Violation("--range", "reads range " + range + ", but spec.parallelism splits the load into "
+                    + spec.ranges() + (spec.ranges() == 1 ? " range" : " ranges")));
+        }
         if (violations.isEmpty()) {
             ReaderQuery.moreThanOneStatement("spec.tasks[0].sqlReader.query", spec.getTasks().get(0).getSqlReader().getQuery())
                     .ifPresent(violations::add);
@@ -132,17 +141,22 @@ public final class PipelineRun {
             InvalidPipelineException.throwIfAny(sink.violations());
             LeaseStore leases = new LeaseStore(control);
             Optional<Lease> lease;
+            RangeBounds bounds;
             try {
                 retries.call("migrate the control schema", Stage.CONTROL, () -> {
                     ControlSchema.migrate(control.dataSource());
                     return null;
                 });
+                bounds = settings.range() == null ? null : retries.call("read the load's ranges", Stage.CONTROL,
+                        () -> new RangeStore(control).boundsOf(name, settings.range(), settings.runId(),
+                                ranges -> source.splitPoints(plan.keyColumns().get(0), ranges)));
+                String stateKey = settings.range() == null ? name : settings.range().stateKey(name);
                 lease = retries.call("claim the lease", Stage.CONTROL,
-                        () -> leases.claim(name, settings.holder(), settings.runId(), settings.leaseTtl(), spec.getMode()));
+                        () -> leases.claim(stateKey, name, settings.holder(), settings.runId(), settings.leaseTtl(), spec.getMode()));
             } catch (Exception e) {
                 return RunOutcome.failed(RunCounters.ZERO, null, "control schema unavailable: " + ErrorClassifier.describe(e));
             }
-            return lease.isEmpty() ? RunOutcome.skipped() : runHolding(lease.get(), plan, source, sink, control, leases, retries);
+            return lease.isEmpty() ? RunOutcome.skipped() : runHolding(lease.get(), bounds, plan, source, sink, control, leases, retries);
         }
     }
 
@@ -152,21 +166,25 @@ public final class PipelineRun {
         return new PostgresSource(connections.source(), reader.getQuery(), timeout, spec.getBatchSize());
     }
 
-    /** Runs the batches and records how they ended, then releases the lease. */
-    private RunOutcome runHolding(Lease lease, RunPlan plan, PostgresSource source, Sink sink, ControlDatabase control,
-                                  LeaseStore leases, Retries retries) {
+    /**
+     * Runs the batches and records how they ended, then releases the lease. A full load completes
+     * when it has read everything: at once, or, split into ranges, with the last of its ranges.
+     */
+    private RunOutcome runHolding(Lease lease, RangeBounds bounds, RunPlan plan, PostgresSource source, Sink sink,
+                                  ControlDatabase control, LeaseStore leases, Retries retries) {
         RunOutcome outcome;
         try (LeaseHeartbeat heartbeat = new LeaseHeartbeat(leases, lease, settings.leaseTtl(), settings.heartbeat())) {
-            outcome = runBatches(lease, plan, source, sink, control, retries, heartbeat);
+            outcome = runBatches(lease, bounds, plan, source, sink, control, retries, heartbeat);
         }
         boolean fullLoadDone = spec.getMode() == Mode.Full && outcome.result() == RunResult.SUCCEEDED;
+        LoadRange range = settings.range();
         try {
             retries.call("record the run's result", Stage.CONTROL, () -> control.inTransaction(transaction -> {
-                if (fullLoadDone) {
+                if (fullLoadDone && (range == null || RangeStore.finish(transaction, name, range, settings.runId()))) {
                     sink.completeLoad(transaction);
                 }
                 LeaseStore.release(transaction, lease, outcome.status(), outcome.counters(), outcome.checkpoint(), outcome.message(),
-                        fullLoadDone);
+                        fullLoadDone && range == null);
                 return null;
             }));
         } catch (Exception e) {
@@ -177,12 +195,16 @@ public final class PipelineRun {
     }
 
     /** Never throws: whatever goes wrong while the lease is held ends as a FAILED outcome, to be recorded. */
-    private RunOutcome runBatches(Lease lease, RunPlan plan, PostgresSource source, Sink sink, ControlDatabase control,
-                                  Retries retries, LeaseHeartbeat heartbeat) {
+    private RunOutcome runBatches(Lease lease, RangeBounds bounds, RunPlan plan, PostgresSource source, Sink sink,
+                                  ControlDatabase control, Retries retries, LeaseHeartbeat heartbeat) {
+        if (bounds != null && bounds.done()) {
+            LOG.info("{}: range {} was already read to its end in this load", name, settings.range());
+            return new RunOutcome(RunResult.SUCCEEDED, RunCounters.ZERO, lease.checkpoint(), null);
+        }
         ScanPlan scan = null;
         try {
-            scan = startScan(lease, plan, source, retries);
-            boolean resuming = scan.start() != null;
+            scan = startScan(lease, bounds, plan, source, retries);
+            boolean resuming = (bounds == null ? scan.start() : lease.checkpoint()) != null;
             retries.call("set up the target", Stage.WRITE, () -> {
                 sink.setUp(resuming);
                 return null;
@@ -201,16 +223,20 @@ public final class PipelineRun {
         return scan.keyset() ? () -> retries.call("read the next batch", Stage.READ, reader::next) : reader::next;
     }
 
-    private ScanPlan startScan(Lease lease, RunPlan plan, PostgresSource source, Retries retries) throws Exception {
+    private ScanPlan startScan(Lease lease, RangeBounds bounds, RunPlan plan, PostgresSource source, Retries retries) throws Exception {
         OffsetDateTime horizon = null;
         if (plan.needsHorizon()) {
             Duration lag = spec.getIncremental().getLag() == null ? null : Durations.parse(spec.getIncremental().getLag());
             horizon = retries.call("read the source's transaction horizon", Stage.READ, () -> Horizon.compute(source, lag));
         }
-        ScanPlan scan = plan.scan(lease.checkpoint(), horizon);
-        LOG.info("{}: run {} ({}) starts {}{}", name, settings.runId(), spec.getMode(),
+        // a range without a checkpoint of its own starts after its lower bound
+        Checkpoint start = lease.checkpoint() == null && bounds != null ? bounds.start() : lease.checkpoint();
+        ScanPlan scan = plan.scan(start, horizon, bounds == null ? null : bounds.upper());
+        LOG.info("{}: run {} ({}{}) starts {}{}{}", lease.pipeline(), settings.runId(), spec.getMode(),
+                settings.range() == null ? "" : ", range " + settings.range(),
                 scan.start() == null ? "from the beginning" : "after checkpoint " + scan.start().asMap(),
-                horizon == null ? "" : ", reading rows with cursor before " + horizon);
+                horizon == null ? "" : ", reading rows with cursor before " + horizon,
+                scan.upperBound() == null ? "" : ", up to tie-breaker " + scan.upperBound());
         return scan;
     }
 

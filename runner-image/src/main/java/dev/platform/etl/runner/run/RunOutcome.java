@@ -5,6 +5,7 @@ import dev.platform.etl.api.validation.Violation;
 import dev.platform.etl.runner.checkpoint.Checkpoint;
 import dev.platform.etl.runner.control.RunCounters;
 import dev.platform.etl.runner.control.RunStatus;
+import dev.platform.etl.runner.range.LoadRange;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -35,8 +36,8 @@ record RunOutcome(RunResult result, RunCounters counters, Checkpoint checkpoint,
         return RunStatus.valueOf(result.name());
     }
 
-    RunSummary summary(String pipeline, String runId) {
+    RunSummary summary(String pipeline, String runId, LoadRange range) {
         Map<String, String> values = checkpoint == null ? Map.of() : checkpoint.asMap();
-        return new RunSummary(pipeline, runId, result, counters.rowsRead(), counters.rowsWritten(), counters.batches(), values, message);
+        return new RunSummary(pipeline, runId, range == null ? null : range.toString(), result, counters.rowsRead(), counters.rowsWritten(), counters.batches(), values, message);
     }
 }

@@ -137,9 +137,9 @@ public record RunPlan(Mode mode, List<Column> readerColumns, List<String> keyCol
         return mode == Mode.Incremental && Horizon.CLOCK_TYPES.contains(readerColumns.get(keyIndexes[0]).type());
     }
 
-    /** Where this run starts: after the stored checkpoint when it belongs to this kind of read. */
-    public ScanPlan scan(Checkpoint stored, OffsetDateTime horizon) {
+    /** Where this run starts: after the stored checkpoint when it belongs to this kind of read; and where it ends. */
+    public ScanPlan scan(Checkpoint stored, OffsetDateTime horizon, String upperBound) {
         Checkpoint start = stored != null && stored.mode() == mode && !keyColumns.isEmpty() ? stored : null;
-        return new ScanPlan(mode, keyColumns, keyIndexes, start, horizon);
+        return new ScanPlan(mode, keyColumns, keyIndexes, start, horizon, upperBound);
     }
 }

@@ -4,13 +4,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.platform.etl.api.status.RunResult;
 import java.util.Map;
 
-/** The final line on stdout, and the runner pod's termination message. */
+/**
+ * The final line on stdout, and the runner pod's termination message.
+ *
+ * @param range {@code index/count} when the run read one range of a parallel full load, else null
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RunSummary(String pipeline, String runId, RunResult result, long rowsRead, long rowsWritten, long batches,
+public record RunSummary(String pipeline, String runId, String range, RunResult result, long rowsRead, long rowsWritten, long batches,
                          Map<String, String> checkpoint, String message) {
 
     /** A run that never began, for input the command line could not even hand to a run. */
     public static RunSummary notStarted(String pipeline, String runId, RunResult result, String message) {
-        return new RunSummary(pipeline, runId, result, 0, 0, 0, Map.of(), message);
+        return new RunSummary(pipeline, runId, null, result, 0, 0, 0, Map.of(), message);
     }
 }

@@ -1,6 +1,7 @@
 package dev.platform.etl.runner.run;
 
 import dev.platform.etl.api.validation.Allowlist;
+import dev.platform.etl.runner.range.LoadRange;
 import java.time.Duration;
 
 /**
@@ -11,7 +12,8 @@ import java.time.Duration;
  * @param leaseTtl       how long the lease lasts without a heartbeat
  * @param heartbeat      how often the lease is renewed
  * @param controlDbUrl   a JDBC URL overriding where the control schema lives, or null
+ * @param range          the one range of a parallel full load to read, or null for the whole read
  */
 public record RunnerSettings(Allowlist allowlist, String runId, String holder, Duration leaseTtl, Duration heartbeat,
-                             String controlDbUrl) {
+                             String controlDbUrl, LoadRange range) {
 }

@@ -51,13 +51,21 @@ final class TargetTable {
         return violations;
     }
 
-    /** Creates the table or adds the columns, in one transaction: all of it, or none. */
+    /**
+     * Creates the table or adds the columns, in one transaction: all of it, or none. The ranges of a
+     * parallel load make the same changes at once; a lock on the table's name lets one go first,
+     * and the others find the changes made ({@code IF NOT EXISTS}).
+     */
     void applyChanges(DataSource pool) throws SQLException {
         if (changes.isEmpty()) {
             return;
         }
         try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
             try {
+                try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                    lock.setString(1, "etl target " + Identifiers.quoteTable(table));
+                    lock.execute();
+                }
                 for (String change : changes) {
                     statement.execute(change);
                 }

@@ -30,8 +30,9 @@ final class KeysetReader implements SourceReader {
         this.readers = readers;
         this.last = plan.start();
         boolean bounded = plan.horizon() != null;
-        this.firstPage = ReaderQuery.page(source.query(), plan.keyColumns(), false, bounded);
-        this.nextPage = ReaderQuery.page(source.query(), plan.keyColumns(), true, bounded);
+        boolean capped = plan.upperBound() != null;
+        this.firstPage = ReaderQuery.page(source.query(), plan.keyColumns(), false, bounded, capped);
+        this.nextPage = ReaderQuery.page(source.query(), plan.keyColumns(), true, bounded, capped);
     }
 
     @Override
@@ -62,6 +63,9 @@ final class KeysetReader implements SourceReader {
             }
             if (plan.horizon() != null) {
                 statement.setObject(parameter++, plan.horizon());
+            }
+            if (plan.upperBound() != null) {
+                statement.setObject(parameter++, plan.upperBound(), Types.OTHER);
             }
             statement.setInt(parameter, source.batchSize());
             List<Object[]> rows = new ArrayList<>(source.batchSize());

@@ -83,6 +83,30 @@ public final class PostgresSource {
         }
     }
 
+    /**
+     * The tie-breaker values that split the reader's output into {@code ranges} ranges of about
+     * equal size, in order ({@code ranges - 1} of them, possibly repeated when values are few);
+     * empty when the output is empty. One read-only statement that sorts the column's values.
+     */
+    public List<String> splitPoints(String keyColumn, int ranges) throws SQLException {
+        Double[] fractions = new Double[ranges - 1];
+        for (int i = 1; i < ranges; i++) {
+            fractions[i - 1] = (double) i / ranges;
+        }
+        try (Connection connection = readOnlyTransaction();
+             PreparedStatement statement = connection.prepareStatement(ReaderQuery.splitPoints(query, keyColumn))) {
+            statement.setArray(1, connection.createArrayOf("float8", fractions));
+            List<String> points = new ArrayList<>(ranges - 1);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    points.add(rs.getString(1));
+                }
+            }
+            connection.commit();
+            return points;
+        }
+    }
+
     public SourceReader open(ScanPlan plan, List<Column> columns) throws SQLException {
         Values.Reader[] readers = columns.stream().map(c -> Values.readerFor(c.type())).toArray(Values.Reader[]::new);
         return plan.keyset()

@@ -58,9 +58,10 @@ public final class ReaderQuery {
 
     /**
      * One page of a keyset scan: rows after the given key (when {@code after}), below the
-     * horizon on the first key column (when {@code bounded}), in key order, at most {@code LIMIT ?}.
+     * horizon on the first key column (when {@code bounded}), up to the end of a range on the
+     * last key column (when {@code capped}), in key order, at most {@code LIMIT ?}.
      */
-    public static String page(String query, List<String> keyColumns, boolean after, boolean bounded) {
+    public static String page(String query, List<String> keyColumns, boolean after, boolean bounded, boolean capped) {
         List<String> keys = keyColumns.stream().map(c -> ALIAS + "." + Identifiers.quote(c)).toList();
         StringBuilder sql = new StringBuilder(wrapped(query));
         String conjunction = " WHERE ";
@@ -71,7 +72,20 @@ public final class ReaderQuery {
         }
         if (bounded) {
             sql.append(conjunction).append(keys.get(0)).append(" < ?");
+            conjunction = " AND ";
+        }
+        if (capped) {
+            sql.append(conjunction).append(keys.get(keys.size() - 1)).append(" <= ?");
         }
         return sql.append(" ORDER BY ").append(String.join(", ", keys)).append(" LIMIT ?").toString();
+    }
+
+    /**
+     * The values of {@code keyColumn} that split the reader's output into ranges of about equal
+     * size: {@code percentile_disc} at the fractions bound as {@code ?} (a float8[]), as text.
+     */
+    public static String splitPoints(String query, String keyColumn) {
+        return "SELECT unnest(percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + ALIAS + "." + Identifiers.quote(keyColumn)
+                + "))::text FROM (" + normalize(query) + "\n) AS " + ALIAS;
     }
 }

@@ -13,8 +13,11 @@ import java.util.List;
  * @param keyIndexes  their positions in the reader's output
  * @param start       read rows after this checkpoint, or from the beginning when null
  * @param horizon     only rows whose cursor is below this instant, or unbounded when null
+ * @param upperBound  only rows whose tie-breaker is at most this value (the end of a range of a
+ *                    parallel full load), or unbounded when null
  */
-public record ScanPlan(Mode mode, List<String> keyColumns, int[] keyIndexes, Checkpoint start, OffsetDateTime horizon) {
+public record ScanPlan(Mode mode, List<String> keyColumns, int[] keyIndexes, Checkpoint start, OffsetDateTime horizon,
+                       String upperBound) {
 
     public boolean keyset() {
         return !keyColumns.isEmpty();

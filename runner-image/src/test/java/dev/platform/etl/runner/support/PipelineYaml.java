@@ -17,6 +17,11 @@ public final class PipelineYaml {
         return filmDim(name, "Full", batchSize, "  incremental: {tieBreakerColumn: id}\n");
     }
 
+    /** A resumable full load split into {@code ranges} ranges of the tie-breaker. */
+    public static String parallelFullFilmDim(String name, int batchSize, int ranges) {
+        return filmDim(name, "Full", batchSize, "  incremental: {tieBreakerColumn: id}\n  parallelism: " + ranges + "\n");
+    }
+
     public static String incrementalFilmDim(String name, int batchSize) {
         return filmDim(name, "Incremental", batchSize, "  incremental: {cursorColumn: modified, tieBreakerColumn: id}\n");
     }
