@@ -31,12 +31,17 @@ import java.util.Map;
  * The one place that builds a runner Job. One pod at a time; a crashed or deleted pod is replaced
  * (up to backoffLimit) and resumes from the checkpoint; exit codes 1 (FAILED) and 2 (INVALID) fail
  * the Job at once, and 143 (stopped by SIGTERM after its batch) neither fails it nor counts
- * against backoffLimit. Credentials reach the pod only through secretKeyRef; every container runs
- * non-root with a read-only root filesystem, no capabilities and the runtime's seccomp profile.
+ * against backoffLimit. A pipeline with spec.parallelism N runs as an Indexed Job of N pods at
+ * once, each reading the range of its completion index. Credentials reach the pod only through
+ * secretKeyRef; every container runs non-root with a read-only root filesystem, no capabilities
+ * and the runtime's seccomp profile.
  */
 public final class RunnerJobFactory {
     public static final String CONTAINER = "runner";
     public static final long RUNNER_UID = 65532;
+    /** The pod's index in an Indexed Job, which the Job controller writes on each pod. */
+    public static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
+    private static final String INDEX_VARIABLE = "JOB_COMPLETION_INDEX";
     private static final ObjectMapper YAML = new YAMLMapper();
 
     private final RunnerDefaults defaults;
@@ -49,6 +54,7 @@ public final class RunnerJobFactory {
 
     public Job build(EtlPipeline pipeline, long run, String jobName) {
         Map<String, String> labels = Labels.forRun(pipeline.getMetadata().getName(), run);
+        int ranges = pipeline.getSpec().ranges();
         return new JobBuilder()
                 .withNewMetadata()
                     .withName(jobName)
@@ -61,8 +67,9 @@ public final class RunnerJobFactory {
                             .withController(true).withBlockOwnerDeletion(true).build())
                 .endMetadata()
                 .withNewSpec()
-                    .withParallelism(1)
-                    .withCompletions(1)
+                    .withParallelism(ranges)
+                    .withCompletions(ranges)
+                    .withCompletionMode(ranges > 1 ? "Indexed" : null)
                     .withBackoffLimit(defaults.backoffLimit())
                     .withSuspend(false)
                     .withNewPodFailurePolicy()
@@ -93,8 +100,8 @@ public final class RunnerJobFactory {
                                     .withName(CONTAINER)
                                     .withImage(defaults.image())
                                     .withImagePullPolicy(defaults.imagePullPolicy())
-                                    .withArgs("run", "--run-id", jobName)
-                                    .withEnv(environment(pipeline))
+                                    .withArgs(arguments(jobName, ranges))
+                                    .withEnv(environment(pipeline, ranges))
                                     .withResources(new ResourceRequirementsBuilder()
                                             .withRequests(Map.of("cpu", new Quantity(defaults.cpuRequest()), "memory", new Quantity(defaults.memoryRequest())))
                                             .withLimits(Map.of("cpu", new Quantity(defaults.cpuLimit()), "memory", new Quantity(defaults.memoryLimit())))
@@ -121,8 +128,22 @@ public final class RunnerJobFactory {
                 .build();
     }
 
-    private List<EnvVar> environment(EtlPipeline pipeline) {
+    /** Each pod of an Indexed Job reads the range of its completion index ({@code $(VAR)} is expanded by the kubelet). */
+    private static List<String> arguments(String jobName, int ranges) {
+        List<String> args = new ArrayList<>(List.of("run", "--run-id", jobName));
+        if (ranges > 1) {
+            args.addAll(List.of("--range", "$(" + INDEX_VARIABLE + ")/" + ranges));
+        }
+        return args;
+    }
+
+    private List<EnvVar> environment(EtlPipeline pipeline, int ranges) {
         List<EnvVar> env = new ArrayList<>();
+        if (ranges > 1) {
+            env.add(new EnvVarBuilder().withName(INDEX_VARIABLE)
+                    .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.annotations['" + COMPLETION_INDEX + "']").endFieldRef()
+                    .endValueFrom().build());
+        }
         env.add(new EnvVar(PodEnvironment.PIPELINE, manifest(pipeline), null));
         env.add(new EnvVar(Allowlist.POSTGRES_TABLES_ENV, String.join(",", allowlist.postgresTables()), null));
         env.add(new EnvVar(Allowlist.ELASTICSEARCH_INDICES_ENV, String.join(",", allowlist.elasticsearchIndices()), null));

@@ -1,16 +1,24 @@
 package dev.platform.etl.operator.observe;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the operator sees of one run.
  *
- * @param summary the runner's summary from the latest finished pod, if any
+ * @param summary the runner's summary from the latest finished pod, if any; for a run of several
+ *                ranges, their summaries combined
+ * @param ranges  for a run of several ranges, each range whose latest pod has ended, by index
  * @param detail  the Job's own reason when it failed (e.g. BackoffLimitExceeded)
  * @param pods    how many pods the run's Job has now
  */
-public record RunObservation(JobState state, Optional<RunnerSummary> summary, String detail, int pods) {
+public record RunObservation(JobState state, Optional<RunnerSummary> summary, Map<Integer, RunnerSummary> ranges, String detail, int pods) {
     public static RunObservation missing() {
-        return new RunObservation(JobState.MISSING, Optional.empty(), null, 0);
+        return new RunObservation(JobState.MISSING, Optional.empty(), Map.of(), null, 0);
+    }
+
+    /** A run whose Job was just created. */
+    public static RunObservation started() {
+        return new RunObservation(JobState.ACTIVE, Optional.empty(), Map.of(), null, 0);
     }
 }

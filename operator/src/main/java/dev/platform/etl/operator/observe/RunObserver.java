@@ -14,8 +14,11 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /** Reads a run's state from its Job and the runner's result from its pods' termination messages. */
 public final class RunObserver {
@@ -33,7 +36,12 @@ public final class RunObserver {
         if (state == JobState.ACTIVE && runPods.isEmpty() && createdBefore(job.get(), now.minus(POD_CREATION_GRACE))) {
             state = JobState.NO_POD;
         }
-        return new RunObservation(state, summary(runPods), failureDetail(job.get()), runPods.size());
+        if (!indexed(job.get())) {
+            return new RunObservation(state, newestSummary(runPods), Map.of(), failureDetail(job.get()), runPods.size());
+        }
+        Map<Integer, RunnerSummary> ranges = summariesByIndex(runPods);
+        Optional<RunnerSummary> combined = ranges.isEmpty() ? Optional.empty() : Optional.of(RunnerSummary.combined(ranges));
+        return new RunObservation(state, combined, ranges, failureDetail(job.get()), runPods.size());
     }
 
     /** The pods of the run whose Job is named {@code jobName}. */
@@ -108,16 +116,43 @@ public final class RunObserver {
         return job.getStatus().getConditions().stream()
                 .filter(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))
                 .map(JobCondition::getReason)
+                .filter(Objects::nonNull)
                 .findFirst().orElse(null);
     }
 
-    private static Optional<RunnerSummary> summary(Collection<Pod> pods) {
-        return pods.stream()
-                .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp(), Comparator.nullsFirst(Comparator.naturalOrder()))
-                        .reversed())
-                .map(RunObserver::terminationMessage)
-                .flatMap(Optional::stream)
-                .findFirst();
+    private static boolean indexed(Job job) {
+        return "Indexed".equals(job.getSpec().getCompletionMode());
+    }
+
+    private static Optional<RunnerSummary> newestSummary(Collection<Pod> pods) {
+        return newestFirst(pods).map(RunObserver::terminationMessage).flatMap(Optional::stream).findFirst();
+    }
+
+    /** Each range's summary from its latest pod that left one, by completion index. */
+    private static Map<Integer, RunnerSummary> summariesByIndex(Collection<Pod> pods) {
+        Map<Integer, RunnerSummary> byIndex = new TreeMap<>();
+        newestFirst(pods).forEach(pod -> completionIndex(pod).ifPresent(index -> {
+            if (!byIndex.containsKey(index)) {
+                terminationMessage(pod).ifPresent(summary -> byIndex.put(index, summary));
+            }
+        }));
+        return byIndex;
+    }
+
+    /** The range a pod of an Indexed Job reads, from the index the Job controller wrote on it. */
+    public static Optional<Integer> completionIndex(Pod pod) {
+        String index = Optional.ofNullable(pod.getMetadata().getAnnotations()).map(a -> a.get(RunnerJobFactory.COMPLETION_INDEX))
+                .orElse(Optional.ofNullable(pod.getMetadata().getLabels()).map(l -> l.get(RunnerJobFactory.COMPLETION_INDEX)).orElse(null));
+        try {
+            return index == null ? Optional.empty() : Optional.of(Integer.parseInt(index));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Stream<Pod> newestFirst(Collection<Pod> pods) {
+        return pods.stream().sorted(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp(),
+                Comparator.nullsFirst(Comparator.naturalOrder())).reversed());
     }
 
     private static Optional<RunnerSummary> terminationMessage(Pod pod) {

@@ -6,7 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +30,26 @@ public final class RunProgressReader {
 
     /** The progress reported by the newest running pod of the run, if any has reported yet. */
     public Optional<RunnerProgress> read(Collection<Pod> runPods) {
-        Optional<Pod> running = runPods.stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
-                .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()));
-        if (running.isEmpty()) {
-            return Optional.empty();
-        }
-        Pod pod = running.get();
+        return runPods.stream().filter(RunProgressReader::running)
+                .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
+                .flatMap(this::readPod);
+    }
+
+    /** For a run of several ranges: the progress each range's running pod has reported, by completion index. */
+    public Map<Integer, RunnerProgress> readRanges(Collection<Pod> runPods) {
+        Map<Integer, RunnerProgress> byIndex = new TreeMap<>();
+        runPods.stream().filter(RunProgressReader::running)
+                .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp()).reversed())
+                .forEach(pod -> RunObserver.completionIndex(pod).filter(index -> !byIndex.containsKey(index))
+                        .ifPresent(index -> readPod(pod).ifPresent(progress -> byIndex.put(index, progress))));
+        return byIndex;
+    }
+
+    private static boolean running(Pod pod) {
+        return pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
+    }
+
+    private Optional<RunnerProgress> readPod(Pod pod) {
         try {
             String log = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                     .tailingLines(TAIL_LINES).getLog();

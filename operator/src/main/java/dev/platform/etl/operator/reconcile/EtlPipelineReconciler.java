@@ -13,6 +13,7 @@ import dev.platform.etl.operator.job.JobNames;
 import dev.platform.etl.operator.job.Labels;
 import dev.platform.etl.operator.job.RunnerJobs;
 import dev.platform.etl.operator.observe.JobState;
+import dev.platform.etl.operator.observe.RangeProgress;
 import dev.platform.etl.operator.observe.RunObservation;
 import dev.platform.etl.operator.observe.RunObserver;
 import dev.platform.etl.operator.observe.RunProgressReader;
@@ -130,7 +131,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
 
         pruneHistory(pipeline, runnerJobs);
         if (current.state() == JobState.ACTIVE && status.getCurrentRun() != null) {
-            progress.read(observer.podsOf(status.getCurrentRun().getJob(), runnerJobs, runnerPods)).ifPresent(status.getCurrentRun()::takeProgress);
+            takeProgress(status.getCurrentRun(), current, observer.podsOf(status.getCurrentRun().getJob(), runnerJobs, runnerPods));
         }
         status.setPhase(Phases.of(pipeline, valid, current.state()));
         recordRunning(pipeline, current.state(), generation, now);
@@ -148,6 +149,15 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         }
         nextTick.ifPresent(tick -> wakeUps.add(Duration.between(now, tick).plusSeconds(1)));
         return wakeUps.stream().min(Comparator.naturalOrder()).map(update::rescheduleAfter).orElse(update);
+    }
+
+    /** What the run's pods have reported so far: one runner's progress, or each range's and their sums. */
+    private void takeProgress(CurrentRun run, RunObservation observation, List<Pod> runPods) {
+        if (runPods.stream().anyMatch(pod -> RunObserver.completionIndex(pod).isPresent())) {
+            RangeProgress.take(run, observation.ranges(), progress.readRanges(runPods));
+        } else {
+            progress.read(runPods).ifPresent(run::takeProgress);
+        }
     }
 
     /** Deletes the Jobs of recorded runs beyond the history kept: finished Jobs would otherwise pile up, and be cached here. */
@@ -192,7 +202,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                         return steer(pipeline, valid, observer.observe(run.getJob(), List.of(adopted.get()), runnerPods, now), runnerPods, now);
                     }
                     events.normal(pipeline, "RunStarted", "run " + run.getJob() + " (" + run.getReason() + ")");
-                    return new RunObservation(JobState.ACTIVE, Optional.empty(), null, 0);
+                    return RunObservation.started();
                 } catch (RunnerJobs.ForeignJobException e) {
                     recorder.couldNotStart(pipeline, run, e.getMessage(), now);
                 }

@@ -36,6 +36,8 @@ final class RunRecorder {
             last.setRowsWritten(summary.rowsWritten());
             last.setBatches(summary.batches());
             last.setMessage(summary.message());
+            last.setRanges(observation.ranges().isEmpty() ? null
+                    : observation.ranges().entrySet().stream().map(e -> e.getValue().asRange(e.getKey())).toList());
             if (summary.checkpoint() != null) {
                 status.setCheckpoint(summary.checkpoint().isEmpty() ? null : summary.checkpoint());
             }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 class RunnerJobFactoryTest {
     private static final RunnerDefaults DEFAULTS = RunnerDefaults.fromEnvironment(Map.of());
 
-    private final Job job = new RunnerJobFactory(DEFAULTS,
-            Allowlist.fromEnvironment(Map.of(Allowlist.POSTGRES_TABLES_ENV, "analytics.film_dim")))
-            .build(pipeline(), 7, "film-dim-7");
+    private final RunnerJobFactory factory = new RunnerJobFactory(DEFAULTS,
+            Allowlist.fromEnvironment(Map.of(Allowlist.POSTGRES_TABLES_ENV, "analytics.film_dim")));
+    private final Job job = factory.build(pipeline(""), 7, "film-dim-7");
 
     @Test
     void thePodRunsOneRestrictedNonRootContainer() {
@@ -42,6 +42,21 @@ class RunnerJobFactoryTest {
         assertThat(runner.getArgs()).containsExactly("run", "--run-id", "film-dim-7");
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(120);
         assertThat(pod.getServiceAccountName()).as("the namespace's default ServiceAccount, which every namespace has").isNull();
+    }
+
+    @Test
+    void aParallelLoadIsAnIndexedJobWhosePodsEachReadTheRangeOfTheirIndex() {
+        Job indexed = factory.build(pipeline("  parallelism: 4\n"), 7, "film-dim-7");
+        Container runner = indexed.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(job.getSpec().getCompletionMode()).isNull();
+        assertThat(indexed.getSpec().getCompletionMode()).isEqualTo("Indexed");
+        assertThat(indexed.getSpec().getCompletions()).isEqualTo(4);
+        assertThat(indexed.getSpec().getParallelism()).isEqualTo(4);
+        assertThat(runner.getArgs()).containsExactly("run", "--run-id", "film-dim-7", "--range", "$(JOB_COMPLETION_INDEX)/4");
+        assertThat(runner.getEnv()).filteredOn(e -> e.getName().equals("JOB_COMPLETION_INDEX")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                        .isEqualTo("metadata.annotations['batch.kubernetes.io/job-completion-index']"));
     }
 
     @Test
@@ -100,9 +115,9 @@ class RunnerJobFactoryTest {
                 .isEqualTo(JobNames.forRun(longName, 123456));
     }
 
-    private static EtlPipeline pipeline() {
+    private static EtlPipeline pipeline(String extraSpec) {
         try {
-            EtlPipeline pipeline = new ManifestLoader().parsePipeline(DemoPipelines.filmDim("film-dim", "Full", 500, "r-1", ""));
+            EtlPipeline pipeline = new ManifestLoader().parsePipeline(DemoPipelines.filmDim("film-dim", "Full", 500, "r-1", extraSpec));
             pipeline.getMetadata().setNamespace("etl-test");
             pipeline.getMetadata().setUid("0b0e3f0c-1111-2222-3333-444455556666");
             return pipeline;

@@ -2,7 +2,9 @@ package dev.platform.etl.operator.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.operator.job.Labels;
+import dev.platform.etl.operator.job.RunnerJobFactory;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -43,6 +45,42 @@ class RunObserverTest {
         Pod exited = pod("Failed", "2026-11-26T04:00:00Z");
 
         assertThat(observer.observe("p-1", List.of(suspendedJob(0)), List.of(exited), NOW).state()).isEqualTo(JobState.SUSPENDED);
+    }
+
+    @Test
+    void aRunOfSeveralRangesSumsTheLatestSummaryOfEachRangeAndTakesTheWorstResult() {
+        Job indexed = new JobBuilder().withNewMetadata().withName("p-1").addToLabels(Labels.RUN, "1").endMetadata()
+                .withNewSpec().withCompletionMode("Indexed").withCompletions(3).endSpec()
+                .withNewStatus().addNewCondition().withType("Failed").withStatus("True").endCondition().endStatus()
+                .build();
+        List<Pod> pods = List.of(
+                ended(0, "2026-11-26T04:00:00Z", "SUCCEEDED", 100, null),
+                ended(1, "2026-11-26T04:00:00Z", "PAUSED", 40, null),
+                ended(1, "2026-11-26T04:01:00Z", "SUCCEEDED", 60, null),
+                ended(2, "2026-11-26T04:00:00Z", "FAILED", 10, "permission denied"));
+
+        RunObservation observation = observer.observe("p-1", List.of(indexed), pods, NOW);
+
+        assertThat(observation.ranges()).containsOnlyKeys(0, 1, 2);
+        assertThat(observation.ranges().get(1).rowsRead()).isEqualTo(60);
+        assertThat(observation.summary()).hasValueSatisfying(summary -> {
+            assertThat(summary.result()).isEqualTo(RunResult.FAILED);
+            assertThat(summary.rowsRead()).isEqualTo(170);
+            assertThat(summary.checkpoint()).isEmpty();
+            assertThat(summary.message()).isEqualTo("range 2: permission denied");
+        });
+    }
+
+    private static Pod ended(int index, String created, String result, long rows, String message) {
+        String summary = "{\"pipeline\":\"ns/p\",\"runId\":\"p-1\",\"range\":\"" + index + "/3\",\"result\":\"" + result
+                + "\",\"rowsRead\":" + rows + ",\"rowsWritten\":" + rows + ",\"batches\":1"
+                + (message == null ? "" : ",\"message\":\"" + message + "\"") + "}";
+        return new PodBuilder().withNewMetadata().withName("p-1-" + index + "-" + created.hashCode()).withCreationTimestamp(created)
+                .addToLabels(Labels.RUN, "1").addToAnnotations(RunnerJobFactory.COMPLETION_INDEX, String.valueOf(index)).endMetadata()
+                .withNewStatus().withPhase(result.equals("FAILED") ? "Failed" : "Succeeded")
+                .addNewContainerStatus().withName(RunnerJobFactory.CONTAINER).withNewState().withNewTerminated()
+                .withMessage(summary).endTerminated().endState().endContainerStatus().endStatus()
+                .build();
     }
 
     private static Job activeJob(Instant created) {
