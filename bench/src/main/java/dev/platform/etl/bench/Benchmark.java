@@ -31,7 +31,9 @@ import java.util.Set;
  */
 public final class Benchmark {
     /** What {@code BENCH_CASES} can choose; all by default. */
-    private static final List<String> CASES = List.of("postgres", "elasticsearch", "incremental", "memory", "deletes", "reload");
+    private static final List<String> CASES = List.of("postgres", "elasticsearch", "incremental", "memory", "deletes", "reload", "parallel");
+    /** The batch of the parallel loads: large enough that the ranges' own work, not round trips, sets the pace. */
+    private static final int PARALLEL_BATCH = 10_000;
     private static final List<Integer> BATCH_SIZES = List.of(500, 2_000, 10_000);
     private static final String QUERY = "SELECT id, title, description, creation_date, rating, type, modified FROM content.film_work";
     private static final String TARGET_COLUMNS = "film_id, title, description, creation_date, rating, modified, source_system";
@@ -95,6 +97,11 @@ public final class Benchmark {
         }
         if (cases.contains("reload")) {
             results.put("aliasReload", aliasReload(secrets, rows));
+        }
+        if (cases.contains("parallel")) {
+            try (Connection server = postgres.connect("bench")) {
+                results.put("parallelFullLoad@" + PARALLEL_BATCH, ParallelLoads.measure(this::parallelPipeline, secrets, environment, work, server, rows));
+            }
         }
         report();
     }
@@ -218,6 +225,14 @@ public final class Benchmark {
                 target.startsWith("postgres") ? "PostgreSQL" : "Elasticsearch", jvmOptions, measurement.runnerSeconds(), measurement.totalSeconds(),
                 measurement.peakRssBytes() / 1048576.0);
         return measurement;
+    }
+
+    /** A resumable full load into an empty target, split into {@code ranges} ranges. */
+    private Path parallelPipeline(int ranges) throws Exception {
+        reset("bench", true);
+        String name = "parallel-" + ranges;
+        return Files.writeString(work.resolve(name + ".yaml"), pipeline(name, "Full", PARALLEL_BATCH,
+                "  incremental: {tieBreakerColumn: id}\n  parallelism: " + ranges + "\n", POSTGRES_TARGET));
     }
 
     private Map<String, Object> incrementalAfterOneTouch(Path secrets) throws Exception {

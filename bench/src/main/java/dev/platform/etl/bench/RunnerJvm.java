@@ -44,27 +44,40 @@ final class RunnerJvm {
 
     static Measurement run(Path pipeline, Path secrets, Map<String, String> environment, Path workDir, List<String> jvmOptions)
             throws IOException, InterruptedException {
+        return start(pipeline, secrets, environment, workDir, jvmOptions).await();
+    }
+
+    /** A runner JVM started, not yet awaited: several can run at once, as the pods of one Job do. */
+    static Started start(Path pipeline, Path secrets, Map<String, String> environment, Path workDir, List<String> jvmOptions,
+                         String... extraArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), EtlRunner.class.getName(),
                 "run", "-f", pipeline.toString(), "-f", secrets.toString()));
+        command.addAll(List.of(extraArgs));
         Path out = Files.createTempFile(workDir, "runner", ".out");
         Path err = Files.createTempFile(workDir, "runner", ".err");
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().putAll(environment);
         long started = System.nanoTime();
-        Process process = builder.start();
-        long peak = 0;
-        while (!process.waitFor(20, TimeUnit.MILLISECONDS)) {
-            peak = Math.max(peak, peakRss(process.pid()));
+        return new Started(builder.start(), out, err, started);
+    }
+
+    record Started(Process process, Path out, Path err, long startedNanos) {
+        /** Waits for the runner to end, sampling its peak RSS meanwhile; fails if it did not exit 0. */
+        Measurement await() throws IOException, InterruptedException {
+            long peak = 0;
+            while (!process.waitFor(20, TimeUnit.MILLISECONDS)) {
+                peak = Math.max(peak, peakRss(process.pid()));
+            }
+            double total = (System.nanoTime() - startedNanos) / 1e9;
+            String stderr = Files.readString(err);
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("runner exited " + process.exitValue() + ":\n" + stderr);
+            }
+            List<String> lines = Files.readAllLines(out);
+            return new Measurement(JSON.readTree(lines.get(lines.size() - 1)), total, insideSeconds(stderr), peak);
         }
-        double total = (System.nanoTime() - started) / 1e9;
-        String stderr = Files.readString(err);
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException("runner exited " + process.exitValue() + ":\n" + stderr);
-        }
-        List<String> lines = Files.readAllLines(out);
-        return new Measurement(JSON.readTree(lines.get(lines.size() - 1)), total, insideSeconds(stderr), peak);
     }
 
     /** VmHWM, the process's peak resident set so far (monotonic, so the last sample is the peak). */
