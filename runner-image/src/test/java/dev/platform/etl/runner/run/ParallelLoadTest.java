@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.testkit.elasticsearch.SearchIndex;
+import dev.platform.etl.testkit.elasticsearch.SharedElasticsearch;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -91,6 +93,21 @@ class ParallelLoadTest {
         assertThat(fixture.text(TARGET_CHECKSUM)).isEqualTo(fixture.text(SOURCE_CHECKSUM));
         assertThat(fixture.strings("SELECT DISTINCT completed_by FROM etl.full_load_range WHERE pipeline = '" + PIPELINE + "'"))
                 .containsExactly("run-2");
+    }
+
+    @Test
+    void threeRangesIntoOneNewElasticsearchIndexGiveOneDocumentPerFilm() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 300);
+        SearchIndex index = fixture.withElasticsearch(SharedElasticsearch.get().url(), "films_ranged");
+        Path pipeline = fixture.writePipeline("parallel", PipelineYaml.filmIndex("parallel", "Full", 20,
+                "  incremental: {tieBreakerColumn: id}\n  parallelism: 3\n", PipelineYaml.FILM_QUERY, index.name()));
+
+        List<RunOutput> runs = runRanges(fixture, pipeline, "run-1", 3, 0, 1, 2);
+
+        assertThat(runs).allSatisfy(run -> assertThat(run.exitCode()).as(run.stderr()).isZero());
+        assertThat(runs.stream().mapToLong(RunOutput::rowsWritten).sum()).isEqualTo(300);
+        assertThat(index.ids()).as("the index all three ranges created at once").hasSize(300)
+                .containsExactlyInAnyOrderElementsOf(fixture.strings("SELECT id::text FROM content.film_work"));
     }
 
     @Test
