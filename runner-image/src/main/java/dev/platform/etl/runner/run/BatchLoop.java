@@ -22,6 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * together (or the write first, then the checkpoint, for a target outside the control database),
  * retried whole on transient failures. Between batches it stops for a pause, a SIGTERM or a lost
  * lease; it never stops in the middle of a batch.
+ *
+ * <p>A sink that takes two writes in flight gets the next batch's write sent, once the lease has
+ * been confirmed, before the previous write has been answered; each checkpoint still commits only
+ * after its own and every earlier write succeeded, so checkpoints stay in order, and a pause or a
+ * failure settles (or drops) the write in flight first.
  */
 final class BatchLoop {
     private static final Logger LOG = LoggerFactory.getLogger(BatchLoop.class);
@@ -43,6 +53,9 @@ final class BatchLoop {
     private final StopSignal stop;
     private final boolean versioned;
 
+    private final ExecutorService sender;
+    /** With a sender: the batch whose write was sent last and is not settled yet, or null. */
+    private InFlight inFlight;
     private final long startedAt = System.nanoTime();
     private RunCounters counters = RunCounters.ZERO;
     private Checkpoint checkpoint;
@@ -57,6 +70,11 @@ final class BatchLoop {
         this.heartbeat = heartbeat;
         this.stop = stop;
         this.versioned = versioned;
+        this.sender = sink.takesTwoWritesInFlight() ? Executors.newFixedThreadPool(2, r -> {
+            Thread thread = new Thread(r, "write-in-flight");
+            thread.setDaemon(true);
+            return thread;
+        }) : null;
     }
 
     /**
@@ -67,9 +85,17 @@ final class BatchLoop {
         checkpoint = start;
         boolean pauseRequested = lease.pauseRequested();
         try (ReadAhead<ReadyBatch> ahead = new ReadAhead<>(() -> read.call().map(this::prepare))) {
+            long number = 0;
             while (true) {
                 if (heartbeat.lost()) {
                     throw new LeaseLostException(lease.pipeline(), lease.token());
+                }
+                if (inFlight != null) {
+                    // whichever comes first: the next batch read (a second write goes out), or the answer to the one in flight
+                    CompletableFuture.anyOf(ahead.whenReady(), inFlight.written()).handle((done, failure) -> null).join();
+                    if (inFlight.written().isDone() || pauseRequested || stop.requested()) {
+                        pauseRequested |= settle();
+                    }
                 }
                 if (pauseRequested || stop.requested()) {
                     LOG.info("{}: paused after {} batches ({})", lease.pipeline(), counters.batches(),
@@ -78,12 +104,104 @@ final class BatchLoop {
                 }
                 Optional<ReadyBatch> batch = ahead.next();
                 if (batch.isEmpty()) {
+                    settle();
                     return new RunOutcome(RunResult.SUCCEEDED, counters, checkpoint, null);
                 }
-                pauseRequested = commit(counters.batches() + 1, batch.get());
+                number++;
+                if (sender == null) {
+                    pauseRequested = commit(number, batch.get());
+                } else {
+                    InFlight sent = send(number, batch.get());
+                    InFlight previous = inFlight;
+                    inFlight = sent;
+                    pauseRequested = settleBefore(previous);
+                }
             }
         } catch (Exception e) {
+            settleAfterFailure();
             return RunOutcome.failed(counters, checkpoint, ErrorClassifier.describe(e));
+        } finally {
+            if (sender != null) {
+                sender.shutdownNow();
+            }
+        }
+    }
+
+    /** A batch whose write has been sent and not yet settled. */
+    private record InFlight(long number, ReadyBatch batch, CompletableFuture<Long> written) {
+    }
+
+    /** Confirms (and extends) the lease, then sends the batch's write without waiting for its answer. */
+    private InFlight send(long number, ReadyBatch batch) throws Exception {
+        retries.call("confirm the lease before batch " + number, Stage.CONTROL, () -> control.inTransaction(tx -> {
+            heartbeat.holdWithin(tx);
+            return null;
+        }));
+        // a sink that takes writes in flight writes outside the control database: it has no use for its transaction
+        return new InFlight(number, batch, CompletableFuture.supplyAsync(() -> {
+            try {
+                return batch.write().execute(null);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, sender));
+    }
+
+    /** Settles the write in flight, if any. */
+    private boolean settle() throws Exception {
+        InFlight settling = inFlight;
+        inFlight = null;
+        return settle(settling);
+    }
+
+    /** Settles the write before the one in flight; if it fails, the one in flight must never commit its checkpoint. */
+    private boolean settleBefore(InFlight previous) throws Exception {
+        try {
+            return settle(previous);
+        } catch (Exception e) {
+            inFlight = null;
+            throw e;
+        }
+    }
+
+    /** A failure elsewhere (reading the next batch, say) still keeps the write in flight, if it succeeds. */
+    private void settleAfterFailure() {
+        try {
+            settle();
+        } catch (Exception e) {
+            LOG.warn("{}: the batch in flight when the run failed was not committed: {}", lease.pipeline(), ErrorClassifier.describe(e));
+        }
+    }
+
+    /**
+     * Waits for a write in flight (a transient failure sends it again, holding the lease, as
+     * {@link #commit} does), then commits its checkpoint; returns whether a pause was requested.
+     */
+    private boolean settle(InFlight inFlight) throws Exception {
+        if (inFlight == null) {
+            return false;
+        }
+        boolean[] firstAttempt = {true};
+        long written = retries.call("write batch " + inFlight.number(), Stage.WRITE, () -> {
+            if (firstAttempt[0]) {
+                firstAttempt[0] = false;
+                return answerOf(inFlight.written());
+            }
+            return control.inTransaction(tx -> {
+                heartbeat.holdWithin(tx);
+                return inFlight.batch().write().execute(tx);
+            });
+        });
+        return recordCommitted(inFlight.number(), inFlight.batch(), written, retries.call("commit the checkpoint of batch "
+                + inFlight.number(), Stage.CONTROL, () -> control.inTransaction(tx -> CheckpointStore.commitProgress(tx, lease,
+                next(inFlight.batch()), counters.plusBatch(inFlight.batch().rowsRead(), written)))));
+    }
+
+    private static long answerOf(CompletableFuture<Long> written) throws Exception {
+        try {
+            return written.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 
@@ -119,18 +237,26 @@ final class BatchLoop {
 
     /** Writes the batch and its checkpoint; returns whether a pause was requested meanwhile. */
     private boolean commit(long batchNumber, ReadyBatch batch) throws Exception {
-        Checkpoint next = batch.checkpoint() != null ? batch.checkpoint() : checkpoint;
         long[] written = new long[1];
         boolean pauseRequested = retries.call("write batch " + batchNumber, Stage.WRITE, () -> control.inTransaction(tx -> {
             if (sink.commitsApart()) {
                 heartbeat.holdWithin(tx);
             }
             written[0] = batch.write().execute(tx);
-            return CheckpointStore.commitProgress(tx, lease, next, counters.plusBatch(batch.rowsRead(), written[0]));
+            return CheckpointStore.commitProgress(tx, lease, next(batch), counters.plusBatch(batch.rowsRead(), written[0]));
         }));
-        counters = counters.plusBatch(batch.rowsRead(), written[0]);
-        checkpoint = next;
-        LOG.info("{}: batch {} committed: read {}, wrote {}; {}", lease.pipeline(), batchNumber, batch.rowsRead(), written[0],
+        return recordCommitted(batchNumber, batch, written[0], pauseRequested);
+    }
+
+    /** The checkpoint after the batch: its last row's, or the current one for a streamed read, which keeps none. */
+    private Checkpoint next(ReadyBatch batch) {
+        return batch.checkpoint() != null ? batch.checkpoint() : checkpoint;
+    }
+
+    private boolean recordCommitted(long batchNumber, ReadyBatch batch, long written, boolean pauseRequested) {
+        checkpoint = next(batch);
+        counters = counters.plusBatch(batch.rowsRead(), written);
+        LOG.info("{}: batch {} committed: read {}, wrote {}; {}", lease.pipeline(), batchNumber, batch.rowsRead(), written,
                 progress().logText());
         return pauseRequested;
     }

@@ -2,10 +2,11 @@ package dev.platform.etl.runner.run;
 
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,12 +22,27 @@ final class ReadAhead<T> implements AutoCloseable {
         return readAhead;
     });
     private final Callable<Optional<T>> next;
-    private Future<Optional<T>> ahead;
+    private CompletableFuture<Optional<T>> ahead;
 
     /** @param next gives the next item, or empty at the end; called on the read-ahead thread only */
     ReadAhead(Callable<Optional<T>> next) {
         this.next = next;
-        this.ahead = thread.submit(next);
+        this.ahead = readNext();
+    }
+
+    private CompletableFuture<Optional<T>> readNext() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return next.call();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, thread);
+    }
+
+    /** Completes when {@link #next} would return at once, with an item or a failure. */
+    CompletableFuture<?> whenReady() {
+        return ahead == null ? CompletableFuture.completedFuture(null) : ahead;
     }
 
     Optional<T> next() throws Exception {
@@ -40,7 +56,7 @@ final class ReadAhead<T> implements AutoCloseable {
             ahead = null;
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
-        ahead = item.isPresent() ? thread.submit(next) : null;
+        ahead = item.isPresent() ? readNext() : null;
         return item;
     }
 

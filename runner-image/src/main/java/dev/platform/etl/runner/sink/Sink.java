@@ -21,6 +21,16 @@ public interface Sink extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether the next batch's write may be sent before the previous one has been answered (two
+     * in flight): for a target that takes concurrent requests on their own, in any order, such as
+     * Elasticsearch's bulk API. Checkpoints still commit in order, each after its own and every
+     * earlier write has succeeded.
+     */
+    default boolean takesTwoWritesInFlight() {
+        return false;
+    }
+
     /** Why the target cannot take the rows as they are (a column it lacks, say), found before the first batch. */
     default List<Violation> violations() {
         return List.of();
