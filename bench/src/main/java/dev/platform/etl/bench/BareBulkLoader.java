@@ -8,16 +8,30 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
-/** The ceiling for PG→ES: the same documents, read with one streamed query and sent in bulks of the same size, one after another. */
+/**
+ * The ceilings for PG→ES: the same documents, read with one streamed query and sent in bulks of
+ * the same size, with up to {@code inFlight} bulk requests sent and not yet answered (1: one after
+ * another).
+ */
 final class BareBulkLoader {
     private BareBulkLoader() {
     }
 
-    static long load(Connection source, String query, String url, String index, String idColumn, int bulkSize) throws Exception {
+    static long load(Connection source, String query, String url, String index, String idColumn, int bulkSize, int inFlight)
+            throws Exception {
         ElasticsearchClient client = new ElasticsearchEndpoint(url, null, null, null).client();
+        ExecutorService senders = Executors.newFixedThreadPool(inFlight);
+        Semaphore slots = new Semaphore(inFlight);
+        List<Future<?>> sent = new ArrayList<>();
         source.setAutoCommit(false);
         long documents = 0;
         try (PreparedStatement statement = source.prepareStatement(query)) {
@@ -35,26 +49,41 @@ final class BareBulkLoader {
                     String id = rs.getString(idColumn);
                     bulk.operations(op -> op.index(idx -> idx.index(index).id(id).document(document)));
                     if (++inBulk == bulkSize) {
-                        send(client, bulk.build());
+                        sent.add(send(client, bulk.build(), senders, slots));
                         bulk = new BulkRequest.Builder();
                         inBulk = 0;
                     }
                     documents++;
                 }
                 if (inBulk > 0) {
-                    send(client, bulk.build());
+                    sent.add(send(client, bulk.build(), senders, slots));
                 }
             }
+            for (Future<?> request : sent) {
+                request.get();
+            }
         } finally {
+            senders.shutdownNow();
             client._transport().close();
         }
         return documents;
     }
 
-    private static void send(ElasticsearchClient client, BulkRequest request) throws Exception {
-        BulkResponse response = client.bulk(request);
-        if (response.errors()) {
-            throw new IllegalStateException("bulk failed: " + response.items().stream().filter(i -> i.error() != null).findFirst().orElseThrow().error());
-        }
+    /** Sends the request once fewer than {@code inFlight} are unanswered; the reader goes on meanwhile. */
+    private static Future<?> send(ElasticsearchClient client, BulkRequest request, ExecutorService senders, Semaphore slots)
+            throws InterruptedException {
+        slots.acquire();
+        return senders.submit(() -> {
+            try {
+                BulkResponse response = client.bulk(request);
+                if (response.errors()) {
+                    throw new IllegalStateException("bulk failed: "
+                            + response.items().stream().filter(i -> i.error() != null).findFirst().orElseThrow().error());
+                }
+                return null;
+            } finally {
+                slots.release();
+            }
+        });
     }
 }

@@ -34,10 +34,13 @@ public final class Benchmark {
     private static final List<String> CASES = List.of("postgres", "elasticsearch", "incremental", "memory", "deletes", "reload", "parallel");
     /** The batch of the parallel loads: large enough that the ranges' own work, not round trips, sets the pace. */
     private static final int PARALLEL_BATCH = 10_000;
-    private static final List<Integer> BATCH_SIZES = List.of(500, 2_000, 10_000);
+    private static final String BATCH_SIZES = "500,2000,10000";
     private static final String QUERY = "SELECT id, title, description, creation_date, rating, type, modified FROM content.film_work";
     private static final String TARGET_COLUMNS = "film_id, title, description, creation_date, rating, modified, source_system";
     private static final String COPY_QUERY = "SELECT id, title, description, creation_date, rating, modified, 'films'::text FROM content.film_work";
+    /** The runner's documents, as the lean loaders read them: the same fields, timestamps in ISO-8601 as the runner sends them. */
+    private static final String BARE_QUERY = "SELECT id AS film_id, title, description, creation_date, rating, "
+            + "to_json(modified) #>> '{}' AS modified, 'films' AS source_system FROM content.film_work";
     private static final String INDEX = "film_dim";
     private static final String POSTGRES_TARGET = "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}";
 
@@ -49,6 +52,8 @@ public final class Benchmark {
             Allowlist.POSTGRES_TABLES_ENV, DemoData.TARGET_TABLE, Allowlist.ELASTICSEARCH_INDICES_ENV, INDEX);
 
     private final Set<String> cases;
+    private final List<Integer> batchSizes = Arrays.stream(System.getenv().getOrDefault("BENCH_BATCHES", BATCH_SIZES).split("\\s*,\\s*"))
+            .map(Integer::parseInt).toList();
 
     private Benchmark(Path work, PostgresServer postgres, ElasticsearchServer elasticsearch, Set<String> cases) {
         this.work = work;
@@ -110,7 +115,7 @@ public final class Benchmark {
         Map<String, Object> postgresTarget = new LinkedHashMap<>();
         double copySeconds = timeCopyPipeline();
         postgresTarget.put("copyPipelineRowsPerSecond", rows / copySeconds);
-        for (int batch : BATCH_SIZES) {
+        for (int batch : batchSizes) {
             RunnerJvm.Measurement full = runnerFullLoad(secrets, batch, POSTGRES_TARGET, true, RunnerJvm.POD_HEAP);
             double rate = rows / full.runnerSeconds();
             postgresTarget.put("runnerRowsPerSecond@" + batch, rate);
@@ -120,24 +125,45 @@ public final class Benchmark {
         return postgresTarget;
     }
 
+    /**
+     * PG→ES at each batch size against two ceilings on the same documents: a lean loader that
+     * sends its bulks one after another, and one that keeps two in flight. For each, what
+     * Elasticsearch itself spent per 1,000 documents, from its _nodes/stats.
+     */
     private Map<String, Object> postgresToElasticsearch(Path secrets, int rows) throws Exception {
         Map<String, Object> elasticsearchTarget = new LinkedHashMap<>();
-        for (int batch : BATCH_SIZES) {
+        for (int batch : batchSizes) {
+            double sequential = bareLoad(batch, 1, rows, elasticsearchTarget);
+            double parallel = bareLoad(batch, 2, rows, elasticsearchTarget);
             deleteIndex();
-            double bareSeconds = timed(() -> {
-                try (Connection source = postgres.connect("bench")) {
-                    BareBulkLoader.load(source, QUERY.replace("SELECT id,", "SELECT id AS film_id,") .replace("modified FROM", "modified, 'films' AS source_system FROM"),
-                            elasticsearch.url(), INDEX, "film_id", batch);
-                }
-            });
-            deleteIndex();
+            ElasticsearchStats before = ElasticsearchStats.of(elasticsearch.url());
             RunnerJvm.Measurement full = runnerFullLoad(secrets, batch, "elasticsearch: {secretRef: search, index: film_dim, idColumn: film_id}", false,
                     RunnerJvm.POD_HEAP);
-            elasticsearchTarget.put("bareBulkDocsPerSecond@" + batch, rows / bareSeconds);
+            ElasticsearchStats spent = ElasticsearchStats.of(elasticsearch.url()).since(before);
+            System.out.println("    " + spent.describe(rows));
             elasticsearchTarget.put("runnerDocsPerSecond@" + batch, rows / full.runnerSeconds());
-            elasticsearchTarget.put("runnerToBareRatio@" + batch, bareSeconds / full.runnerSeconds());
+            elasticsearchTarget.put("runnerToSequentialRatio@" + batch, sequential / full.runnerSeconds());
+            elasticsearchTarget.put("runnerToParallelRatio@" + batch, parallel / full.runnerSeconds());
+            elasticsearchTarget.put("runnerElasticsearch@" + batch, spent.per1000(rows));
         }
         return elasticsearchTarget;
+    }
+
+    /** One lean load into a fresh index, {@code inFlight} bulks at a time: its seconds, and its figures into {@code results}. */
+    private double bareLoad(int batch, int inFlight, int rows, Map<String, Object> results) throws Exception {
+        deleteIndex();
+        ElasticsearchStats before = ElasticsearchStats.of(elasticsearch.url());
+        double seconds = timed(() -> {
+            try (Connection source = postgres.connect("bench")) {
+                BareBulkLoader.load(source, BARE_QUERY, elasticsearch.url(), INDEX, "film_id", batch, inFlight);
+            }
+        });
+        ElasticsearchStats spent = ElasticsearchStats.of(elasticsearch.url()).since(before);
+        String name = inFlight == 1 ? "sequential" : "parallel";
+        System.out.printf("  %s bulk loader (%d in flight), batch %d: %.1f s; %s%n", name, inFlight, batch, seconds, spent.describe(rows));
+        results.put(name + "BulkDocsPerSecond@" + batch, rows / seconds);
+        results.put(name + "BulkElasticsearch@" + batch, spent.per1000(rows));
+        return seconds;
     }
 
     /**
@@ -221,9 +247,9 @@ public final class Benchmark {
         String control = postgresTarget ? "" : "  control: {postgres: {secretRef: source-db}}\n";
         Path pipeline = Files.writeString(work.resolve(name + ".yaml"), pipeline(name, "Full", batch, incremental + control, target));
         RunnerJvm.Measurement measurement = RunnerJvm.run(pipeline, secrets, environment, work, jvmOptions);
-        System.out.printf("  runner full load of %s, batch %d, into %s, %s: %.1f s inside, %.1f s total, peak RSS %.0f MiB%n", database, batch,
-                target.startsWith("postgres") ? "PostgreSQL" : "Elasticsearch", jvmOptions, measurement.runnerSeconds(), measurement.totalSeconds(),
-                measurement.peakRssBytes() / 1048576.0);
+        System.out.printf("  runner full load of %s, batch %d, into %s, %s: %.1f s inside, %.1f s total, CPU %.1f s, peak RSS %.0f MiB%n",
+                database, batch, target.startsWith("postgres") ? "PostgreSQL" : "Elasticsearch", jvmOptions, measurement.runnerSeconds(),
+                measurement.totalSeconds(), measurement.cpuSeconds(), measurement.peakRssBytes() / 1048576.0);
         return measurement;
     }
 

@@ -24,8 +24,8 @@ final class RunnerJvm {
     private static final Pattern LOG_TIME = Pattern.compile("^(\\S+) \\[INFO] PipelineRun - .* (starts|SUCCEEDED)", Pattern.MULTILINE);
     private static final DateTimeFormatter LOG_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
-    /** One run: wall time of the process, time from the run's start to its end inside the runner, peak RSS. */
-    record Measurement(JsonNode summary, double totalSeconds, double runnerSeconds, long peakRssBytes) {
+    /** One run: wall time of the process, time from the run's start to its end inside the runner, peak RSS, CPU seconds (NaN when unknown). */
+    record Measurement(JsonNode summary, double totalSeconds, double runnerSeconds, long peakRssBytes, double cpuSeconds) {
     }
 
     private RunnerJvm() {
@@ -44,7 +44,10 @@ final class RunnerJvm {
 
     static Measurement run(Path pipeline, Path secrets, Map<String, String> environment, Path workDir, List<String> jvmOptions)
             throws IOException, InterruptedException {
-        return start(pipeline, secrets, environment, workDir, jvmOptions).await();
+        double cpuBefore = CpuSeconds.reapedChildren();
+        Measurement measured = start(pipeline, secrets, environment, workDir, jvmOptions).await();
+        return new Measurement(measured.summary(), measured.totalSeconds(), measured.runnerSeconds(), measured.peakRssBytes(),
+                CpuSeconds.reapedChildren() - cpuBefore);
     }
 
     /** A runner JVM started, not yet awaited: several can run at once, as the pods of one Job do. */
@@ -76,7 +79,7 @@ final class RunnerJvm {
                 throw new IllegalStateException("runner exited " + process.exitValue() + ":\n" + stderr);
             }
             List<String> lines = Files.readAllLines(out);
-            return new Measurement(JSON.readTree(lines.get(lines.size() - 1)), total, insideSeconds(stderr), peak);
+            return new Measurement(JSON.readTree(lines.get(lines.size() - 1)), total, insideSeconds(stderr), peak, Double.NaN);
         }
     }
 
