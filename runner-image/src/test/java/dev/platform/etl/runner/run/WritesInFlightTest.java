@@ -1,0 +1,131 @@
+package dev.platform.etl.runner.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.platform.etl.api.manifest.ManifestLoader;
+import dev.platform.etl.api.spec.EtlPipelineSpec;
+import dev.platform.etl.api.spec.Mode;
+import dev.platform.etl.api.status.RunResult;
+import dev.platform.etl.runner.checkpoint.Checkpoint;
+import dev.platform.etl.runner.control.ControlDatabase;
+import dev.platform.etl.runner.control.ControlSchema;
+import dev.platform.etl.runner.lease.Lease;
+import dev.platform.etl.runner.lease.LeaseHeartbeat;
+import dev.platform.etl.runner.lease.LeaseStore;
+import dev.platform.etl.runner.retry.Retries;
+import dev.platform.etl.runner.sink.Sink;
+import dev.platform.etl.runner.sink.SinkBatch;
+import dev.platform.etl.runner.source.Column;
+import dev.platform.etl.runner.source.SourceBatch;
+import dev.platform.etl.testkit.postgres.SharedPostgres;
+import dev.platform.etl.testkit.postgres.TestDatabase;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A sink that takes two writes in flight, against a real control schema: the write of batch 3 is
+ * sent while batch 2's is still unanswered, and batch 2 then fails.
+ */
+class WritesInFlightTest {
+    private static final String PIPELINE = "etl-test/in-flight";
+
+    @Test
+    void aBatchWhosePredecessorFailedIsNeverCheckpointedEvenIfItsOwnWriteSucceeded() throws Exception {
+        TestDatabase database = SharedPostgres.get().freshDatabase();
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(database.jdbcUrl());
+        dataSource.setUser(database.username());
+        dataSource.setPassword(database.password());
+        ControlSchema.migrate(dataSource);
+        ControlDatabase control = new ControlDatabase(dataSource);
+        LeaseStore leases = new LeaseStore(control);
+        Lease lease = leases.claim(PIPELINE, PIPELINE, "test", "run-1", Duration.ofSeconds(30), Mode.Full).orElseThrow();
+        CountDownLatch thirdSent = new CountDownLatch(1);
+        List<String> written = new CopyOnWriteArrayList<>();
+        Sink sink = new TwoInFlight(number -> {
+            if (number == 2) {
+                // answered only once the third batch is on its way: two writes are in flight
+                assertThat(thirdSent.await(30, TimeUnit.SECONDS)).as("the third batch was sent while the second was in flight").isTrue();
+                throw new IllegalStateException("batch 2 rejected");
+            }
+            if (number == 3) {
+                thirdSent.countDown();
+            }
+            written.add("batch " + number);
+        });
+
+        RunOutcome outcome;
+        try (LeaseHeartbeat heartbeat = new LeaseHeartbeat(leases, lease, Duration.ofSeconds(30), Duration.ofSeconds(10))) {
+            outcome = new BatchLoop(lease, control, plan(), false, sink, new Retries(1, Duration.ofMillis(1), Duration.ofMillis(1)),
+                    heartbeat, new StopSignal()).run(null, batches(5));
+        }
+
+        assertThat(written).as("batch 3 was written, batch 2 was not").containsExactly("batch 1", "batch 3");
+        assertThat(outcome.result()).isEqualTo(RunResult.FAILED);
+        assertThat(outcome.message()).contains("batch 2 rejected");
+        assertThat(outcome.counters().batches()).isEqualTo(1);
+        assertThat(database.text("SELECT full_load_checkpoint ->> 'tieBreaker' FROM etl.pipeline_state WHERE pipeline = '" + PIPELINE + "'"))
+                .as("the checkpoint of batch 1, not of batch 3").isEqualTo("1");
+        assertThat(database.count("SELECT batches FROM etl.pipeline_run WHERE run_id = 'run-1'")).isEqualTo(1);
+    }
+
+    /** Batches of one row each, the row's id as its checkpoint. */
+    private static Callable<Optional<SourceBatch>> batches(int count) {
+        Iterator<Integer> ids = IntStream.rangeClosed(1, count).iterator();
+        return () -> ids.hasNext() ? Optional.of(batch(ids.next())) : Optional.empty();
+    }
+
+    private static SourceBatch batch(int id) {
+        return new SourceBatch(List.<Object[]>of(new Object[] {id}), new Checkpoint(Mode.Full, null, String.valueOf(id)));
+    }
+
+    private static RunPlan plan() throws Exception {
+        EtlPipelineSpec spec = new ManifestLoader().parsePipeline("""
+                apiVersion: etl.platform.dev/v1alpha1
+                kind: EtlPipeline
+                metadata: {name: in-flight, namespace: etl-test}
+                spec:
+                  mode: Full
+                  incremental: {tieBreakerColumn: id}
+                  source: {postgres: {secretRef: db}}
+                  tasks: [{sqlReader: {query: SELECT id FROM t}}]
+                  target: {elasticsearch: {secretRef: search, index: things, idColumn: id}}
+                """).getSpec();
+        return RunPlan.of(spec, List.of(new Column("id", "int4")));
+    }
+
+    @FunctionalInterface
+    private interface WriteOf {
+        void write(long batchNumber) throws Exception;
+    }
+
+    /** A target outside the control database that takes two writes in flight; batch numbers follow the rows' ids. */
+    private record TwoInFlight(WriteOf writes) implements Sink {
+        @Override
+        public boolean takesTwoWritesInFlight() {
+            return true;
+        }
+
+        @Override
+        public Write prepare(SinkBatch batch) {
+            long number = ((Number) batch.rows().get(0)[0]).longValue();
+            return controlTransaction -> {
+                writes.write(number);
+                return 1;
+            };
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
