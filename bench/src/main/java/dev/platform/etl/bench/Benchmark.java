@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,6 +35,8 @@ public final class Benchmark {
     private static final List<String> CASES = List.of("postgres", "elasticsearch", "incremental", "memory", "deletes", "reload", "parallel");
     /** The batch of the parallel loads: large enough that the ranges' own work, not round trips, sets the pace. */
     private static final int PARALLEL_BATCH = 10_000;
+    /** The runner's batch beside the peers: a bulk load's. */
+    private static final int PEERS_BATCH = 10_000;
     private static final String BATCH_SIZES = "500,2000,10000";
     private static final String QUERY = "SELECT id, title, description, creation_date, rating, type, modified FROM content.film_work";
     private static final String TARGET_COLUMNS = "film_id, title, description, creation_date, rating, modified, source_system";
@@ -103,6 +106,9 @@ public final class Benchmark {
         if (cases.contains("reload")) {
             results.put("aliasReload", aliasReload(secrets, rows));
         }
+        if (Peers.requested()) {
+            peers(secrets, rows).ifPresent(peers -> results.put("peers", peers));
+        }
         if (cases.contains("parallel")) {
             try (Connection server = postgres.connect("bench")) {
                 results.put("parallelFullLoad@" + PARALLEL_BATCH, ParallelLoads.measure(this::parallelPipeline, secrets, environment, work, server, rows));
@@ -142,6 +148,7 @@ public final class Benchmark {
             ElasticsearchStats spent = ElasticsearchStats.of(elasticsearch.url()).since(before);
             System.out.println("    " + spent.describe(rows));
             elasticsearchTarget.put("runnerDocsPerSecond@" + batch, rows / full.runnerSeconds());
+            elasticsearchTarget.put("runnerCpuSeconds@" + batch, full.cpuSeconds());
             elasticsearchTarget.put("runnerToSequentialRatio@" + batch, sequential / full.runnerSeconds());
             elasticsearchTarget.put("runnerToParallelRatio@" + batch, parallel / full.runnerSeconds());
             elasticsearchTarget.put("runnerElasticsearch@" + batch, spent.per1000(rows));
@@ -153,15 +160,19 @@ public final class Benchmark {
     private double bareLoad(int batch, int inFlight, int rows, Map<String, Object> results) throws Exception {
         deleteIndex();
         ElasticsearchStats before = ElasticsearchStats.of(elasticsearch.url());
+        double cpuBefore = CpuSeconds.thisProcess();
         double seconds = timed(() -> {
             try (Connection source = postgres.connect("bench")) {
                 BareBulkLoader.load(source, BARE_QUERY, elasticsearch.url(), INDEX, "film_id", batch, inFlight);
             }
         });
+        double cpu = CpuSeconds.thisProcess() - cpuBefore;
         ElasticsearchStats spent = ElasticsearchStats.of(elasticsearch.url()).since(before);
         String name = inFlight == 1 ? "sequential" : "parallel";
-        System.out.printf("  %s bulk loader (%d in flight), batch %d: %.1f s; %s%n", name, inFlight, batch, seconds, spent.describe(rows));
+        System.out.printf("  %s bulk loader (%d in flight), batch %d: %.1f s, its CPU %.1f s; %s%n", name, inFlight, batch, seconds, cpu,
+                spent.describe(rows));
         results.put(name + "BulkDocsPerSecond@" + batch, rows / seconds);
+        results.put(name + "BulkCpuSeconds@" + batch, cpu);
         results.put(name + "BulkElasticsearch@" + batch, spent.per1000(rows));
         return seconds;
     }
@@ -251,6 +262,30 @@ public final class Benchmark {
                 database, batch, target.startsWith("postgres") ? "PostgreSQL" : "Elasticsearch", jvmOptions, measurement.runnerSeconds(),
                 measurement.totalSeconds(), measurement.cpuSeconds(), measurement.peakRssBytes() / 1048576.0);
         return measurement;
+    }
+
+    /**
+     * The runner, the COPY pipeline and the peers (sling, dlt) on the same films into empty
+     * targets, timed with their process's start, each target checked against the source.
+     */
+    private Optional<Map<String, Object>> peers(Path secrets, int rows) throws Exception {
+        try (Connection database = postgres.connect("bench")) {
+            // trust authentication on loopback checks no password, but dlt refuses credentials without one
+            String url = "postgresql://" + PostgresServer.SUPERUSER + ":unchecked@" + postgres.jdbcUrl("bench").substring("jdbc:postgresql://".length());
+            Optional<Map<String, Object>> peers = Peers.measure(database, url, work);
+            if (peers.isEmpty()) {
+                return peers;
+            }
+            Map<String, Object> results = new LinkedHashMap<>(peers.get());
+            RunnerJvm.Measurement runner = runnerFullLoad(secrets, PEERS_BATCH, POSTGRES_TARGET, true, RunnerJvm.POD_HEAP);
+            boolean exact = Peers.matches(database, DemoData.TARGET_TABLE);
+            System.out.printf("  runner: %.1f s with JVM start, batch %d; %s%n", runner.totalSeconds(), PEERS_BATCH,
+                    exact ? "its target matches the source (count and checksum)" : "its target DIFFERS from the source");
+            results.put("runner", Map.of("seconds", runner.totalSeconds(), "exact", exact, "batch", PEERS_BATCH));
+            results.put("copyPipelineSeconds", timeCopyPipeline());
+            results.put("rows", rows);
+            return Optional.of(results);
+        }
     }
 
     /** A resumable full load into an empty target, split into {@code ranges} ranges. */

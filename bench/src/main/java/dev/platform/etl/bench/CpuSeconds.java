@@ -20,6 +20,12 @@ final class CpuSeconds {
     private CpuSeconds() {
     }
 
+    /** CPU time of this JVM itself, all its threads. */
+    static double thisProcess() {
+        long[] times = times(ProcessHandle.current().pid());
+        return (times[0] + times[1]) / TICKS;
+    }
+
     /** CPU time of this JVM's children that have ended and been waited for. */
     static double reapedChildren() {
         long[] times = times(ProcessHandle.current().pid());
