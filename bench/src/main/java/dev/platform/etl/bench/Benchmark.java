@@ -41,10 +41,8 @@ public final class Benchmark {
     private static final String QUERY = "SELECT id, title, description, creation_date, rating, type, modified FROM content.film_work";
     private static final String TARGET_COLUMNS = "film_id, title, description, creation_date, rating, modified, source_system";
     private static final String COPY_QUERY = "SELECT id, title, description, creation_date, rating, modified, 'films'::text FROM content.film_work";
-    /** The runner's documents, as the lean loaders read them: the same fields, timestamps in ISO-8601 as the runner sends them. */
-    private static final String BARE_QUERY = "SELECT id AS film_id, title, description, creation_date, rating, "
-            + "to_json(modified) #>> '{}' AS modified, 'films' AS source_system FROM content.film_work";
     private static final String INDEX = "film_dim";
+    private static final String ELASTICSEARCH_TARGET = "elasticsearch: {secretRef: search, index: film_dim, idColumn: film_id}";
     private static final String POSTGRES_TARGET = "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}";
 
     private final Path work;
@@ -92,7 +90,8 @@ public final class Benchmark {
             results.put("postgresToPostgres", postgresToPostgres(secrets, rows));
         }
         if (cases.contains("elasticsearch")) {
-            results.put("postgresToElasticsearch", postgresToElasticsearch(secrets, rows));
+            results.put("postgresToElasticsearch", new ElasticsearchLoads(postgres, elasticsearch.url(), INDEX, this::deleteIndex)
+                    .measure(batchSizes, rows, batch -> runnerFullLoad(secrets, batch, ELASTICSEARCH_TARGET, false, RunnerJvm.POD_HEAP)));
         }
         if (cases.contains("incremental")) {
             results.put("incrementalAfterOneTouch", incrementalAfterOneTouch(secrets));
@@ -132,52 +131,6 @@ public final class Benchmark {
     }
 
     /**
-     * PG→ES at each batch size against two ceilings on the same documents: a lean loader that
-     * sends its bulks one after another, and one that keeps two in flight. For each, what
-     * Elasticsearch itself spent per 1,000 documents, from its _nodes/stats.
-     */
-    private Map<String, Object> postgresToElasticsearch(Path secrets, int rows) throws Exception {
-        Map<String, Object> elasticsearchTarget = new LinkedHashMap<>();
-        for (int batch : batchSizes) {
-            double sequential = bareLoad(batch, 1, rows, elasticsearchTarget);
-            double parallel = bareLoad(batch, 2, rows, elasticsearchTarget);
-            deleteIndex();
-            ElasticsearchStats before = ElasticsearchStats.of(elasticsearch.url());
-            RunnerJvm.Measurement full = runnerFullLoad(secrets, batch, "elasticsearch: {secretRef: search, index: film_dim, idColumn: film_id}", false,
-                    RunnerJvm.POD_HEAP);
-            ElasticsearchStats spent = ElasticsearchStats.of(elasticsearch.url()).since(before);
-            System.out.println("    " + spent.describe(rows));
-            elasticsearchTarget.put("runnerDocsPerSecond@" + batch, rows / full.runnerSeconds());
-            elasticsearchTarget.put("runnerCpuSeconds@" + batch, full.cpuSeconds());
-            elasticsearchTarget.put("runnerToSequentialRatio@" + batch, sequential / full.runnerSeconds());
-            elasticsearchTarget.put("runnerToParallelRatio@" + batch, parallel / full.runnerSeconds());
-            elasticsearchTarget.put("runnerElasticsearch@" + batch, spent.per1000(rows));
-        }
-        return elasticsearchTarget;
-    }
-
-    /** One lean load into a fresh index, {@code inFlight} bulks at a time: its seconds, and its figures into {@code results}. */
-    private double bareLoad(int batch, int inFlight, int rows, Map<String, Object> results) throws Exception {
-        deleteIndex();
-        ElasticsearchStats before = ElasticsearchStats.of(elasticsearch.url());
-        double cpuBefore = CpuSeconds.thisProcess();
-        double seconds = timed(() -> {
-            try (Connection source = postgres.connect("bench")) {
-                BareBulkLoader.load(source, BARE_QUERY, elasticsearch.url(), INDEX, "film_id", batch, inFlight);
-            }
-        });
-        double cpu = CpuSeconds.thisProcess() - cpuBefore;
-        ElasticsearchStats spent = ElasticsearchStats.of(elasticsearch.url()).since(before);
-        String name = inFlight == 1 ? "sequential" : "parallel";
-        System.out.printf("  %s bulk loader (%d in flight), batch %d: %.1f s, its CPU %.1f s; %s%n", name, inFlight, batch, seconds, cpu,
-                spent.describe(rows));
-        results.put(name + "BulkDocsPerSecond@" + batch, rows / seconds);
-        results.put(name + "BulkCpuSeconds@" + batch, cpu);
-        results.put(name + "BulkElasticsearch@" + batch, spent.per1000(rows));
-        return seconds;
-    }
-
-    /**
      * A full load that mirrors the source ({@code deleteMissing}) against a plain one, both into a
      * full target, after 1% of the source rows were deleted: what remembering the keys and
      * deleting the rest costs.
@@ -212,7 +165,7 @@ public final class Benchmark {
     private Map<String, Object> aliasReload(Path secrets, int rows) throws Exception {
         int batch = 2_000;
         deleteIndex();
-        RunnerJvm.Measurement plain = runnerFullLoad(secrets, batch, "elasticsearch: {secretRef: search, index: film_dim, idColumn: film_id}",
+        RunnerJvm.Measurement plain = runnerFullLoad(secrets, batch, ELASTICSEARCH_TARGET,
                 false, RunnerJvm.POD_HEAP);
         deleteIndex();
         String aliased = "elasticsearch: {secretRef: search, alias: film_dim, idColumn: film_id}";
