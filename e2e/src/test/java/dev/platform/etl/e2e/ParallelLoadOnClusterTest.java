@@ -75,10 +75,7 @@ class ParallelLoadOnClusterTest {
 
     @Test
     void aRangesPodDeletedMidRunIsReplacedAndResumesOnlyItsOwnRange() throws Exception {
-        namespace = PipelineNamespace.create("range-pod", FILMS);
-        namespace.database().logTargetWrites();
-        namespace.database().slowTargetWrites(150);
-        namespace.apply(DemoPipelines.filmDim("ranged", "Full", 2, "r-1", PARALLEL));
+        startSlowRangedLoad("range-pod");
         Pod deleted = awaitBatchesCommitted("ranged", 1, 2);
 
         cluster.kubectl().run("delete", "pod", deleted.getMetadata().getName(), "-n", namespace.name(), "--wait=false");
@@ -95,10 +92,7 @@ class ParallelLoadOnClusterTest {
 
     @Test
     void suspendPausesEveryRangeOnABatchBoundaryAndResumeCompletesTheLoad() throws Exception {
-        namespace = PipelineNamespace.create("range-pause", FILMS);
-        namespace.database().logTargetWrites();
-        namespace.database().slowTargetWrites(150);
-        namespace.apply(DemoPipelines.filmDim("ranged", "Full", 2, "r-1", PARALLEL));
+        startSlowRangedLoad("range-pause");
         awaitBatchesCommitted("ranged", 3, 2);
 
         namespace.patchSpec("ranged", "{\"suspend\": true}");
@@ -119,10 +113,7 @@ class ParallelLoadOnClusterTest {
 
     @Test
     void aLoadResumedAfterTheSourceGrewKeepsItsRangesAndEndsExact() throws Exception {
-        namespace = PipelineNamespace.create("range-grow", FILMS);
-        namespace.database().logTargetWrites();
-        namespace.database().slowTargetWrites(150);
-        namespace.apply(DemoPipelines.filmDim("ranged", "Full", 2, "r-1", PARALLEL));
+        startSlowRangedLoad("range-grow");
         awaitBatchesCommitted("ranged", 3, 2);
         namespace.patchSpec("ranged", "{\"suspend\": true}");
         namespace.awaitPhase("ranged", Phase.Paused);
@@ -146,6 +137,14 @@ class ParallelLoadOnClusterTest {
             SELECT string_agg(range_index || ':' || coalesce(lower_bound, '-') || '..' || coalesce(upper_bound, '-'), ' '
                               ORDER BY range_index)
               FROM etl.full_load_range""";
+
+    /** A 4-range load in a new namespace, its target writes logged and slowed so that it can be stopped mid-run. */
+    private void startSlowRangedLoad(String prefix) throws Exception {
+        namespace = PipelineNamespace.create(prefix, FILMS);
+        namespace.database().logTargetWrites();
+        namespace.database().slowTargetWrites(150);
+        namespace.apply(DemoPipelines.filmDim("ranged", "Full", 2, "r-1", PARALLEL));
+    }
 
     /** The running pod of range {@code index}, once that range has committed {@code batches} batches. */
     private Pod awaitBatchesCommitted(String pipeline, int index, int batches) {
