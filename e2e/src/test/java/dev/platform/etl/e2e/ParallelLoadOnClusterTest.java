@@ -12,7 +12,6 @@ import dev.platform.etl.e2e.support.PipelineNamespace;
 import dev.platform.etl.testkit.demo.DemoPipelines;
 import dev.platform.etl.testkit.kube.SharedCluster;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +33,7 @@ class ParallelLoadOnClusterTest {
 
     @BeforeAll
     static void install() {
-        release = OperatorRelease.install(Map.of("runner.leaseTtl", "4s", "runner.leaseHeartbeat", "1s"));
+        release = OperatorRelease.installWithShortLease();
     }
 
     @AfterAll

@@ -41,8 +41,7 @@ class PipelineRunsOnClusterTest {
 
     @BeforeAll
     static void install() {
-        // a short lease, so that the pod replacing a SIGKILLed runner does not wait 30 s for it
-        release = OperatorRelease.install(Map.of("runner.leaseTtl", "4s", "runner.leaseHeartbeat", "1s"));
+        release = OperatorRelease.installWithShortLease();
     }
 
     @AfterAll

@@ -15,6 +15,7 @@ import dev.platform.etl.runner.retry.Stage;
 import dev.platform.etl.runner.sink.Sink;
 import dev.platform.etl.runner.sink.SinkBatch;
 import dev.platform.etl.runner.source.SourceBatch;
+import java.sql.Connection;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -187,10 +188,7 @@ final class BatchLoop {
                 firstAttempt[0] = false;
                 return answerOf(inFlight.written());
             }
-            return control.inTransaction(tx -> {
-                heartbeat.holdWithin(tx);
-                return inFlight.batch().write().execute(tx);
-            });
+            return control.inTransaction(tx -> writeFenced(tx, inFlight.batch()));
         });
         return recordCommitted(inFlight.number(), inFlight.batch(), written, retries.call("commit the checkpoint of batch "
                 + inFlight.number(), Stage.CONTROL, () -> control.inTransaction(tx -> CheckpointStore.commitProgress(tx, lease,
@@ -239,13 +237,18 @@ final class BatchLoop {
     private boolean commit(long batchNumber, ReadyBatch batch) throws Exception {
         long[] written = new long[1];
         boolean pauseRequested = retries.call("write batch " + batchNumber, Stage.WRITE, () -> control.inTransaction(tx -> {
-            if (sink.commitsApart()) {
-                heartbeat.holdWithin(tx);
-            }
-            written[0] = batch.write().execute(tx);
+            written[0] = writeFenced(tx, batch);
             return CheckpointStore.commitProgress(tx, lease, next(batch), counters.plusBatch(batch.rowsRead(), written[0]));
         }));
         return recordCommitted(batchNumber, batch, written[0], pauseRequested);
+    }
+
+    /** Writes the batch in the caller's transaction; a write outside the control database holds the lease while it runs. */
+    private long writeFenced(Connection transaction, ReadyBatch batch) throws Exception {
+        if (sink.commitsApart()) {
+            heartbeat.holdWithin(transaction);
+        }
+        return batch.write().execute(transaction);
     }
 
     /** The checkpoint after the batch: its last row's, or the current one for a streamed read, which keeps none. */

@@ -49,7 +49,8 @@ public final class ElasticsearchSink implements Sink {
     private final List<String> columns;
     private final int idIndex;
     private final String idColumn;
-    private boolean indexReady;
+    /** Set by whichever write finds or creates the index first: two can run at once. */
+    private volatile boolean indexReady;
 
     /**
      * @param control  the control database, where a load behind an alias names its index
