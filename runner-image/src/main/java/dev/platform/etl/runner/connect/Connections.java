@@ -6,6 +6,7 @@ import dev.platform.etl.api.spec.EtlPipelineSpec;
 import dev.platform.etl.api.spec.ElasticsearchTarget;
 import dev.platform.etl.api.spec.PostgresTarget;
 import dev.platform.etl.runner.control.ControlSchema;
+import java.time.Duration;
 
 /**
  * The connections of one run: PostgreSQL pools, and the Elasticsearch endpoint for such a target. The control schema lives (docs/design.md) in the target database
@@ -28,7 +29,8 @@ public final class Connections implements AutoCloseable {
         this.elasticsearch = elasticsearch;
     }
 
-    public static Connections open(EtlPipelineSpec spec, Secrets secrets, String controlDbUrl) {
+    /** @param readerTimeout how long any statement of the reader may run */
+    public static Connections open(EtlPipelineSpec spec, Secrets secrets, String controlDbUrl, Duration readerTimeout) {
         PostgresEndpoint sourceEndpoint = PostgresEndpoint.fromSecret(secrets, spec.getSource().getPostgres().getSecretRef());
         PostgresTarget postgresTarget = spec.effectiveTarget().getPostgres();
         PostgresEndpoint targetEndpoint = postgresTarget == null ? null : PostgresEndpoint.fromSecret(secrets, postgresTarget.getSecretRef());
@@ -37,7 +39,7 @@ public final class Connections implements AutoCloseable {
         ElasticsearchEndpoint elasticsearch = elasticsearchTarget == null ? null
                 : ElasticsearchEndpoint.fromSecret(secrets, elasticsearchTarget.getSecretRef());
 
-        HikariDataSource source = sourceEndpoint.pool("etl-source", SOURCE_POOL_SIZE, true);
+        HikariDataSource source = sourceEndpoint.readerPool("etl-source", SOURCE_POOL_SIZE, readerTimeout);
         HikariDataSource control = controlEndpoint.pool("etl-control", ControlSchema.POOL_SIZE, false);
         HikariDataSource target = null;
         if (targetEndpoint != null) {

@@ -3,6 +3,7 @@ package dev.platform.etl.runner.connect;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.platform.etl.api.manifest.Secrets;
+import java.time.Duration;
 
 /** Where a PostgreSQL database is and how to log in. Never printed with its password. */
 public record PostgresEndpoint(String jdbcUrl, String username, String password) {
@@ -27,6 +28,20 @@ public record PostgresEndpoint(String jdbcUrl, String username, String password)
      * taken, where the retry policy can see it.
      */
     public HikariDataSource pool(String name, int size, boolean readOnly) {
+        return new HikariDataSource(config(name, size, readOnly));
+    }
+
+    /**
+     * A pool of read-only connections whose every statement is cancelled after {@code statementTimeout}:
+     * the timeout is set when a connection logs in, so no page of a read pays a statement for it.
+     */
+    public HikariDataSource readerPool(String name, int size, Duration statementTimeout) {
+        HikariConfig config = config(name, size, true);
+        config.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
+        return new HikariDataSource(config);
+    }
+
+    private HikariConfig config(String name, int size, boolean readOnly) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(jdbcUrl);
@@ -39,7 +54,7 @@ public record PostgresEndpoint(String jdbcUrl, String username, String password)
         config.setConnectionTimeout(10_000);
         config.setInitializationFailTimeout(-1);
         config.addDataSourceProperty("ApplicationName", "etl-runner");
-        return new HikariDataSource(config);
+        return config;
     }
 
     @Override

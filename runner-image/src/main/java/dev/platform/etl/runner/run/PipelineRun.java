@@ -5,7 +5,6 @@ import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.manifest.Secrets;
 import dev.platform.etl.api.spec.EtlPipelineSpec;
 import dev.platform.etl.api.spec.Mode;
-import dev.platform.etl.api.spec.SqlReaderTask;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.api.validation.PipelineValidator;
 import dev.platform.etl.api.validation.Violation;
@@ -109,7 +108,7 @@ public final class PipelineRun {
 
     private Connections open() throws InvalidPipelineException {
         try {
-            return Connections.open(spec, secrets, settings.controlDbUrl());
+            return Connections.open(spec, secrets, settings.controlDbUrl(), readerTimeout());
         } catch (Secrets.MissingSecretException e) {
             throw new InvalidPipelineException(List.of(new Violation("secretRef", e.getMessage())));
         }
@@ -161,9 +160,12 @@ public final class PipelineRun {
     }
 
     private PostgresSource source(Connections connections) {
-        SqlReaderTask reader = spec.getTasks().get(0).getSqlReader();
-        Duration timeout = reader.getStatementTimeout() == null ? DEFAULT_STATEMENT_TIMEOUT : Durations.parse(reader.getStatementTimeout());
-        return new PostgresSource(connections.source(), reader.getQuery(), timeout, spec.getBatchSize());
+        return new PostgresSource(connections.source(), spec.getTasks().get(0).getSqlReader().getQuery(), spec.getBatchSize());
+    }
+
+    private Duration readerTimeout() {
+        String timeout = spec.getTasks().get(0).getSqlReader().getStatementTimeout();
+        return timeout == null ? DEFAULT_STATEMENT_TIMEOUT : Durations.parse(timeout);
     }
 
     /**

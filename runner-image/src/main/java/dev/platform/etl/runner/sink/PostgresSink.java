@@ -9,14 +9,17 @@ import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -28,10 +31,8 @@ import org.slf4j.LoggerFactory;
  * Upserts into a PostgreSQL table. A batch is copied ({@code COPY ... FROM STDIN}) into a
  * session-local staging table of the written columns, typed as the target's, then merged with one
  * {@code INSERT ... SELECT ... ON CONFLICT (keys) DO UPDATE}, in one transaction: the speed of COPY
- * with the semantics of an upsert. Each batch creates the staging table if its session has none
- * (a rolled-back batch takes a new one with it); its rows vanish at commit or rollback. Measured
- * with {@code make bench}, this costs no more than creating it once per session, and less than a
- * table dropped at every commit.
+ * with the semantics of an upsert. The staging table lives as long as its session; its rows vanish
+ * at commit or rollback.
  */
 public final class PostgresSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
@@ -50,6 +51,8 @@ public final class PostgresSink implements Sink {
     private final String merge;
     private final int[] keyIndexes;
     private final List<String> keyColumns;
+    /** The sessions known to have the staging table (see {@link #createStaging}). */
+    private final Set<PGConnection> staged = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     /** How batches are copied, once {@link #setUp} has seen the table's column types. */
     private volatile Encoding encoding;
 
@@ -123,6 +126,8 @@ public final class PostgresSink implements Sink {
     }
 
     private static final String STAGING = "etl_staging_batch";
+    /** The SQLSTATE of the notice that {@code CREATE TABLE IF NOT EXISTS} gives for a table already there. */
+    private static final String DUPLICATE_TABLE = "42P07";
 
     /** The staged rows' flag column when soft deletes are on: no column of the rows can have this name. */
     private static final String DELETED_NAME = "etl$deleted";
@@ -241,10 +246,9 @@ public final class PostgresSink implements Sink {
     }
 
     private void upsert(Connection connection, String copy, byte[] copyData) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(createStaging);
-        }
-        CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copy);
+        PGConnection session = connection.unwrap(PGConnection.class);
+        createStaging(connection, session);
+        CopyIn in = session.getCopyAPI().copyIn(copy);
         try {
             in.writeToCopy(copyData, 0, copyData.length);
             in.endCopy();
@@ -258,6 +262,24 @@ public final class PostgresSink implements Sink {
                 statement.setString(1, pipeline);
             }
             statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Creates the staging table if the session may lack it. A table found already there was created
+     * by a transaction that committed, since a rolled-back one takes its table with it: such a
+     * session keeps it, and its later batches skip the statement.
+     */
+    private void createStaging(Connection connection, PGConnection session) throws SQLException {
+        if (staged.contains(session)) {
+            return;
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(createStaging);
+            SQLWarning notice = statement.getWarnings();
+            if (notice != null && DUPLICATE_TABLE.equals(notice.getSQLState())) {
+                staged.add(session);
+            }
         }
     }
 

@@ -5,26 +5,23 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.postgresql.PGResultSetMetaData;
 
 /**
- * The reader of a pipeline: the user's SQL, run only in read-only transactions with a statement
- * timeout, on a pool whose connections are read-only.
+ * The reader of a pipeline: the user's SQL, run only in read-only transactions, on a pool whose
+ * connections are read-only and time out their statements.
  */
 public final class PostgresSource {
     private final DataSource pool;
     private final String query;
-    private final Duration statementTimeout;
     private final int batchSize;
 
-    public PostgresSource(DataSource pool, String query, Duration statementTimeout, int batchSize) {
+    public PostgresSource(DataSource pool, String query, int batchSize) {
         this.pool = pool;
         this.query = query;
-        this.statementTimeout = statementTimeout;
         this.batchSize = batchSize;
     }
 
@@ -114,16 +111,12 @@ public final class PostgresSource {
                 : new StreamingReader(readOnlyTransaction(), ReaderQuery.wrapped(query), batchSize, readers);
     }
 
-    /** A connection in a new read-only transaction, with this reader's statement timeout. */
+    /** A connection in a new read-only transaction. */
     Connection readOnlyTransaction() throws SQLException {
         Connection connection = pool.getConnection();
         try {
             connection.setReadOnly(true);
             connection.setAutoCommit(false);
-            try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('statement_timeout', ?, true)")) {
-                statement.setString(1, statementTimeout.toMillis() + "ms");
-                statement.execute();
-            }
             return connection;
         } catch (SQLException e) {
             connection.close();

@@ -144,6 +144,20 @@ class RejectedPipelinesTest {
     }
 
     @Test
+    void aReadLongerThanTheStatementTimeoutIsCancelledAndWritesNothing() throws Exception {
+        String pipeline = PipelineYaml.pipeline("slow-reader", "Full", 100, "",
+                "SELECT f.id AS film_id, f.title FROM content.film_work f, pg_sleep(5)", "",
+                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")
+                .replace("        query:", "        statementTimeout: 1s\n        query:");
+        RunOutput run = fixture.run(fixture.writePipeline("slow-reader", pipeline));
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+        assertThat(run.result()).isEqualTo("FAILED");
+        assertThat(run.message()).contains("canceling statement due to statement timeout");
+        assertThat(fixture.checksum("analytics.film_dim", "film_id")).isEqualTo(targetBefore);
+    }
+
+    @Test
     void anUnexpectedErrorStillEndsWithTheSummaryAndExit1() throws Exception {
         RunOutput run = fixture.run(fixture.writePipeline("bad-url", PipelineYaml.fullFilmDim("bad-url", 100)),
                 "--control-db", "postgres://localhost/not-a-jdbc-url");
