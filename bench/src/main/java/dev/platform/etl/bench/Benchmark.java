@@ -116,15 +116,21 @@ public final class Benchmark {
         report();
     }
 
+    /**
+     * The runner's full load at each batch size against the COPY pipeline timed just before it: this
+     * machine's speed drifts by as much as half from one minute to the next, so a ratio compares
+     * neighbours.
+     */
     private Map<String, Object> postgresToPostgres(Path secrets, int rows) throws Exception {
         Map<String, Object> postgresTarget = new LinkedHashMap<>();
-        double copySeconds = timeCopyPipeline();
-        postgresTarget.put("copyPipelineRowsPerSecond", rows / copySeconds);
         for (int batch : batchSizes) {
+            double copySeconds = timeCopyPipeline();
             RunnerJvm.Measurement full = runnerFullLoad(secrets, batch, POSTGRES_TARGET, true, RunnerJvm.POD_HEAP);
             double rate = rows / full.runnerSeconds();
+            postgresTarget.put("copyPipelineRowsPerSecond@" + batch, rows / copySeconds);
             postgresTarget.put("runnerRowsPerSecond@" + batch, rate);
             postgresTarget.put("runnerToCopyRatio@" + batch, rate * copySeconds / rows);
+            postgresTarget.put("runnerCpuSeconds@" + batch, full.cpuSeconds());
             postgresTarget.put("runnerPeakRssMiB@" + batch, full.peakRssBytes() / 1048576.0);
         }
         return postgresTarget;
@@ -189,7 +195,9 @@ public final class Benchmark {
         }
         try (Connection connection = postgres.connect(database); Statement statement = connection.createStatement()) {
             DemoData.reset(connection, rows);
-            statement.execute("ANALYZE");
+            statement.execute("VACUUM ANALYZE");
+            // an autovacuum of the target that starts in the middle of a case takes CPU from it at random
+            statement.execute("ALTER TABLE " + DemoData.TARGET_TABLE + " SET (autovacuum_enabled = off, toast.autovacuum_enabled = off)");
         }
         Path secrets = work.resolve(database + "-secrets.yaml");
         StringBuilder yaml = new StringBuilder();
@@ -284,6 +292,8 @@ public final class Benchmark {
             if (truncateTarget) {
                 statement.execute("TRUNCATE analytics.film_dim");
             }
+            // the previous case's dirty pages are written now, not during the next one
+            statement.execute("CHECKPOINT");
         }
     }
 
