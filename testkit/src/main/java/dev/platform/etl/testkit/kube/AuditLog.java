@@ -50,6 +50,18 @@ public final class AuditLog {
         }
     }
 
+    /**
+     * The requests RBAC denied and that were not granted when made again. Right after an install,
+     * the API server may deny a request for a moment: its cache of roles has not yet seen the
+     * binding created with the Deployment, and the operator asks again. A permission the chart
+     * lacks is denied every time.
+     */
+    public static List<Request> deniedForGood(List<Request> requests) {
+        return requests.stream().filter(Request::forbiddenByRbac).filter(denied -> requests.stream().noneMatch(later ->
+                later.received().isAfter(denied.received()) && !later.forbiddenByRbac() && later.code() < 400
+                        && later.verb().equals(denied.verb()) && later.uri().equals(denied.uri()))).toList();
+    }
+
     private static Request parse(String line) {
         try {
             JsonNode event = JSON.readTree(line);
