@@ -32,12 +32,16 @@ public record PostgresEndpoint(String jdbcUrl, String username, String password)
     }
 
     /**
-     * A pool of read-only connections whose every statement is cancelled after {@code statementTimeout}:
-     * the timeout is set when a connection logs in, so no page of a read pays a statement for it.
+     * A pool of read-only connections whose every statement is cancelled after {@code statementTimeout}.
+     * Each connection sets the timeout once, when the pool opens it, so no page of a read pays a
+     * statement for it; and not as a startup option, which an {@code options} parameter in the
+     * secret's URL would replace.
      */
     public HikariDataSource readerPool(String name, int size, Duration statementTimeout) {
         HikariConfig config = config(name, size, true);
-        config.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
+        config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis());
+        // committed on its own, before the connection is first handed out
+        config.setIsolateInternalQueries(true);
         return new HikariDataSource(config);
     }
 

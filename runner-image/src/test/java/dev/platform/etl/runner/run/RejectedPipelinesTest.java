@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.testkit.postgres.TestDatabase;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,16 +146,41 @@ class RejectedPipelinesTest {
 
     @Test
     void aReadLongerThanTheStatementTimeoutIsCancelledAndWritesNothing() throws Exception {
-        String pipeline = PipelineYaml.pipeline("slow-reader", "Full", 100, "",
-                "SELECT f.id AS film_id, f.title FROM content.film_work f, pg_sleep(5)", "",
-                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")
-                .replace("        query:", "        statementTimeout: 1s\n        query:");
-        RunOutput run = fixture.run(fixture.writePipeline("slow-reader", pipeline));
+        RunOutput run = fixture.run(fixture.writePipeline("slow-reader",
+                slowReader("slow-reader", "source-db", "SELECT f.id AS film_id, f.title FROM content.film_work f, pg_sleep(5)")));
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
         assertThat(run.result()).isEqualTo("FAILED");
         assertThat(run.message()).contains("canceling statement due to statement timeout");
         assertThat(fixture.checksum("analytics.film_dim", "film_id")).isEqualTo(targetBefore);
+    }
+
+    @Test
+    void aSourceUrlWithItsOwnOptionsKeepsTheStatementTimeout() throws Exception {
+        TestDatabase database = fixture.database();
+        // the unqualified table is found through the URL's search_path
+        String pipeline = slowReader("own-options", "source-with-options", "SELECT f.id AS film_id, f.title FROM film_work f, pg_sleep(5)")
+                + """
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: source-with-options, namespace: etl-test}
+                stringData: {jdbcUrl: "%s%soptions=-c%%20search_path%%3Dcontent", username: "%s", password: "%s"}
+                """.formatted(database.jdbcUrl(), database.jdbcUrl().contains("?") ? "&" : "?", database.username(),
+                        database.password() == null ? "" : database.password());
+        RunOutput run = fixture.run(fixture.writePipeline("own-options", pipeline));
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+        assertThat(run.message()).contains("canceling statement due to statement timeout");
+        assertThat(fixture.checksum("analytics.film_dim", "film_id")).isEqualTo(targetBefore);
+    }
+
+    /** A full load whose reader may run one second per statement. */
+    private static String slowReader(String name, String sourceSecret, String query) {
+        return PipelineYaml.pipeline(name, "Full", 100, "", query, "",
+                        "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")
+                .replace("        query:", "        statementTimeout: 1s\n        query:")
+                .replace("secretRef: source-db", "secretRef: " + sourceSecret);
     }
 
     @Test
