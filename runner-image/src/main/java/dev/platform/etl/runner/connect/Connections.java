@@ -1,6 +1,7 @@
 package dev.platform.etl.runner.connect;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.platform.etl.api.Durations;
 import dev.platform.etl.api.manifest.Secrets;
 import dev.platform.etl.api.spec.EtlPipelineSpec;
 import dev.platform.etl.api.spec.ElasticsearchTarget;
@@ -16,6 +17,7 @@ import java.time.Duration;
  */
 public final class Connections implements AutoCloseable {
     private static final int SOURCE_POOL_SIZE = 2;
+    private static final Duration DEFAULT_READER_TIMEOUT = Duration.ofMinutes(10);
 
     private final HikariDataSource source;
     private final HikariDataSource control;
@@ -29,8 +31,7 @@ public final class Connections implements AutoCloseable {
         this.elasticsearch = elasticsearch;
     }
 
-    /** @param readerTimeout how long any statement of the reader may run */
-    public static Connections open(EtlPipelineSpec spec, Secrets secrets, String controlDbUrl, Duration readerTimeout) {
+    public static Connections open(EtlPipelineSpec spec, Secrets secrets, String controlDbUrl) {
         PostgresEndpoint sourceEndpoint = PostgresEndpoint.fromSecret(secrets, spec.getSource().getPostgres().getSecretRef());
         PostgresTarget postgresTarget = spec.effectiveTarget().getPostgres();
         PostgresEndpoint targetEndpoint = postgresTarget == null ? null : PostgresEndpoint.fromSecret(secrets, postgresTarget.getSecretRef());
@@ -39,13 +40,19 @@ public final class Connections implements AutoCloseable {
         ElasticsearchEndpoint elasticsearch = elasticsearchTarget == null ? null
                 : ElasticsearchEndpoint.fromSecret(secrets, elasticsearchTarget.getSecretRef());
 
-        HikariDataSource source = sourceEndpoint.readerPool("etl-source", SOURCE_POOL_SIZE, readerTimeout);
+        HikariDataSource source = sourceEndpoint.readerPool("etl-source", SOURCE_POOL_SIZE, readerTimeout(spec));
         HikariDataSource control = controlEndpoint.pool("etl-control", ControlSchema.POOL_SIZE, false);
         HikariDataSource target = null;
         if (targetEndpoint != null) {
             target = targetEndpoint.equals(controlEndpoint) ? control : targetEndpoint.pool("etl-target", 2, false);
         }
         return new Connections(source, control, target, elasticsearch);
+    }
+
+    /** How long any statement of the reader may run: {@code statementTimeout}, 10 minutes by default. */
+    private static Duration readerTimeout(EtlPipelineSpec spec) {
+        String timeout = spec.getTasks().get(0).getSqlReader().getStatementTimeout();
+        return timeout == null ? DEFAULT_READER_TIMEOUT : Durations.parse(timeout);
     }
 
     private static PostgresEndpoint controlEndpoint(EtlPipelineSpec spec, Secrets secrets, String controlDbUrl,

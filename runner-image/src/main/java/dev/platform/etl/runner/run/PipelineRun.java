@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineRun {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRun.class);
-    private static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofMinutes(10);
 
     private final EtlPipeline pipeline;
     private final EtlPipelineSpec spec;
@@ -108,7 +107,7 @@ public final class PipelineRun {
 
     private Connections open() throws InvalidPipelineException {
         try {
-            return Connections.open(spec, secrets, settings.controlDbUrl(), readerTimeout());
+            return Connections.open(spec, secrets, settings.controlDbUrl());
         } catch (Secrets.MissingSecretException e) {
             throw new InvalidPipelineException(List.of(new Violation("secretRef", e.getMessage())));
         }
@@ -161,11 +160,6 @@ public final class PipelineRun {
 
     private PostgresSource source(Connections connections) {
         return new PostgresSource(connections.source(), spec.getTasks().get(0).getSqlReader().getQuery(), spec.getBatchSize());
-    }
-
-    private Duration readerTimeout() {
-        String timeout = spec.getTasks().get(0).getSqlReader().getStatementTimeout();
-        return timeout == null ? DEFAULT_STATEMENT_TIMEOUT : Durations.parse(timeout);
     }
 
     /**
