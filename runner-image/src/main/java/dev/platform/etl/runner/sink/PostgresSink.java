@@ -30,9 +30,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Upserts into a PostgreSQL table. A batch is copied ({@code COPY ... FROM STDIN}) into a
  * session-local staging table of the written columns, typed as the target's, then merged with one
- * {@code INSERT ... SELECT ... ON CONFLICT (keys) DO UPDATE}, in one transaction: the speed of COPY
- * with the semantics of an upsert. The staging table lives as long as its session; its rows vanish
- * at commit or rollback.
+ * {@code INSERT ... SELECT}, in one transaction: the speed of COPY with the semantics of an upsert.
+ * The staging table lives as long as its session; its rows vanish at commit or rollback.
+ *
+ * <p>The merge is a plain insert until a batch finds one of its keys already in the table, and
+ * {@code ON CONFLICT (keys) DO UPDATE} from then on: the plain insert costs about half as much,
+ * since an upsert inserts each row speculatively, and a load into an empty table never finds a key.
+ * The insert runs after a savepoint, so the unique violation of a key found rolls back only the
+ * insert, and the same batch is upserted in its place. The table's unique index on the keys, which
+ * {@link TargetTable} requires, is what finds the key.
  */
 public final class PostgresSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
@@ -48,13 +54,17 @@ public final class PostgresSink implements Sink {
     private final LoadedKeys loadedKeys;
     private final List<Violation> violations = new ArrayList<>();
     private final String createStaging;
-    private final String merge;
+    private final String insert;
+    private final String upsertAfterFailedInsert;
+    private final String upsert;
     private final int[] keyIndexes;
     private final List<String> keyColumns;
     /** The sessions known to have the staging table (see {@link #createStaging}). */
     private final Set<PGConnection> staged = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     /** How batches are copied, once {@link #setUp} has seen the table's column types. */
     private volatile Encoding encoding;
+    /** Whether a batch has found one of its keys in the table: from then on, batches are upserted. */
+    private volatile boolean keyFound;
 
     private record Encoding(CopyBinary binary, String copy) {
     }
@@ -87,7 +97,10 @@ public final class PostgresSink implements Sink {
         this.createStaging = "CREATE TEMP TABLE IF NOT EXISTS " + STAGING + " ON COMMIT DELETE ROWS AS SELECT "
                 + names.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + (softDeletes ? ", false AS " + DELETED : "")
                 + " FROM " + Identifiers.quoteTable(table) + " WITH NO DATA";
-        this.merge = (loadedKeys == null ? "" : loadedKeys.recordStaged(STAGING)) + mergeSql(table, names, target.getKeyColumns(), softDeletes);
+        String recordKeys = loadedKeys == null ? "" : loadedKeys.recordStaged(STAGING);
+        this.insert = "SAVEPOINT " + BEFORE_INSERT + "; " + recordKeys + mergeSql(table, names, target.getKeyColumns(), softDeletes, false);
+        this.upsert = recordKeys + mergeSql(table, names, target.getKeyColumns(), softDeletes, true);
+        this.upsertAfterFailedInsert = "ROLLBACK TO SAVEPOINT " + BEFORE_INSERT + "; " + upsert;
         this.keyIndexes = target.getKeyColumns().stream().mapToInt(names::indexOf).toArray();
         this.keyColumns = List.copyOf(target.getKeyColumns());
     }
@@ -128,16 +141,18 @@ public final class PostgresSink implements Sink {
     private static final String STAGING = "etl_staging_batch";
     /** The SQLSTATE of the notice that {@code CREATE TABLE IF NOT EXISTS} gives for a table already there. */
     private static final String DUPLICATE_TABLE = "42P07";
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String BEFORE_INSERT = "etl_before_insert";
 
     /** The staged rows' flag column when soft deletes are on: no column of the rows can have this name. */
     private static final String DELETED_NAME = "etl$deleted";
     private static final String DELETED = '"' + DELETED_NAME + '"';
 
     /**
-     * One statement: the staged rows are upserted by key; with soft deletes, the keys of rows
-     * marked deleted are deleted instead (a key is staged once, so it is one or the other).
+     * One statement: the staged rows are inserted, or upserted {@code byKey}; with soft deletes, the keys
+     * of rows marked deleted are deleted instead (a key is staged once, so it is one or the other).
      */
-    static String mergeSql(String table, List<String> columns, List<String> keyColumns, boolean softDeletes) {
+    static String mergeSql(String table, List<String> columns, List<String> keyColumns, boolean softDeletes, boolean byKey) {
         String names = columns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         String keys = keyColumns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         List<String> updates = columns.stream()
@@ -145,15 +160,15 @@ public final class PostgresSink implements Sink {
                 .map(c -> Identifiers.quote(c) + " = EXCLUDED." + Identifiers.quote(c))
                 .toList();
         String onConflict = updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates);
-        String upsert = "INSERT INTO " + Identifiers.quoteTable(table) + " (" + names + ") SELECT " + names + " FROM " + STAGING
-                + (softDeletes ? " WHERE NOT " + DELETED : "") + " ON CONFLICT (" + keys + ") " + onConflict;
+        String insert = "INSERT INTO " + Identifiers.quoteTable(table) + " (" + names + ") SELECT " + names + " FROM " + STAGING
+                + (softDeletes ? " WHERE NOT " + DELETED : "") + (byKey ? " ON CONFLICT (" + keys + ") " + onConflict : "");
         if (!softDeletes) {
-            return upsert;
+            return insert;
         }
         String sameKey = keyColumns.stream().map(k -> "t." + Identifiers.quote(k) + " = s." + Identifiers.quote(k))
                 .collect(Collectors.joining(" AND "));
         return "WITH deleted AS (DELETE FROM " + Identifiers.quoteTable(table) + " t USING " + STAGING + " s WHERE s." + DELETED
-                + " AND " + sameKey + ") " + upsert;
+                + " AND " + sameKey + ") " + insert;
     }
 
     /** With deleteMissing: deletes the table's rows whose key the completed load did not read. */
@@ -257,11 +272,33 @@ public final class PostgresSink implements Sink {
                 in.cancelCopy();
             }
         }
-        try (PreparedStatement statement = connection.prepareStatement(merge)) {
+        merge(connection);
+    }
+
+    private void merge(Connection connection) throws SQLException {
+        if (keyFound) {
+            execute(connection, upsert);
+            return;
+        }
+        try {
+            execute(connection, insert);
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            keyFound = true;
+            LOG.info("{}: a batch found keys already in {}; its batches are upserted from now on", pipeline, table);
+            execute(connection, upsertAfterFailedInsert);
+        }
+    }
+
+    /** Runs the statements (one round trip), whose only parameter is the pipeline, for the record of loaded keys. */
+    private void execute(Connection connection, String statements) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(statements)) {
             if (loadedKeys != null) {
                 statement.setString(1, pipeline);
             }
-            statement.executeUpdate();
+            statement.execute();
         }
     }
 

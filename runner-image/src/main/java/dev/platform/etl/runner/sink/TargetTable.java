@@ -41,6 +41,7 @@ final class TargetTable {
                 inspected.planTable(connection, target, columns);
             } else {
                 inspected.planColumns(connection, target, columns, existing);
+                inspected.checkKeyIndex(connection, target.getKeyColumns());
             }
             connection.commit();
         }
@@ -125,6 +126,35 @@ final class TargetTable {
             }
         }
         typeConflicts(connection, columns);
+    }
+
+    /**
+     * The table must have a primary key or unique index on exactly the key columns, as
+     * {@code ON CONFLICT (keys)} needs: immediate, not partial, no expression. A batch is first
+     * inserted plainly (see {@link PostgresSink}), which only such an index stops from duplicating a
+     * key.
+     */
+    private void checkKeyIndex(Connection connection, List<String> keyColumns) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT EXISTS (
+                    SELECT FROM pg_index i
+                     WHERE i.indrelid = to_regclass(?) AND i.indisunique AND i.indimmediate AND i.indisvalid
+                       AND i.indpred IS NULL AND i.indexprs IS NULL
+                       AND (SELECT array_agg(a.attname::text ORDER BY a.attname)
+                              FROM generate_series(0, i.indnkeyatts - 1) k
+                              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k])
+                           = (SELECT array_agg(c ORDER BY c) FROM unnest(?::text[]) c))""")) {
+            statement.setString(1, Identifiers.quoteTable(table));
+            statement.setArray(2, connection.createArrayOf("text", keyColumns.toArray()));
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    violations.add(new Violation("spec.target.postgres.keyColumns", table + " has no primary key or unique index on exactly ("
+                            + String.join(", ", keyColumns) + "), which a run upserts by: add one (not partial, not deferrable), "
+                            + "or set keyColumns to the columns of one"));
+                }
+            }
+        }
     }
 
     /**

@@ -44,6 +44,46 @@ class FullLoadTest {
     }
 
     @Test
+    void keysFoundInTheTableMidwayAreUpdatedAndEveryRowIsWrittenOnce() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
+        fixture.execute("""
+                INSERT INTO analytics.film_dim (film_id, title)
+                SELECT id, 'stale' FROM content.film_work ORDER BY id DESC LIMIT 5""");
+        fixture.logTargetWrites();
+
+        RunOutput run = fixture.run(fixture.writePipeline("full", PipelineYaml.resumableFullFilmDim("midway", 2)));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(fixture.count("""
+                SELECT count(*) FROM analytics.film_dim d JOIN content.film_work f ON f.id = d.film_id
+                 WHERE d.title = f.title AND d.source_system = 'films'""")).isEqualTo(FILMS);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.write_log")).as("the insert that found a key was undone")
+                .isEqualTo(FILMS);
+        assertThat(fixture.count("""
+                SELECT count(*) FROM etl.pipeline_run
+                 WHERE pipeline = 'etl-test/midway' AND status = 'SUCCEEDED' AND rows_written = 21 AND batches = 11""")).isEqualTo(1);
+    }
+
+    @Test
+    void aRowThatBreaksAnotherUniqueIndexFailsItsBatchNamingTheIndex() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 0);
+        fixture.execute("CREATE TABLE content.prices (seq int PRIMARY KEY, code int NOT NULL, price int NOT NULL)");
+        fixture.execute("CREATE TABLE analytics.price_by_code (code int PRIMARY KEY, price int NOT NULL CONSTRAINT one_code_a_price UNIQUE)");
+        fixture.execute("INSERT INTO content.prices VALUES (1, 1, 10), (2, 2, 20), (3, 3, 30), (4, 4, 30), (5, 5, 50)");
+
+        RunOutput run = fixture.run(fixture.writePipeline("prices", PipelineYaml.pipeline("prices", "Full", 3, "",
+                "SELECT seq, code, price FROM content.prices ORDER BY seq", "    - transform: {drop: [seq]}\n",
+                "postgres: {secretRef: target-db, table: analytics.price_by_code, keyColumns: [code]}")));
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+        assertThat(run.result()).isEqualTo("FAILED");
+        assertThat(run.message()).contains("one_code_a_price");
+        assertThat(fixture.strings("SELECT code || '=' || price FROM analytics.price_by_code ORDER BY code"))
+                .as("the first batch only").containsExactly("1=10", "2=20", "3=30");
+    }
+
+    @Test
     void transformsShapeTheTargetRows() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 5);
         RunOutput run = fixture.run(fixture.writePipeline("full", PipelineYaml.fullFilmDim("shape", 500)));

@@ -49,7 +49,7 @@ class TargetTablesTest {
         assertThat(first.exitCode()).as(first.stderr()).isZero();
         assertThat(second.exitCode()).as(second.stderr()).isZero();
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_facts")).isEqualTo(FILMS);
-        assertThat(fixture.strings("SELECT sk::text FROM analytics.film_facts ORDER BY sk")).as("one identity value per row")
+        assertThat(fixture.strings("SELECT sk::text FROM analytics.film_facts ORDER BY film_facts.sk")).as("one identity value per row")
                 .containsExactly("1", "2", "3", "4", "5", "6", "7");
         assertThat(fixture.text("SELECT max(serial_no)::text FROM analytics.film_facts")).as("one serial value per inserted row").isEqualTo("7");
         assertThat(fixture.text("SELECT string_agg(film_id || ':' || sk || ':' || serial_no || ':' || loaded_at, ',' ORDER BY film_id) FROM analytics.film_facts"))
@@ -57,6 +57,21 @@ class TargetTablesTest {
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_facts WHERE title LIKE '% (restored)' AND title_length = length(title)"))
                 .as("updated, and the generated column follows").isEqualTo(FILMS);
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_facts WHERE note = 'none'")).isEqualTo(FILMS);
+    }
+
+    @Test
+    void aTableWithoutAUniqueIndexOnExactlyTheKeyColumnsIsInvalidBeforeTheFirstBatch() throws Exception {
+        fixture.environment().put(Allowlist.POSTGRES_TABLES_ENV, "analytics.film_titles");
+        fixture.execute("CREATE TABLE analytics.film_titles (film_id uuid NOT NULL, title text NOT NULL, UNIQUE (film_id, title))");
+
+        RunOutput run = fixture.run(fixture.writePipeline("titles", PipelineYaml.pipeline("titles", "Full", 3, "",
+                "SELECT id AS film_id, title FROM content.film_work", "",
+                "postgres: {secretRef: target-db, table: analytics.film_titles, keyColumns: [film_id]}")));
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.result()).isEqualTo("INVALID");
+        assertThat(run.message()).contains("analytics.film_titles has no primary key or unique index on exactly (film_id)");
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_titles")).isZero();
     }
 
     @Test
@@ -140,7 +155,8 @@ class TargetTablesTest {
         assertThat(fixture.count("""
                 SELECT count(*) FROM analytics.film_facts t JOIN content.film_work s ON s.id = t.film_id
                  WHERE t.source_system = 'films' AND t.rating IS NOT DISTINCT FROM s.rating""")).isEqualTo(FILMS);
-        assertThat(fixture.strings("SELECT sk::text FROM analytics.film_facts ORDER BY sk").subList(0, 2)).containsExactly("1", "2");
+        assertThat(fixture.strings("SELECT sk::text FROM analytics.film_facts ORDER BY film_facts.sk LIMIT 2")).as("the rows already there keep theirs")
+                .containsExactly("1", "2");
     }
 
     @Test
