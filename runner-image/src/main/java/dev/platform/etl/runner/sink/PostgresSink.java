@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,17 +29,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Upserts into a PostgreSQL table. A batch is copied ({@code COPY ... FROM STDIN}) into a
- * session-local staging table of the written columns, typed as the target's, then merged with one
- * {@code INSERT ... SELECT}, in one transaction: the speed of COPY with the semantics of an upsert.
- * The staging table lives as long as its session; its rows vanish at commit or rollback.
- *
- * <p>The merge is a plain insert until a batch finds one of its keys already in the table, and
- * {@code ON CONFLICT (keys) DO UPDATE} from then on: the plain insert costs about half as much,
- * since an upsert inserts each row speculatively, and a load into an empty table never finds a key.
- * The insert runs after a savepoint, so the unique violation of a key found rolls back only the
- * insert, and the same batch is upserted in its place. The table's unique index on the keys, which
- * {@link TargetTable} requires, is what finds the key.
+ * Upserts into a PostgreSQL table, a batch in one transaction, in one of two ways:
+ * <ul>
+ *   <li>Copied straight into the table ({@code COPY ... FROM STDIN}), until a batch finds one of
+ *   its keys already there. The copy runs after a savepoint: the unique violation of a key found
+ *   rolls back the copy alone, and the same batch is upserted in its place, as every batch after
+ *   it. A load into an empty table never finds a key, and a plain copy costs less than half an
+ *   upsert. The table's unique index on the keys, which {@link TargetTable} requires, is what finds
+ *   one.</li>
+ *   <li>Upserted: copied into a session-local staging table of the written columns, typed as the
+ *   target's, then merged with one {@code INSERT ... SELECT ... ON CONFLICT (keys) DO UPDATE}. Soft
+ *   deletes and {@code deleteMissing}, which read the staged rows, and tables that COPY cannot
+ *   write directly always take this way. The staging table lives as long as its session; its rows
+ *   vanish at commit or rollback.</li>
+ * </ul>
  */
 public final class PostgresSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
@@ -54,9 +58,9 @@ public final class PostgresSink implements Sink {
     private final LoadedKeys loadedKeys;
     private final List<Violation> violations = new ArrayList<>();
     private final String createStaging;
-    private final String insert;
-    private final String upsertAfterFailedInsert;
-    private final String upsert;
+    private final String merge;
+    /** Whether a batch may be copied straight into the table (see the class comment). */
+    private final boolean copiesIntoTable;
     private final int[] keyIndexes;
     private final List<String> keyColumns;
     /** The sessions known to have the staging table (see {@link #createStaging}). */
@@ -66,7 +70,8 @@ public final class PostgresSink implements Sink {
     /** Whether a batch has found one of its keys in the table: from then on, batches are upserted. */
     private volatile boolean keyFound;
 
-    private record Encoding(CopyBinary binary, String copy) {
+    /** The COPY format and statements; {@code binary} is null for text. */
+    private record Encoding(CopyBinary binary, String copyIntoStaging, String copyIntoTable) {
     }
 
     /**
@@ -97,10 +102,8 @@ public final class PostgresSink implements Sink {
         this.createStaging = "CREATE TEMP TABLE IF NOT EXISTS " + STAGING + " ON COMMIT DELETE ROWS AS SELECT "
                 + names.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + (softDeletes ? ", false AS " + DELETED : "")
                 + " FROM " + Identifiers.quoteTable(table) + " WITH NO DATA";
-        String recordKeys = loadedKeys == null ? "" : loadedKeys.recordStaged(STAGING);
-        this.insert = "SAVEPOINT " + BEFORE_INSERT + "; " + recordKeys + mergeSql(table, names, target.getKeyColumns(), softDeletes, false);
-        this.upsert = recordKeys + mergeSql(table, names, target.getKeyColumns(), softDeletes, true);
-        this.upsertAfterFailedInsert = "ROLLBACK TO SAVEPOINT " + BEFORE_INSERT + "; " + upsert;
+        this.merge = (loadedKeys == null ? "" : loadedKeys.recordStaged(STAGING)) + mergeSql(table, names, target.getKeyColumns(), softDeletes);
+        this.copiesIntoTable = !softDeletes && loadedKeys == null && this.target.takesCopy();
         this.keyIndexes = target.getKeyColumns().stream().mapToInt(names::indexOf).toArray();
         this.keyColumns = List.copyOf(target.getKeyColumns());
     }
@@ -136,10 +139,10 @@ public final class PostgresSink implements Sink {
                 + (softDeletes ? ", " + DELETED : "");
         // The volatile WHERE, always true, makes COPY insert row by row: PostgreSQL buffers rows only
         // when nothing volatile is evaluated per row, and buffering creates a tuple slot per row,
-        // whose registration costs PostgreSQL 17 more than inserting 500 rows into a temporary table,
-        // which writes no WAL: it took a quarter of a 500-row batch's COPY (see the README, Performance).
-        encoding = new Encoding(binary, "COPY " + STAGING + " (" + names + ") FROM STDIN" + (binary == null ? "" : " (FORMAT binary)")
-                + " WHERE random() >= 0");
+        // whose registration cost PostgreSQL 17 a quarter of a 500-row batch's COPY into the staging
+        // table, and more than it saved copying into the table (see the README, Performance).
+        String from = " (" + names + ") FROM STDIN" + (binary == null ? "" : " (FORMAT binary)") + " WHERE random() >= 0";
+        encoding = new Encoding(binary, "COPY " + STAGING + from, "COPY " + Identifiers.quoteTable(table) + from);
         LOG.info("writing {} with COPY in {} format", table, binary == null ? "text" : "binary");
     }
 
@@ -147,17 +150,16 @@ public final class PostgresSink implements Sink {
     /** The SQLSTATE of the notice that {@code CREATE TABLE IF NOT EXISTS} gives for a table already there. */
     private static final String DUPLICATE_TABLE = "42P07";
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final String BEFORE_INSERT = "etl_before_insert";
 
     /** The staged rows' flag column when soft deletes are on: no column of the rows can have this name. */
     private static final String DELETED_NAME = "etl$deleted";
     private static final String DELETED = '"' + DELETED_NAME + '"';
 
     /**
-     * One statement: the staged rows are inserted, or upserted {@code byKey}; with soft deletes, the keys
-     * of rows marked deleted are deleted instead (a key is staged once, so it is one or the other).
+     * One statement: the staged rows are upserted by key; with soft deletes, the keys of rows
+     * marked deleted are deleted instead (a key is staged once, so it is one or the other).
      */
-    static String mergeSql(String table, List<String> columns, List<String> keyColumns, boolean softDeletes, boolean byKey) {
+    static String mergeSql(String table, List<String> columns, List<String> keyColumns, boolean softDeletes) {
         String names = columns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         String keys = keyColumns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         List<String> updates = columns.stream()
@@ -165,15 +167,15 @@ public final class PostgresSink implements Sink {
                 .map(c -> Identifiers.quote(c) + " = EXCLUDED." + Identifiers.quote(c))
                 .toList();
         String onConflict = updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates);
-        String insert = "INSERT INTO " + Identifiers.quoteTable(table) + " (" + names + ") SELECT " + names + " FROM " + STAGING
-                + (softDeletes ? " WHERE NOT " + DELETED : "") + (byKey ? " ON CONFLICT (" + keys + ") " + onConflict : "");
+        String upsert = "INSERT INTO " + Identifiers.quoteTable(table) + " (" + names + ") SELECT " + names + " FROM " + STAGING
+                + (softDeletes ? " WHERE NOT " + DELETED : "") + " ON CONFLICT (" + keys + ") " + onConflict;
         if (!softDeletes) {
-            return insert;
+            return upsert;
         }
         String sameKey = keyColumns.stream().map(k -> "t." + Identifiers.quote(k) + " = s." + Identifiers.quote(k))
                 .collect(Collectors.joining(" AND "));
         return "WITH deleted AS (DELETE FROM " + Identifiers.quoteTable(table) + " t USING " + STAGING + " s WHERE s." + DELETED
-                + " AND " + sameKey + ") " + insert;
+                + " AND " + sameKey + ") " + upsert;
     }
 
     /** With deleteMissing: deletes the table's rows whose key the completed load did not read. */
@@ -198,23 +200,22 @@ public final class PostgresSink implements Sink {
         List<Object[]> unique = lastRowPerKey(softDeletes ? withDeletedFlags(batch) : batch.rows());
         Encoding encoding = this.encoding;
         byte[] copyData = encoding.binary() == null ? CopyText.encode(unique) : encoding.binary().encode(unique);
-        String copy = encoding.copy();
         long rows = unique.size();
         return controlTransaction -> {
             if (sharesControlDatabase) {
-                upsert(controlTransaction, copy, copyData);
+                write(controlTransaction, encoding, copyData);
             } else {
-                upsertAndCommit(copy, copyData);
+                writeAndCommit(encoding, copyData);
             }
             return rows;
         };
     }
 
-    private void upsertAndCommit(String copy, byte[] copyData) throws SQLException {
+    private void writeAndCommit(Encoding encoding, byte[] copyData) throws SQLException {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                upsert(connection, copy, copyData);
+                write(connection, encoding, copyData);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -265,9 +266,43 @@ public final class PostgresSink implements Sink {
         return Arrays.asList(key);
     }
 
-    private void upsert(Connection connection, String copy, byte[] copyData) throws SQLException {
+    private void write(Connection connection, Encoding encoding, byte[] copyData) throws SQLException {
         PGConnection session = connection.unwrap(PGConnection.class);
+        if (copiesIntoTable && !keyFound && copiedIntoTable(connection, session, encoding.copyIntoTable(), copyData)) {
+            return;
+        }
         createStaging(connection, session);
+        copy(session, encoding.copyIntoStaging(), copyData);
+        try (PreparedStatement statement = connection.prepareStatement(merge)) {
+            if (loadedKeys != null) {
+                statement.setString(1, pipeline);
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Copies the batch straight into the table, after a savepoint. A key already in the table
+     * rolls the copy back to the savepoint: the batch is not written, and from then on batches are
+     * upserted.
+     */
+    private boolean copiedIntoTable(Connection connection, PGConnection session, String copy, byte[] copyData) throws SQLException {
+        Savepoint beforeCopy = connection.setSavepoint();
+        try {
+            copy(session, copy, copyData);
+            return true;
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            connection.rollback(beforeCopy);
+            keyFound = true;
+            LOG.info("{}: a batch found keys already in {}; batches are upserted from now on", pipeline, table);
+            return false;
+        }
+    }
+
+    private static void copy(PGConnection session, String copy, byte[] copyData) throws SQLException {
         CopyIn in = session.getCopyAPI().copyIn(copy);
         try {
             in.writeToCopy(copyData, 0, copyData.length);
@@ -276,34 +311,6 @@ public final class PostgresSink implements Sink {
             if (in.isActive()) {
                 in.cancelCopy();
             }
-        }
-        merge(connection);
-    }
-
-    private void merge(Connection connection) throws SQLException {
-        if (keyFound) {
-            execute(connection, upsert);
-            return;
-        }
-        try {
-            execute(connection, insert);
-        } catch (SQLException e) {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                throw e;
-            }
-            keyFound = true;
-            LOG.info("{}: a batch found keys already in {}; its batches are upserted from now on", pipeline, table);
-            execute(connection, upsertAfterFailedInsert);
-        }
-    }
-
-    /** Runs the statements (one round trip), whose only parameter is the pipeline, for the record of loaded keys. */
-    private void execute(Connection connection, String statements) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(statements)) {
-            if (loadedKeys != null) {
-                statement.setString(1, pipeline);
-            }
-            statement.execute();
         }
     }
 

@@ -28,6 +28,8 @@ final class TargetTable {
     private final String table;
     private final List<Violation> violations = new ArrayList<>();
     private final List<String> changes = new ArrayList<>();
+    /** A plain table (or one the run creates), without row-level security: COPY writes it directly. */
+    private boolean takesCopy = true;
 
     private TargetTable(String table) {
         this.table = table;
@@ -42,6 +44,9 @@ final class TargetTable {
             } else {
                 inspected.planColumns(connection, target, columns, existing);
                 inspected.checkKeyIndex(connection, target.getKeyColumns());
+                inspected.takesCopy = exists(connection, """
+                        SELECT relkind IN ('r', 'p') AND NOT relrowsecurity FROM pg_class WHERE oid = to_regclass(?)""",
+                        Identifiers.quoteTable(target.getTable()));
             }
             connection.commit();
         }
@@ -50,6 +55,11 @@ final class TargetTable {
 
     List<Violation> violations() {
         return violations;
+    }
+
+    /** Whether {@code COPY ... FROM} can write the table itself: not a view or foreign table, no row-level security. */
+    boolean takesCopy() {
+        return takesCopy;
     }
 
     /**
@@ -130,8 +140,8 @@ final class TargetTable {
 
     /**
      * The table must have a primary key or unique index on exactly the key columns, as
-     * {@code ON CONFLICT (keys)} needs: immediate, not partial, no expression. A batch is first
-     * inserted plainly (see {@link PostgresSink}), which only such an index stops from duplicating a
+     * {@code ON CONFLICT (keys)} needs: immediate, not partial, no expression. Batches are first
+     * copied plainly (see {@link PostgresSink}), which only such an index stops from duplicating a
      * key.
      */
     private void checkKeyIndex(Connection connection, List<String> keyColumns) throws SQLException {
