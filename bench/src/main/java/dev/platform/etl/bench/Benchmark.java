@@ -119,12 +119,14 @@ public final class Benchmark {
     /**
      * The runner's full load at each batch size against the COPY pipeline timed just before it: this
      * machine's speed drifts by as much as half from one minute to the next, so a ratio compares
-     * neighbours.
+     * neighbours. Each pair runs into an empty target (the runner copies its batches into the table)
+     * and again into the full target it left (every batch is upserted, as the COPY pipeline always
+     * merges).
      */
     private Map<String, Object> postgresToPostgres(Path secrets, int rows) throws Exception {
         Map<String, Object> postgresTarget = new LinkedHashMap<>();
         for (int batch : batchSizes) {
-            double copySeconds = timeCopyPipeline();
+            double copySeconds = timeCopyPipeline(true);
             RunnerJvm.Measurement full = runnerFullLoad(secrets, batch, POSTGRES_TARGET, true, RunnerJvm.POD_HEAP);
             double rate = rows / full.runnerSeconds();
             postgresTarget.put("copyPipelineRowsPerSecond@" + batch, rows / copySeconds);
@@ -132,6 +134,9 @@ public final class Benchmark {
             postgresTarget.put("runnerToCopyRatio@" + batch, rate * copySeconds / rows);
             postgresTarget.put("runnerCpuSeconds@" + batch, full.cpuSeconds());
             postgresTarget.put("runnerPeakRssMiB@" + batch, full.peakRssBytes() / 1048576.0);
+            double copyIntoFullSeconds = timeCopyPipeline(false);
+            RunnerJvm.Measurement upserts = runnerFullLoad(secrets, batch, POSTGRES_TARGET, true, false, RunnerJvm.POD_HEAP);
+            postgresTarget.put("intoFullTargetRunnerToCopyRatio@" + batch, copyIntoFullSeconds / upserts.runnerSeconds());
         }
         return postgresTarget;
     }
@@ -212,15 +217,21 @@ public final class Benchmark {
 
     private RunnerJvm.Measurement runnerFullLoad(Path secrets, int batch, String target, boolean postgresTarget, List<String> jvmOptions)
             throws Exception {
+        return runnerFullLoad(secrets, batch, target, postgresTarget, postgresTarget, jvmOptions);
+    }
+
+    private RunnerJvm.Measurement runnerFullLoad(Path secrets, int batch, String target, boolean postgresTarget, boolean emptyTarget,
+                                                 List<String> jvmOptions) throws Exception {
         String database = secrets.getFileName().toString().replace("-secrets.yaml", "");
-        reset(database, postgresTarget);
+        reset(database, emptyTarget);
         String name = "full-" + batch;
         String incremental = postgresTarget ? "  incremental: {tieBreakerColumn: id}\n" : "";
         String control = postgresTarget ? "" : "  control: {postgres: {secretRef: source-db}}\n";
         Path pipeline = Files.writeString(work.resolve(name + ".yaml"), pipeline(name, "Full", batch, incremental + control, target));
         RunnerJvm.Measurement measurement = RunnerJvm.run(pipeline, secrets, environment, work, jvmOptions);
-        System.out.printf("  runner full load of %s, batch %d, into %s, %s: %.1f s inside, %.1f s total, CPU %.1f s, peak RSS %.0f MiB%n",
-                database, batch, target.startsWith("postgres") ? "PostgreSQL" : "Elasticsearch", jvmOptions, measurement.runnerSeconds(),
+        System.out.printf("  runner full load of %s, batch %d, into %s%s, %s: %.1f s inside, %.1f s total, CPU %.1f s, peak RSS %.0f MiB%n",
+                database, batch, target.startsWith("postgres") ? "PostgreSQL" : "Elasticsearch", emptyTarget ? "" : " (full)", jvmOptions,
+                measurement.runnerSeconds(),
                 measurement.totalSeconds(), measurement.cpuSeconds(), measurement.peakRssBytes() / 1048576.0);
         return measurement;
     }
@@ -243,7 +254,7 @@ public final class Benchmark {
             System.out.printf("  runner: %.1f s with JVM start, batch %d; %s%n", runner.totalSeconds(), PEERS_BATCH,
                     exact ? "its target matches the source (count and checksum)" : "its target DIFFERS from the source");
             results.put("runner", Map.of("seconds", runner.totalSeconds(), "exact", exact, "batch", PEERS_BATCH));
-            results.put("copyPipelineSeconds", timeCopyPipeline());
+            results.put("copyPipelineSeconds", timeCopyPipeline(true));
             results.put("rows", rows);
             return Optional.of(results);
         }
@@ -273,8 +284,8 @@ public final class Benchmark {
                 "rowsRead", touched.summary().path("rowsRead").asLong());
     }
 
-    private double timeCopyPipeline() throws Exception {
-        reset("bench", true);
+    private double timeCopyPipeline(boolean emptyTarget) throws Exception {
+        reset("bench", emptyTarget);
         String updates = "title = EXCLUDED.title, description = EXCLUDED.description, creation_date = EXCLUDED.creation_date, "
                 + "rating = EXCLUDED.rating, modified = EXCLUDED.modified, source_system = EXCLUDED.source_system";
         double seconds = timed(() -> {
@@ -282,7 +293,7 @@ public final class Benchmark {
                 CopyPipeline.move(source, target, COPY_QUERY, DemoData.TARGET_TABLE, TARGET_COLUMNS, "film_id", updates);
             }
         });
-        System.out.printf("  COPY pipeline: %.1f s%n", seconds);
+        System.out.printf("  COPY pipeline%s: %.1f s%n", emptyTarget ? "" : " into the full target", seconds);
         return seconds;
     }
 
