@@ -4,27 +4,16 @@ import dev.platform.etl.api.Identifiers;
 import dev.platform.etl.api.spec.PostgresTarget;
 import dev.platform.etl.api.validation.Violation;
 import dev.platform.etl.runner.source.Column;
-import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
 import java.sql.Savepoint;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +26,8 @@ import org.slf4j.LoggerFactory;
  *   it. A load into an empty table never finds a key, and a plain copy costs less than half an
  *   upsert. The table's unique index on the keys, which {@link TargetTable} requires, is what finds
  *   one.</li>
- *   <li>Upserted: copied into a session-local staging table of the written columns, typed as the
- *   target's, then merged with one {@code INSERT ... SELECT ... ON CONFLICT (keys) DO UPDATE}. Soft
- *   deletes and {@code deleteMissing}, which read the staged rows, and tables that COPY cannot
- *   write directly always take this way. The staging table lives as long as its session; its rows
- *   vanish at commit or rollback.</li>
+ *   <li>Upserted through the {@link StagingTable}. Soft deletes and {@code deleteMissing}, which
+ *   read the staged rows, and tables that COPY cannot write directly always take this way.</li>
  * </ul>
  */
 public final class PostgresSink implements Sink {
@@ -57,14 +43,11 @@ public final class PostgresSink implements Sink {
     /** The keys a load records when it deletes what it did not read; null without deleteMissing. */
     private final LoadedKeys loadedKeys;
     private final List<Violation> violations = new ArrayList<>();
-    private final String createStaging;
-    private final String merge;
+    private final StagingTable staging;
     /** Whether a batch may be copied straight into the table (see the class comment). */
     private final boolean copiesIntoTable;
     private final int[] keyIndexes;
     private final List<String> keyColumns;
-    /** The sessions known to have the staging table (see {@link #createStaging}). */
-    private final Set<PGConnection> staged = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     /** How batches are copied, once {@link #setUp} has seen the table's column types. */
     private volatile Encoding encoding;
     /** Whether a batch has found one of its keys in the table: from then on, batches are upserted. */
@@ -97,12 +80,7 @@ public final class PostgresSink implements Sink {
                     + "where the keys a load has read are committed with its batches: remove spec.control (or --control-db)"));
         }
         List<String> names = columns.stream().map(Column::name).toList();
-        // only the columns the rows carry, with their types and nothing else: the target's own defaults,
-        // identities and generated columns act once, on the merge, for the columns the rows lack
-        this.createStaging = "CREATE TEMP TABLE IF NOT EXISTS " + STAGING + " ON COMMIT DELETE ROWS AS SELECT "
-                + names.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + (softDeletes ? ", false AS " + DELETED : "")
-                + " FROM " + Identifiers.quoteTable(table) + " WITH NO DATA";
-        this.merge = (loadedKeys == null ? "" : loadedKeys.recordStaged(STAGING)) + mergeSql(table, names, target.getKeyColumns(), softDeletes);
+        this.staging = new StagingTable(table, names, target.getKeyColumns(), softDeletes, loadedKeys, pipeline);
         this.copiesIntoTable = !softDeletes && loadedKeys == null && this.target.takesCopy();
         this.keyIndexes = target.getKeyColumns().stream().mapToInt(names::indexOf).toArray();
         this.keyColumns = List.copyOf(target.getKeyColumns());
@@ -131,52 +109,22 @@ public final class PostgresSink implements Sink {
         }
         List<Column> copied = new ArrayList<>(columns);
         if (softDeletes) {
-            copied.add(new Column(DELETED_NAME, "bool"));
-            targetTypes.put(DELETED_NAME, "bool");
+            copied.add(new Column(StagingTable.DELETED_NAME, "bool"));
+            targetTypes.put(StagingTable.DELETED_NAME, "bool");
         }
         CopyBinary binary = CopyBinary.forColumns(copied, targetTypes).orElse(null);
         String names = columns.stream().map(c -> Identifiers.quote(c.name())).collect(Collectors.joining(", "))
-                + (softDeletes ? ", " + DELETED : "");
+                + (softDeletes ? ", " + StagingTable.DELETED : "");
         // The volatile WHERE, always true, makes COPY insert row by row: PostgreSQL buffers rows only
         // when nothing volatile is evaluated per row, and buffering creates a tuple slot per row,
         // whose registration cost PostgreSQL 17 a quarter of a 500-row batch's COPY into the staging
         // table, and more than it saved copying into the table (see the README, Performance).
         String from = " (" + names + ") FROM STDIN" + (binary == null ? "" : " (FORMAT binary)") + " WHERE random() >= 0";
-        encoding = new Encoding(binary, "COPY " + STAGING + from, "COPY " + Identifiers.quoteTable(table) + from);
+        encoding = new Encoding(binary, "COPY " + StagingTable.NAME + from, "COPY " + Identifiers.quoteTable(table) + from);
         LOG.info("writing {} with COPY in {} format", table, binary == null ? "text" : "binary");
     }
 
-    private static final String STAGING = "etl_staging_batch";
-    /** The SQLSTATE of the notice that {@code CREATE TABLE IF NOT EXISTS} gives for a table already there. */
-    private static final String DUPLICATE_TABLE = "42P07";
     private static final String UNIQUE_VIOLATION = "23505";
-
-    /** The staged rows' flag column when soft deletes are on: no column of the rows can have this name. */
-    private static final String DELETED_NAME = "etl$deleted";
-    private static final String DELETED = '"' + DELETED_NAME + '"';
-
-    /**
-     * One statement: the staged rows are upserted by key; with soft deletes, the keys of rows
-     * marked deleted are deleted instead (a key is staged once, so it is one or the other).
-     */
-    static String mergeSql(String table, List<String> columns, List<String> keyColumns, boolean softDeletes) {
-        String names = columns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
-        String keys = keyColumns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
-        List<String> updates = columns.stream()
-                .filter(c -> !keyColumns.contains(c))
-                .map(c -> Identifiers.quote(c) + " = EXCLUDED." + Identifiers.quote(c))
-                .toList();
-        String onConflict = updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates);
-        String upsert = "INSERT INTO " + Identifiers.quoteTable(table) + " (" + names + ") SELECT " + names + " FROM " + STAGING
-                + (softDeletes ? " WHERE NOT " + DELETED : "") + " ON CONFLICT (" + keys + ") " + onConflict;
-        if (!softDeletes) {
-            return upsert;
-        }
-        String sameKey = keyColumns.stream().map(k -> "t." + Identifiers.quote(k) + " = s." + Identifiers.quote(k))
-                .collect(Collectors.joining(" AND "));
-        return "WITH deleted AS (DELETE FROM " + Identifiers.quoteTable(table) + " t USING " + STAGING + " s WHERE s." + DELETED
-                + " AND " + sameKey + ") " + upsert;
-    }
 
     /** With deleteMissing: deletes the table's rows whose key the completed load did not read. */
     @Override
@@ -197,7 +145,7 @@ public final class PostgresSink implements Sink {
     @Override
     public Write prepare(SinkBatch batch) {
         NullKey.check(batch.rows(), keyIndexes, keyColumns);
-        List<Object[]> unique = lastRowPerKey(softDeletes ? withDeletedFlags(batch) : batch.rows());
+        List<Object[]> unique = LastRowPerKey.of(softDeletes ? withDeletedFlags(batch) : batch.rows(), keyIndexes);
         Encoding encoding = this.encoding;
         byte[] copyData = encoding.binary() == null ? CopyText.encode(unique) : encoding.binary().encode(unique);
         long rows = unique.size();
@@ -236,49 +184,12 @@ public final class PostgresSink implements Sink {
         return flagged;
     }
 
-    /**
-     * One statement cannot update a row twice: within a batch the last row of a key wins, as it
-     * would in sequence. Keys are compared as the database compares them (numeric 1.0 = 1.00).
-     */
-    private List<Object[]> lastRowPerKey(List<Object[]> rows) {
-        Set<List<Object>> keys = new HashSet<>(rows.size() * 2);
-        for (Object[] row : rows) {
-            if (!keys.add(keyOf(row))) {
-                Map<List<Object>, Object[]> byKey = new LinkedHashMap<>(rows.size() * 2);
-                for (Object[] each : rows) {
-                    List<Object> key = keyOf(each);
-                    byKey.remove(key);
-                    byKey.put(key, each);
-                }
-                return new ArrayList<>(byKey.values());
-            }
-        }
-        return rows;
-    }
-
-    private List<Object> keyOf(Object[] row) {
-        Object[] key = new Object[keyIndexes.length];
-        for (int i = 0; i < key.length; i++) {
-            Object value = row[keyIndexes[i]];
-            key[i] = value instanceof BigDecimal decimal ? decimal.stripTrailingZeros()
-                    : value instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : value;
-        }
-        return Arrays.asList(key);
-    }
-
     private void write(Connection connection, Encoding encoding, byte[] copyData) throws SQLException {
         PGConnection session = connection.unwrap(PGConnection.class);
         if (copiesIntoTable && !keyFound && copiedIntoTable(connection, session, encoding.copyIntoTable(), copyData)) {
             return;
         }
-        createStaging(connection, session);
-        copy(session, encoding.copyIntoStaging(), copyData);
-        try (PreparedStatement statement = connection.prepareStatement(merge)) {
-            if (loadedKeys != null) {
-                statement.setString(1, pipeline);
-            }
-            statement.executeUpdate();
-        }
+        staging.upsert(connection, session, encoding.copyIntoStaging(), copyData);
     }
 
     /**
@@ -289,7 +200,7 @@ public final class PostgresSink implements Sink {
     private boolean copiedIntoTable(Connection connection, PGConnection session, String copy, byte[] copyData) throws SQLException {
         Savepoint beforeCopy = connection.setSavepoint();
         try {
-            copy(session, copy, copyData);
+            CopyStatement.send(session, copy, copyData);
             return true;
         } catch (SQLException e) {
             if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -299,36 +210,6 @@ public final class PostgresSink implements Sink {
             keyFound = true;
             LOG.info("{}: a batch found keys already in {}; batches are upserted from now on", pipeline, table);
             return false;
-        }
-    }
-
-    private static void copy(PGConnection session, String copy, byte[] copyData) throws SQLException {
-        CopyIn in = session.getCopyAPI().copyIn(copy);
-        try {
-            in.writeToCopy(copyData, 0, copyData.length);
-            in.endCopy();
-        } finally {
-            if (in.isActive()) {
-                in.cancelCopy();
-            }
-        }
-    }
-
-    /**
-     * Creates the staging table if the session may lack it. A table found already there was created
-     * by a transaction that committed, since a rolled-back one takes its table with it: such a
-     * session keeps it, and its later batches skip the statement.
-     */
-    private void createStaging(Connection connection, PGConnection session) throws SQLException {
-        if (staged.contains(session)) {
-            return;
-        }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(createStaging);
-            SQLWarning notice = statement.getWarnings();
-            if (notice != null && DUPLICATE_TABLE.equals(notice.getSQLState())) {
-                staged.add(session);
-            }
         }
     }
 
