@@ -72,9 +72,7 @@ class FullLoadTest {
         fixture.execute("CREATE TABLE analytics.price_by_code (code int PRIMARY KEY, price int NOT NULL CONSTRAINT one_code_a_price UNIQUE)");
         fixture.execute("INSERT INTO content.prices VALUES (1, 1, 10), (2, 2, 20), (3, 3, 30), (4, 4, 30), (5, 5, 50)");
 
-        RunOutput run = fixture.run(fixture.writePipeline("prices", PipelineYaml.pipeline("prices", "Full", 3, "",
-                "SELECT seq, code, price FROM content.prices ORDER BY seq", "    - transform: {drop: [seq]}\n",
-                "postgres: {secretRef: target-db, table: analytics.price_by_code, keyColumns: [code]}")));
+        RunOutput run = fixture.run(pricesByCode(fixture, 3));
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
         assertThat(run.result()).isEqualTo("FAILED");
@@ -102,9 +100,7 @@ class FullLoadTest {
         fixture.execute("CREATE TABLE analytics.price_by_code (code numeric PRIMARY KEY, price int NOT NULL)");
         fixture.execute("INSERT INTO content.prices VALUES (1, 1.0, 10), (2, 2, 20), (3, 1.00, 30), (4, 1, 40), (5, 2.000, 50)");
 
-        RunOutput run = fixture.run(fixture.writePipeline("prices", PipelineYaml.pipeline("prices", "Full", 500, "",
-                "SELECT seq, code, price FROM content.prices ORDER BY seq", "    - transform: {drop: [seq]}\n",
-                "postgres: {secretRef: target-db, table: analytics.price_by_code, keyColumns: [code]}")));
+        RunOutput run = fixture.run(pricesByCode(fixture, 500));
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.rowsRead()).isEqualTo(5);
@@ -120,9 +116,7 @@ class FullLoadTest {
         // a unique key that admits NULLs: the database alone would insert such a row again on every replay
         fixture.execute("CREATE TABLE analytics.price_by_code (code numeric UNIQUE, price int NOT NULL)");
         fixture.execute("INSERT INTO content.prices VALUES (1, 1, 10), (2, 2, 20), (3, 3, 30), (4, NULL, 40), (5, 5, 50)");
-        Path pipeline = fixture.writePipeline("prices", PipelineYaml.pipeline("prices", "Full", 3, "",
-                "SELECT seq, code, price FROM content.prices ORDER BY seq", "    - transform: {drop: [seq]}\n",
-                "postgres: {secretRef: target-db, table: analytics.price_by_code, keyColumns: [code]}"));
+        Path pipeline = pricesByCode(fixture, 3);
 
         RunOutput first = fixture.run(pipeline);
         RunOutput replay = fixture.run(pipeline);
@@ -134,5 +128,12 @@ class FullLoadTest {
         }
         assertThat(fixture.strings("SELECT code || '=' || price FROM analytics.price_by_code ORDER BY code"))
                 .as("the first batch only, once").containsExactly("1=10", "2=20", "3=30");
+    }
+
+    /** A full load of content.prices, without its seq, into analytics.price_by_code by code. */
+    private static Path pricesByCode(RunnerFixture fixture, int batchSize) {
+        return fixture.writePipeline("prices", PipelineYaml.pipeline("prices", "Full", batchSize, "",
+                "SELECT seq, code, price FROM content.prices ORDER BY seq", "    - transform: {drop: [seq]}\n",
+                "postgres: {secretRef: target-db, table: analytics.price_by_code, keyColumns: [code]}"));
     }
 }
