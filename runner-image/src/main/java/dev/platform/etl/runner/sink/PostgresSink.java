@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Copied straight into the table ({@code COPY ... FROM STDIN}), until a batch finds one of
  *   its keys already there. The copy runs after a savepoint: the unique violation of a key found
  *   rolls back the copy alone, and the same batch is upserted in its place, as every batch after
- *   it. A load into an empty table never finds a key, and a plain copy costs less than half an
- *   upsert. The table's unique index on the keys, which {@link TargetTable} requires, is what finds
- *   one.</li>
+ *   it. A load into an empty table never finds a key, and a plain copy costs about half as much as
+ *   staging the rows and upserting them. The table's unique index on the keys, which
+ *   {@link TargetTable} requires, is what finds one.</li>
  *   <li>Upserted through the {@link StagingTable}. Soft deletes and {@code deleteMissing}, which
  *   read the staged rows, and tables that COPY cannot write directly always take this way.</li>
  * </ul>
