@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import org.postgresql.util.PSQLState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,8 +125,6 @@ public final class PostgresSink implements Sink {
         LOG.info("writing {} with COPY in {} format", table, binary == null ? "text" : "binary");
     }
 
-    private static final String UNIQUE_VIOLATION = "23505";
-
     /** With deleteMissing: deletes the table's rows whose key the completed load did not read. */
     @Override
     public long completeLoad(Connection controlTransaction) throws SQLException {
@@ -203,7 +202,7 @@ public final class PostgresSink implements Sink {
             CopyStatement.send(session, copy, copyData);
             return true;
         } catch (SQLException e) {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            if (!PSQLState.UNIQUE_VIOLATION.getState().equals(e.getSQLState())) {
                 throw e;
             }
             connection.rollback(beforeCopy);
