@@ -4,6 +4,7 @@ import dev.platform.etl.api.spec.Mode;
 import dev.platform.etl.runner.control.RunCounters;
 import dev.platform.etl.runner.lease.Lease;
 import dev.platform.etl.runner.lease.LeaseLostException;
+import dev.platform.etl.runner.sink.LastStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,17 +28,18 @@ public final class CheckpointStore {
 
     /**
      * Records a batch's progress in the caller's transaction and commits it, in one round trip: the
-     * checkpoint (only while this runner's lease is current: its token, unexpired) and the run's
-     * counters, then {@code COMMIT}. On a lost lease the statement fails before the commit, and the
-     * transaction is left for the caller to roll back.
+     * write's unsent last statement if any, the checkpoint (only while this runner's lease is
+     * current: its token, unexpired) and the run's counters, then {@code COMMIT}. If any of them
+     * fails, nothing commits, and the transaction is left for the caller to roll back.
      *
+     * @param unsent the batch write's last statement, not sent yet; null if it sent everything
      * @return whether a pause has been requested
      * @throws LeaseLostException when the lease expired or was taken over
      */
-    public static boolean commitProgress(Connection transaction, Lease lease, Checkpoint checkpoint, RunCounters counters)
-            throws SQLException {
+    public static boolean commitProgress(Connection transaction, LastStatement unsent, Lease lease, Checkpoint checkpoint,
+                                         RunCounters counters) throws SQLException {
         // the run row is updated only if the lease is current; etl.lease_lost raises LEASE_LOST otherwise
-        try (PreparedStatement statement = transaction.prepareStatement("""
+        try (PreparedStatement statement = transaction.prepareStatement((unsent == null ? "" : unsent.sql() + ";\n") + """
                 WITH state AS (
                     UPDATE etl.pipeline_state SET %s = ?::jsonb, updated_at = now()
                      WHERE pipeline = ? AND lease_token = ? AND lease_holder = ? AND lease_expires_at > now()
@@ -49,20 +51,23 @@ public final class CheckpointStore {
                             THEN coalesce((SELECT p.pause_requested FROM etl.pipeline_state p WHERE p.pipeline = ?), false)
                             ELSE etl.lease_lost(?, ?) END;
                 COMMIT""".formatted(column(lease.mode())))) {
+            int next = unsent == null ? 1 : unsent.bind(statement);
             String json = CheckpointJson.write(checkpoint);
-            statement.setString(1, json);
-            statement.setString(2, lease.pipeline());
-            statement.setLong(3, lease.token());
-            statement.setString(4, lease.holder());
-            statement.setLong(5, counters.rowsRead());
-            statement.setLong(6, counters.rowsWritten());
-            statement.setLong(7, counters.batches());
-            statement.setString(8, json);
-            statement.setLong(9, lease.runRow());
-            statement.setString(10, lease.pausedBy());
-            statement.setString(11, lease.pipeline());
-            statement.setLong(12, lease.token());
-            statement.execute();
+            statement.setString(next, json);
+            statement.setString(next + 1, lease.pipeline());
+            statement.setLong(next + 2, lease.token());
+            statement.setString(next + 3, lease.holder());
+            statement.setLong(next + 4, counters.rowsRead());
+            statement.setLong(next + 5, counters.rowsWritten());
+            statement.setLong(next + 6, counters.batches());
+            statement.setString(next + 7, json);
+            statement.setLong(next + 8, lease.runRow());
+            statement.setString(next + 9, lease.pausedBy());
+            statement.setString(next + 10, lease.pipeline());
+            statement.setLong(next + 11, lease.token());
+            if (!statement.execute()) {
+                statement.getMoreResults();
+            }
             try (ResultSet rs = statement.getResultSet()) {
                 rs.next();
                 return rs.getBoolean(1);

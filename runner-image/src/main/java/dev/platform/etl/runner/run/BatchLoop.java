@@ -129,7 +129,7 @@ final class BatchLoop {
     }
 
     /** A batch whose write has been sent and not yet settled. */
-    private record InFlight(long number, ReadyBatch batch, CompletableFuture<Long> written) {
+    private record InFlight(long number, ReadyBatch batch, CompletableFuture<Sink.Written> written) {
     }
 
     /** Confirms (and extends) the lease, then sends the batch's write without waiting for its answer. */
@@ -188,16 +188,16 @@ final class BatchLoop {
                 firstAttempt[0] = false;
                 return answerOf(inFlight.written());
             }
-            return control.inTransaction(tx -> writeFenced(tx, inFlight.batch()));
+            return control.inTransaction(tx -> writeFenced(tx, inFlight.batch()).rows());
         });
         return recordCommitted(inFlight.number(), inFlight.batch(), written, retries.call("commit the checkpoint of batch "
-                + inFlight.number(), Stage.CONTROL, () -> control.inTransaction(tx -> CheckpointStore.commitProgress(tx, lease,
+                + inFlight.number(), Stage.CONTROL, () -> control.inTransaction(tx -> CheckpointStore.commitProgress(tx, null, lease,
                 next(inFlight.batch()), counters.plusBatch(inFlight.batch().rowsRead(), written)))));
     }
 
-    private static long answerOf(CompletableFuture<Long> written) throws Exception {
+    private static long answerOf(CompletableFuture<Sink.Written> written) throws Exception {
         try {
-            return written.get();
+            return written.get().rows();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
@@ -237,14 +237,15 @@ final class BatchLoop {
     private boolean commit(long batchNumber, ReadyBatch batch) throws Exception {
         long[] written = new long[1];
         boolean pauseRequested = retries.call("write batch " + batchNumber, Stage.WRITE, () -> control.inTransaction(tx -> {
-            written[0] = writeFenced(tx, batch);
-            return CheckpointStore.commitProgress(tx, lease, next(batch), counters.plusBatch(batch.rowsRead(), written[0]));
+            Sink.Written write = writeFenced(tx, batch);
+            written[0] = write.rows();
+            return CheckpointStore.commitProgress(tx, write.unsent(), lease, next(batch), counters.plusBatch(batch.rowsRead(), written[0]));
         }));
         return recordCommitted(batchNumber, batch, written[0], pauseRequested);
     }
 
     /** Writes the batch in the caller's transaction; a write outside the control database holds the lease while it runs. */
-    private long writeFenced(Connection transaction, ReadyBatch batch) throws Exception {
+    private Sink.Written writeFenced(Connection transaction, ReadyBatch batch) throws Exception {
         if (sink.commitsApart()) {
             heartbeat.holdWithin(transaction);
         }

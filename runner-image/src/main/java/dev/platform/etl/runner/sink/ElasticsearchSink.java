@@ -118,7 +118,7 @@ public final class ElasticsearchSink implements Sink {
         int documents = rows.size();
         return controlTransaction -> {
             ensureIndex();
-            return documents - check(bulkClient.bulk(request));
+            return Written.rows(documents - check(bulkClient.bulk(request)));
         };
     }
 

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *   it. A load into an empty table never finds a key, and a plain copy costs about half as much as
  *   staging the rows and upserting them. The table's unique index on the keys, which
  *   {@link TargetTable} requires, is what finds one.</li>
- *   <li>Upserted through the {@link StagingTable}. Soft deletes and {@code deleteMissing}, which
+ *   <li>Upserted through the {@link StagingTable}. In the control transaction, the merge is left to the
+ *   round trip that records the checkpoint and commits. Soft deletes and {@code deleteMissing}, which
  *   read the staged rows, and tables that COPY cannot write directly always take this way.</li>
  * </ul>
  */
@@ -150,11 +151,10 @@ public final class PostgresSink implements Sink {
         long rows = unique.size();
         return controlTransaction -> {
             if (sharesControlDatabase) {
-                write(controlTransaction, encoding, copyData);
-            } else {
-                writeAndCommit(encoding, copyData);
+                return new Written(rows, write(controlTransaction, encoding, copyData));
             }
-            return rows;
+            writeAndCommit(encoding, copyData);
+            return Written.rows(rows);
         };
     }
 
@@ -162,7 +162,10 @@ public final class PostgresSink implements Sink {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                write(connection, encoding, copyData);
+                LastStatement merge = write(connection, encoding, copyData);
+                if (merge != null) {
+                    merge.execute(connection);
+                }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -183,12 +186,13 @@ public final class PostgresSink implements Sink {
         return flagged;
     }
 
-    private void write(Connection connection, Encoding encoding, byte[] copyData) throws SQLException {
+    /** Writes the batch but for the merge of an upsert, which it returns unsent; null for a batch copied into the table. */
+    private LastStatement write(Connection connection, Encoding encoding, byte[] copyData) throws SQLException {
         PGConnection session = connection.unwrap(PGConnection.class);
         if (copiesIntoTable && !keyFound && copiedIntoTable(connection, session, encoding.copyIntoTable(), copyData)) {
-            return;
+            return null;
         }
-        staging.upsert(connection, session, encoding.copyIntoStaging(), copyData);
+        return staging.stage(connection, session, encoding.copyIntoStaging(), copyData);
     }
 
     /**

@@ -59,11 +59,24 @@ public interface Sink extends AutoCloseable {
     @FunctionalInterface
     interface Write {
         /**
-         * Writes the batch and returns how many rows it upserted. A sink in the database that holds
-         * the control schema writes inside {@code controlTransaction}, so the batch and its
-         * checkpoint commit together; any other sink has written durably when this returns.
+         * Writes the batch. A sink in the database that holds the control schema writes inside
+         * {@code controlTransaction}, so the batch and its checkpoint commit together; any other
+         * sink has written durably when this returns.
          */
-        long execute(Connection controlTransaction) throws Exception;
+        Written execute(Connection controlTransaction) throws Exception;
+    }
+
+    /**
+     * What a write did.
+     *
+     * @param rows   the rows or documents it upserted
+     * @param unsent its last statement, which it left for the round trip that records the checkpoint
+     *               and commits, or null. Only a write inside the control transaction leaves one.
+     */
+    record Written(long rows, LastStatement unsent) {
+        public static Written rows(long rows) {
+            return new Written(rows, null);
+        }
     }
 
     @Override

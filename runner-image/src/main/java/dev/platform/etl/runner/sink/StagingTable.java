@@ -2,7 +2,6 @@ package dev.platform.etl.runner.sink;
 
 import dev.platform.etl.api.Identifiers;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
@@ -16,7 +15,7 @@ import org.postgresql.PGConnection;
 /**
  * The way a batch is upserted into a PostgreSQL table: copied into a session-local staging table
  * of the written columns, typed as the target's, then merged with one
- * {@code INSERT ... SELECT ... ON CONFLICT (keys) DO UPDATE}. The staging table lives as long as its
+ * {@code INSERT ... SELECT ... ON CONFLICT (keys) DO UPDATE}, which the caller sends. The staging table lives as long as its
  * session; its rows vanish at commit or rollback.
  */
 final class StagingTable {
@@ -28,9 +27,7 @@ final class StagingTable {
     private static final String DUPLICATE_TABLE = "42P07";
 
     private final String create;
-    private final String merge;
-    /** The merge's only parameter, for the record of loaded keys; null without one. */
-    private final String pipeline;
+    private final LastStatement merge;
     /** The sessions known to have the staging table (see {@link #createIn}). */
     private final Set<PGConnection> created = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
@@ -44,8 +41,9 @@ final class StagingTable {
         this.create = "CREATE TEMP TABLE IF NOT EXISTS " + NAME + " ON COMMIT DELETE ROWS AS SELECT "
                 + columns.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + (softDeletes ? ", false AS " + DELETED : "")
                 + " FROM " + Identifiers.quoteTable(table) + " WITH NO DATA";
-        this.merge = (loadedKeys == null ? "" : loadedKeys.recordStaged(NAME)) + mergeSql(table, columns, keyColumns, softDeletes);
-        this.pipeline = loadedKeys == null ? null : pipeline;
+        // with a record of loaded keys, the merge's only parameter is the pipeline the keys are recorded for
+        this.merge = loadedKeys == null ? new LastStatement(mergeSql(table, columns, keyColumns, softDeletes), List.of())
+                : new LastStatement(loadedKeys.recordStaged(NAME) + mergeSql(table, columns, keyColumns, softDeletes), List.of(pipeline));
     }
 
     /**
@@ -71,16 +69,14 @@ final class StagingTable {
                 + " AND " + sameKey + ") " + upsert;
     }
 
-    /** Copies the batch into the staging table with {@code copy} and merges it into the table, in the caller's transaction. */
-    void upsert(Connection connection, PGConnection session, String copy, byte[] copyData) throws SQLException {
+    /**
+     * Copies the batch into the staging table with {@code copy}, in the caller's transaction, and
+     * returns the statement that merges it into the table, not yet sent.
+     */
+    LastStatement stage(Connection connection, PGConnection session, String copy, byte[] copyData) throws SQLException {
         createIn(connection, session);
         CopyStatement.send(session, copy, copyData);
-        try (PreparedStatement statement = connection.prepareStatement(merge)) {
-            if (pipeline != null) {
-                statement.setString(1, pipeline);
-            }
-            statement.executeUpdate();
-        }
+        return merge;
     }
 
     /**

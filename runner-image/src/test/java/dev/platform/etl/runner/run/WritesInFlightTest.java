@@ -120,7 +120,7 @@ class WritesInFlightTest {
             long number = ((Number) batch.rows().get(0)[0]).longValue();
             return controlTransaction -> {
                 writes.write(number);
-                return 1;
+                return Written.rows(1);
             };
         }
 
