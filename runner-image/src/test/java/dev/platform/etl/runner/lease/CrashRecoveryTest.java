@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Crash recovery: a runner killed with SIGKILL anywhere in a run is recovered by the next one
@@ -62,9 +64,17 @@ class CrashRecoveryTest {
         }
     }
 
-    @Test
-    void aRunnerWhoseLeaseWasTakenOverWhileStalledCannotCommitItsBatch() throws Exception {
+    /**
+     * Into a full target, every batch is upserted, and its merge goes to the server in the same
+     * round trip as its checkpoint and COMMIT: the lost lease must still stop the COMMIT.
+     */
+    @ParameterizedTest(name = "target full beforehand: {0}")
+    @ValueSource(booleans = {false, true})
+    void aRunnerWhoseLeaseWasTakenOverWhileStalledCannotCommitItsBatch(boolean targetFull) throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
+        if (targetFull) {
+            fixture.execute("INSERT INTO analytics.film_dim (film_id, title) SELECT id, title || ' (before)' FROM content.film_work");
+        }
         fixture.logTargetWrites();
         String stalledFilm = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 6 LIMIT 1");
         // writing the 7th film waits on an advisory lock that the test holds: the batch stalls
@@ -89,6 +99,7 @@ class CrashRecoveryTest {
         assertThat(zombieOutput.message()).contains("lost the lease");
         assertThat(successor.result()).as(successor.stdout()).isEqualTo("SUCCEEDED");
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(12);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim WHERE title LIKE '% (before)'")).as("rows not upserted").isZero();
         assertThat(fixture.count("SELECT count(*) FROM analytics.write_log")).as("each row committed once").isEqualTo(12);
         assertThat(fixture.count("SELECT count(*) FROM analytics.write_log WHERE film_id = '" + stalledFilm + "'")).isEqualTo(1);
         assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'RUNNING'")).isZero();
