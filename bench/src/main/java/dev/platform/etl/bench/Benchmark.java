@@ -39,8 +39,6 @@ public final class Benchmark {
     private static final int PEERS_BATCH = 10_000;
     private static final String BATCH_SIZES = "500,2000,10000";
     private static final String QUERY = "SELECT id, title, description, creation_date, rating, type, modified FROM content.film_work";
-    private static final String TARGET_COLUMNS = "film_id, title, description, creation_date, rating, modified, source_system";
-    private static final String COPY_QUERY = "SELECT id, title, description, creation_date, rating, modified, 'films'::text FROM content.film_work";
     private static final String INDEX = "film_dim";
     private static final String ELASTICSEARCH_TARGET = "elasticsearch: {secretRef: search, index: film_dim, idColumn: film_id}";
     private static final String POSTGRES_TARGET = "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}";
@@ -49,6 +47,7 @@ public final class Benchmark {
     private final PostgresServer postgres;
     private final ElasticsearchServer elasticsearch;
     private final Map<String, Object> results = new LinkedHashMap<>();
+    private final PostgresLoads postgresLoads;
     private final Map<String, String> environment = Map.of(
             Allowlist.POSTGRES_TABLES_ENV, DemoData.TARGET_TABLE, Allowlist.ELASTICSEARCH_INDICES_ENV, INDEX);
 
@@ -61,6 +60,7 @@ public final class Benchmark {
         this.postgres = postgres;
         this.elasticsearch = elasticsearch;
         this.cases = cases;
+        this.postgresLoads = new PostgresLoads(postgres, emptyTarget -> reset("bench", emptyTarget));
     }
 
     public static void main(String[] args) throws Exception {
@@ -87,7 +87,8 @@ public final class Benchmark {
         results.put("cases", cases);
         Path secrets = prepare("bench", rows);
         if (cases.contains("postgres")) {
-            results.put("postgresToPostgres", postgresToPostgres(secrets, rows));
+            results.put("postgresToPostgres", postgresLoads.measure(batchSizes, rows,
+                    (batch, emptyTarget) -> runnerFullLoad(secrets, batch, POSTGRES_TARGET, true, emptyTarget, RunnerJvm.POD_HEAP)));
         }
         if (cases.contains("elasticsearch")) {
             results.put("postgresToElasticsearch", new ElasticsearchLoads(postgres, elasticsearch.url(), INDEX, this::deleteIndex)
@@ -114,33 +115,6 @@ public final class Benchmark {
             }
         }
         report();
-    }
-
-    /**
-     * The runner's full load at each batch size against the COPY pipeline timed just before it: this
-     * machine's speed drifts by as much as half from one minute to the next, so a ratio compares
-     * neighbours. Each pair runs into an empty target (the runner copies its batches into the table)
-     * and again into the full target it left (every batch is upserted, as the COPY pipeline always
-     * merges).
-     */
-    private Map<String, Object> postgresToPostgres(Path secrets, int rows) throws Exception {
-        Map<String, Object> postgresTarget = new LinkedHashMap<>();
-        for (int batch : batchSizes) {
-            double copySeconds = timeCopyPipeline(true);
-            RunnerJvm.Measurement full = runnerFullLoad(secrets, batch, POSTGRES_TARGET, true, RunnerJvm.POD_HEAP);
-            double rate = rows / full.runnerSeconds();
-            postgresTarget.put("copyPipelineRowsPerSecond@" + batch, rows / copySeconds);
-            postgresTarget.put("runnerRowsPerSecond@" + batch, rate);
-            postgresTarget.put("runnerToCopyRatio@" + batch, rate * copySeconds / rows);
-            postgresTarget.put("runnerCpuSeconds@" + batch, full.cpuSeconds());
-            postgresTarget.put("runnerPeakRssMiB@" + batch, full.peakRssBytes() / 1048576.0);
-            fillTargetInKeyOrder();
-            double copyIntoFullSeconds = timeCopyPipeline(false);
-            fillTargetInKeyOrder();
-            RunnerJvm.Measurement upserts = runnerFullLoad(secrets, batch, POSTGRES_TARGET, true, false, RunnerJvm.POD_HEAP);
-            postgresTarget.put("intoFullTargetRunnerToCopyRatio@" + batch, copyIntoFullSeconds / upserts.runnerSeconds());
-        }
-        return postgresTarget;
     }
 
     /**
@@ -256,7 +230,7 @@ public final class Benchmark {
             System.out.printf("  runner: %.1f s with JVM start, batch %d; %s%n", runner.totalSeconds(), PEERS_BATCH,
                     exact ? "its target matches the source (count and checksum)" : "its target DIFFERS from the source");
             results.put("runner", Map.of("seconds", runner.totalSeconds(), "exact", exact, "batch", PEERS_BATCH));
-            results.put("copyPipelineSeconds", timeCopyPipeline(true));
+            results.put("copyPipelineSeconds", postgresLoads.timeCopyPipeline(true));
             results.put("rows", rows);
             return Optional.of(results);
         }
@@ -284,31 +258,6 @@ public final class Benchmark {
                 touched.runnerSeconds(), touched.totalSeconds(), touched.summary().path("rowsRead").asLong());
         return Map.of("insideRunnerSeconds", touched.runnerSeconds(), "totalSeconds", touched.totalSeconds(),
                 "rowsRead", touched.summary().path("rowsRead").asLong());
-    }
-
-    private double timeCopyPipeline(boolean emptyTarget) throws Exception {
-        reset("bench", emptyTarget);
-        String updates = "title = EXCLUDED.title, description = EXCLUDED.description, creation_date = EXCLUDED.creation_date, "
-                + "rating = EXCLUDED.rating, modified = EXCLUDED.modified, source_system = EXCLUDED.source_system";
-        double seconds = timed(() -> {
-            try (Connection source = postgres.connect("bench"); Connection target = postgres.connect("bench")) {
-                CopyPipeline.move(source, target, COPY_QUERY, DemoData.TARGET_TABLE, TARGET_COLUMNS, "film_id", updates);
-            }
-        });
-        System.out.printf("  COPY pipeline%s: %.1f s%n", emptyTarget ? "" : " into the full target", seconds);
-        return seconds;
-    }
-
-    /**
-     * Fills the target with every source row, in key order, as the runner's own earlier load
-     * leaves it: each case into the full target starts from the same table, rather than from the
-     * row order and dead row versions that the case before it left.
-     */
-    private void fillTargetInKeyOrder() throws Exception {
-        try (Connection connection = postgres.connect("bench"); Statement statement = connection.createStatement()) {
-            statement.execute("TRUNCATE " + DemoData.TARGET_TABLE);
-            statement.execute("INSERT INTO " + DemoData.TARGET_TABLE + " (" + TARGET_COLUMNS + ") " + COPY_QUERY + " ORDER BY id");
-        }
     }
 
     private void reset(String database, boolean truncateTarget) throws Exception {
@@ -346,17 +295,6 @@ public final class Benchmark {
                   target:
                     %s
                 """.formatted(name, mode, batch, extra, QUERY, target);
-    }
-
-    @FunctionalInterface
-    private interface Work {
-        void run() throws Exception;
-    }
-
-    private static double timed(Work work) throws Exception {
-        long start = System.nanoTime();
-        work.run();
-        return (System.nanoTime() - start) / 1e9;
     }
 
     private void report() throws Exception {
