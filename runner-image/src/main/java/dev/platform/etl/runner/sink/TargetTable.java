@@ -43,10 +43,14 @@ final class TargetTable {
                 inspected.planTable(connection, target, columns);
             } else {
                 inspected.planColumns(connection, target, columns, existing);
-                inspected.checkKeyIndex(connection, target.getKeyColumns());
+                String quoted = Identifiers.quoteTable(target.getTable());
+                // a view's or a foreign table's index is not its own: their rows are always upserted,
+                // and ON CONFLICT itself finds the index of the table underneath, or refuses
+                if (exists(connection, "SELECT relkind IN ('r', 'p') FROM pg_class WHERE oid = to_regclass(?)", quoted)) {
+                    inspected.checkKeyIndex(connection, target.getKeyColumns());
+                }
                 inspected.takesCopy = exists(connection, """
-                        SELECT relkind IN ('r', 'p') AND NOT relrowsecurity FROM pg_class WHERE oid = to_regclass(?)""",
-                        Identifiers.quoteTable(target.getTable()));
+                        SELECT relkind IN ('r', 'p') AND NOT relrowsecurity FROM pg_class WHERE oid = to_regclass(?)""", quoted);
             }
             connection.commit();
         }

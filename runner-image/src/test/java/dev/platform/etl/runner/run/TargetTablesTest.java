@@ -75,6 +75,26 @@ class TargetTablesTest {
     }
 
     @Test
+    void aViewOverATableWithTheKeyIndexIsUpsertedThroughOnEveryRun() throws Exception {
+        fixture.environment().put(Allowlist.POSTGRES_TABLES_ENV, "analytics.film_titles_view");
+        fixture.execute("""
+                CREATE TABLE analytics.film_titles (film_id uuid PRIMARY KEY, title text NOT NULL);
+                CREATE VIEW analytics.film_titles_view AS SELECT film_id, title FROM analytics.film_titles""");
+        Path pipeline = fixture.writePipeline("view", PipelineYaml.pipeline("view", "Full", 3, "",
+                "SELECT id AS film_id, title FROM content.film_work", "",
+                "postgres: {secretRef: target-db, table: analytics.film_titles_view, keyColumns: [film_id]}"));
+
+        RunOutput first = fixture.run(pipeline);
+        fixture.execute("UPDATE content.film_work SET title = title || ' (restored)'");
+        RunOutput second = fixture.run(pipeline);
+
+        assertThat(first.result()).as(first.stderr()).isEqualTo("SUCCEEDED");
+        assertThat(second.result()).as(second.stderr()).isEqualTo("SUCCEEDED");
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_titles")).isEqualTo(FILMS);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_titles WHERE title LIKE '% (restored)'")).isEqualTo(FILMS);
+    }
+
+    @Test
     void aColumnTheTargetLacksIsInvalidBeforeTheFirstBatchNamingIt() throws Exception {
         RunOutput run = fixture.run(fixture.writePipeline("extra", PipelineYaml.pipeline("extra", "Full", 3, "",
                 "SELECT id AS film_id, title FROM content.film_work", "    - transform: {set: {source_system: films}}\n",
