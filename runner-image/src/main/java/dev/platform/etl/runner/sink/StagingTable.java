@@ -41,9 +41,10 @@ final class StagingTable {
         this.create = "CREATE TEMP TABLE IF NOT EXISTS " + NAME + " ON COMMIT DELETE ROWS AS SELECT "
                 + columns.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + (softDeletes ? ", false AS " + DELETED : "")
                 + " FROM " + Identifiers.quoteTable(table) + " WITH NO DATA";
+        String upsert = mergeSql(table, columns, keyColumns, softDeletes);
         // with a record of loaded keys, the merge's only parameter is the pipeline the keys are recorded for
-        this.merge = loadedKeys == null ? new LastStatement(mergeSql(table, columns, keyColumns, softDeletes), List.of())
-                : new LastStatement(loadedKeys.recordStaged(NAME) + mergeSql(table, columns, keyColumns, softDeletes), List.of(pipeline));
+        this.merge = loadedKeys == null ? new LastStatement(upsert, List.of())
+                : new LastStatement(loadedKeys.recordStaged(NAME) + upsert, List.of(pipeline));
     }
 
     /**

@@ -43,14 +43,7 @@ final class TargetTable {
                 inspected.planTable(connection, target, columns);
             } else {
                 inspected.planColumns(connection, target, columns, existing);
-                String quoted = Identifiers.quoteTable(target.getTable());
-                // a view's or a foreign table's index is not its own: their rows are always upserted,
-                // and ON CONFLICT itself finds the index of the table underneath, or refuses
-                if (exists(connection, "SELECT relkind IN ('r', 'p') FROM pg_class WHERE oid = to_regclass(?)", quoted)) {
-                    inspected.checkKeyIndex(connection, target.getKeyColumns());
-                }
-                inspected.takesCopy = exists(connection, """
-                        SELECT relkind IN ('r', 'p') AND NOT relrowsecurity FROM pg_class WHERE oid = to_regclass(?)""", quoted);
+                inspected.inspectRelation(connection, target.getKeyColumns());
             }
             connection.commit();
         }
@@ -140,6 +133,30 @@ final class TargetTable {
             }
         }
         typeConflicts(connection, columns);
+    }
+
+    /**
+     * A table of its own ({@code relkind} r or p) must have the key index (see {@link #checkKeyIndex}),
+     * and takes COPY unless row-level security filters its rows. A view's or a foreign table's index
+     * is not its own: their rows are always upserted, and ON CONFLICT itself finds the index of the
+     * table underneath, or refuses.
+     */
+    private void inspectRelation(Connection connection, List<String> keyColumns) throws SQLException {
+        boolean ownTable;
+        boolean rowSecurity;
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT relkind IN ('r', 'p'), relrowsecurity FROM pg_class WHERE oid = to_regclass(?)")) {
+            statement.setString(1, Identifiers.quoteTable(table));
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                ownTable = rs.getBoolean(1);
+                rowSecurity = rs.getBoolean(2);
+            }
+        }
+        if (ownTable) {
+            checkKeyIndex(connection, keyColumns);
+        }
+        takesCopy = ownTable && !rowSecurity;
     }
 
     /**
