@@ -12,6 +12,7 @@ import dev.platform.etl.e2e.support.PipelineNamespace;
 import dev.platform.etl.testkit.demo.DemoPipelines;
 import dev.platform.etl.testkit.kube.SharedCluster;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +34,7 @@ class ParallelLoadOnClusterTest {
 
     @BeforeAll
     static void install() {
-        release = OperatorRelease.installWithShortLease();
+        release = OperatorRelease.install(Map.of());
     }
 
     @AfterAll

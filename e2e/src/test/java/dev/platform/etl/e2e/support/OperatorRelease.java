@@ -34,11 +34,6 @@ public final class OperatorRelease implements AutoCloseable {
         this.values = values;
     }
 
-    /** A release whose runners hold a short lease, so that the pod replacing a SIGKILLed runner does not wait 30 s for it. */
-    public static OperatorRelease installWithShortLease() {
-        return install(Map.of("runner.leaseTtl", "4s", "runner.leaseHeartbeat", "1s"));
-    }
-
     public static OperatorRelease install(Map<String, Object> extraValues) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("allowlist.postgresTables[0]", DemoData.TARGET_TABLE);

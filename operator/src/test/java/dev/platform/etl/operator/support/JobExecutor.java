@@ -70,13 +70,13 @@ public final class JobExecutor implements AutoCloseable {
         loop.scheduleWithFixedDelay(this::tick, 0, 100, TimeUnit.MILLISECONDS);
     }
 
-    /** Kills the Job's running pod with SIGKILL, as a node failure would. */
-    public void killPod(String jobName) {
+    /** Kills the Job's running pod with SIGKILL, as a node failure would, and waits for its process to end. */
+    public void killPod(String jobName) throws InterruptedException {
         Execution execution = executions.values().stream().filter(e -> e.job.getMetadata().getName().equals(jobName))
                 .findFirst().orElseThrow();
         Process process = execution.process;
         if (process != null) {
-            process.destroyForcibly();
+            process.destroyForcibly().waitFor();
         }
     }
 

@@ -61,7 +61,7 @@ public final class OperatorFixture implements AutoCloseable {
         MockCluster cluster = new MockCluster();
         OperatorConfig config = new OperatorConfig(Set.of(),
                 Allowlist.fromEnvironment(Map.of(Allowlist.POSTGRES_TABLES_ENV, DemoData.TARGET_TABLE)),
-                new RunnerDefaults("etl-runner:test", "IfNotPresent", "etl-runner", 3, 30, "100m", "128Mi", "1", "512Mi", "2s", "400ms", 2),
+                new RunnerDefaults("etl-runner:test", "IfNotPresent", "etl-runner", 3, 30, "100m", "128Mi", "1", "512Mi", "30s", "10s", 2),
                 ReconcileSettings.fromEnvironment(Map.of()),
                 new OperatorConfig.LeaderElection("etl-operator", "etl-system", false), 0);
         OperatorFixture fixture = new OperatorFixture(cluster, new JobExecutor(cluster.client(), directory), database, config);
@@ -152,6 +152,11 @@ public final class OperatorFixture implements AutoCloseable {
 
     public Connection connect() throws SQLException {
         return database.connect();
+    }
+
+    /** See {@link TestDatabase#expireLeases}. */
+    public void expireLeases() throws SQLException {
+        database.expireLeases();
     }
 
     public long count(String sql) throws SQLException {

@@ -61,7 +61,7 @@ class ElasticsearchSinkTest {
             awaitWhileRunning(started, "the runner committed its first batch and stalled reading the second",
                     () -> fixture.runningBatches("etl-test/fenced") == 1 && gate.hasWaiter());
             fixture.execute("UPDATE content.film_work SET title = title || ' (newer)'");
-            fixture.execute("UPDATE etl.pipeline_state SET lease_expires_at = now() - interval '1 second'");
+            fixture.expireLeases();
             successor = fixture.run(pipeline);
             gate.open();
         }
@@ -298,24 +298,10 @@ class ElasticsearchSinkTest {
     }
 
     private static final long READ_GATE = 7171;
-    /**
-     * The films, each passing {@code content.gate}. The gate's cost keeps every page an index scan
-     * in id order, so it runs only for the rows a page returns: a seq scan would run it for every
-     * film while reading the first page.
-     */
-    private static final String GATED_QUERY = "SELECT id, title, modified FROM content.film_work WHERE content.gate(id, title)";
+    private static final String GATED_QUERY = PipelineYaml.GATED_FILM_QUERY;
 
-    /**
-     * {@code content.gate(id, title)} is true, and waits at the gate {@link #READ_GATE} while reading
-     * the film {@code filmId} when {@code condition} (on {@code title}) holds.
-     */
     private static void gateReaderAt(RunnerFixture fixture, String filmId, String condition) throws Exception {
-        fixture.execute("""
-                CREATE FUNCTION content.gate(film uuid, title text) RETURNS boolean LANGUAGE plpgsql VOLATILE COST 1000000 AS $$
-                BEGIN
-                  IF film = '%s' AND %s THEN %s END IF;
-                  RETURN true;
-                END $$""".formatted(filmId, condition, Gate.passSql(READ_GATE)));
+        fixture.gateReaderAt(filmId, condition, READ_GATE);
     }
 
     @Test

@@ -5,6 +5,13 @@ public final class PipelineYaml {
     public static final String FILM_QUERY =
             "SELECT id, title, description, creation_date, rating, type, modified FROM content.film_work";
 
+    /**
+     * The films, each passing {@code content.gate} (see {@link RunnerFixture#gateReaderAt}). The
+     * gate's cost keeps every page an index scan in id order, so it runs only for the rows a page
+     * returns: a seq scan would run it for every film while reading the first page.
+     */
+    public static final String GATED_FILM_QUERY = "SELECT id, title, modified FROM content.film_work WHERE content.gate(id, title)";
+
     private PipelineYaml() {
     }
 

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A fresh database with the demo schema, manifests written to files, and the runner's command
@@ -38,8 +40,6 @@ public final class RunnerFixture {
         this.secrets = directory.resolve("secrets.yaml");
         Files.writeString(secrets, secretsYaml(database));
         environment.put(Allowlist.POSTGRES_TABLES_ENV, ALLOWED_TABLES);
-        environment.put("ETL_LEASE_TTL", "2s");
-        environment.put("ETL_LEASE_HEARTBEAT", "400ms");
     }
 
     /** A new database holding the demo schema and {@code films} deterministic films. */
@@ -95,6 +95,20 @@ public final class RunnerFixture {
         return new RunOutput(exit, out.toString(), err.toString());
     }
 
+    /** Adds query parameters to the jdbcUrl of Secret {@code source-db} or {@code target-db}. */
+    public void addUrlParameters(String secretName, String parameters) {
+        try {
+            Matcher url = Pattern.compile("(name: " + Pattern.quote(secretName) + ",[^\n]*\nstringData:\n  jdbcUrl: \"[^\"?]*)\\??")
+                    .matcher(Files.readString(secrets));
+            if (!url.find()) {
+                throw new IllegalArgumentException("no Secret " + secretName);
+            }
+            Files.writeString(secrets, url.replaceFirst(Matcher.quoteReplacement(url.group(1)) + "?" + parameters + "&"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Adds the Secret {@code search} (key {@code url}) for an Elasticsearch target, and allows writing the index. */
     public void allowElasticsearch(String url, String index) throws IOException {
         Files.writeString(secrets, """
@@ -143,6 +157,11 @@ public final class RunnerFixture {
         database.execute(sql);
     }
 
+    /** See {@link TestDatabase#expireLeases}. */
+    public void expireLeases() throws SQLException {
+        database.expireLeases();
+    }
+
     public void logTargetWrites() throws SQLException {
         database.logTargetWrites();
     }
@@ -153,6 +172,20 @@ public final class RunnerFixture {
 
     public void stallTargetWriteOf(String filmId, long gateKey) throws SQLException {
         database.stallTargetWriteOf(filmId, gateKey);
+    }
+
+    /**
+     * Makes {@code content.gate(id, title)} true, waiting at gate {@code gateKey} while it reads
+     * the film {@code filmId} when {@code condition} (on {@code title}) holds: a reader of
+     * {@link PipelineYaml#GATED_FILM_QUERY} stalls there.
+     */
+    public void gateReaderAt(String filmId, String condition, long gateKey) throws SQLException {
+        execute("""
+                CREATE FUNCTION content.gate(film uuid, title text) RETURNS boolean LANGUAGE plpgsql VOLATILE COST 1000000 AS $$
+                BEGIN
+                  IF film = '%s' AND %s THEN %s END IF;
+                  RETURN true;
+                END $$""".formatted(filmId, condition, Gate.passSql(gateKey)));
     }
 
     public Gate closedGate(long key) throws SQLException {

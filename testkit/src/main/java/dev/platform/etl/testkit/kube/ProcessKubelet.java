@@ -96,9 +96,9 @@ public final class ProcessKubelet implements AutoCloseable {
     }
 
     /** Kills a pod's process with SIGKILL, as the OOM killer or a crash would; the pod then fails. */
-    public void kill(String namespace, String pod) {
+    public void kill(String namespace, String pod) throws InterruptedException {
         find(namespace, pod).filter(PodProcess::alive).orElseThrow(() -> new IllegalStateException("no running process for pod " + namespace + "/" + pod))
-                .process.destroyForcibly();
+                .process.destroyForcibly().waitFor();
     }
 
     /** What the pod's container printed (stdout and stderr), as {@code kubectl logs} shows it. */

@@ -64,6 +64,15 @@ public record TestDatabase(String jdbcUrl, String username, String password) {
                 """.formatted(millis / 1000.0));
     }
 
+    /**
+     * Expires every lease in the control schema at once, as a holder that stopped renewing would
+     * see it expire: no renewal can extend it again, and the next claim takes it over. Tests cause
+     * an expiry this way instead of waiting out a TTL, which a busy machine's heartbeat may miss.
+     */
+    public void expireLeases() throws SQLException {
+        execute("UPDATE etl.pipeline_state SET lease_expires_at = '-infinity' WHERE lease_holder IS NOT NULL");
+    }
+
     /** A closed gate, keyed by {@code key}, for work the test stalls where it wants (see {@link Gate}). */
     public Gate closedGate(long key) throws SQLException {
         return new Gate(this, key);
