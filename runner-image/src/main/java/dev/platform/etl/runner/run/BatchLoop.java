@@ -57,6 +57,8 @@ final class BatchLoop {
     private final ExecutorService sender;
     /** With a sender: the batch whose write was sent last and is not settled yet, or null. */
     private InFlight inFlight;
+    /** With a sender: every write sent and not answered yet, settled or not; the run never ends before them. */
+    private final List<InFlight> unanswered = new ArrayList<>();
     private final long startedAt = System.nanoTime();
     private RunCounters counters = RunCounters.ZERO;
     private Checkpoint checkpoint;
@@ -118,14 +120,29 @@ final class BatchLoop {
                     pauseRequested = settleBefore(previous);
                 }
             }
-        } catch (Exception e) {
+        } catch (Exception | OutOfMemoryError e) {
             settleAfterFailure();
             return RunOutcome.failed(counters, checkpoint, ErrorClassifier.describe(e));
         } finally {
             if (sender != null) {
+                awaitUnansweredWrites();
                 sender.shutdownNow();
             }
         }
+    }
+
+    /**
+     * A write the run no longer commits (its predecessor failed, say) may still be applied by the
+     * target: the run keeps its lease, and so stays the only writer, until the target has answered
+     * every write it was sent. Each write is bounded by its client's timeout.
+     */
+    private void awaitUnansweredWrites() {
+        unanswered.removeIf(sent -> sent.written().isDone());
+        for (InFlight sent : unanswered) {
+            LOG.info("{}: waiting for the answer to the write of batch {} before the run ends", lease.pipeline(), sent.number());
+            sent.written().handle((written, failure) -> null).join();
+        }
+        unanswered.clear();
     }
 
     /** A batch whose write has been sent and not yet settled. */
@@ -139,13 +156,16 @@ final class BatchLoop {
             return null;
         }));
         // a sink that takes writes in flight writes outside the control database: it has no use for its transaction
-        return new InFlight(number, batch, CompletableFuture.supplyAsync(() -> {
+        InFlight sent = new InFlight(number, batch, CompletableFuture.supplyAsync(() -> {
             try {
                 return batch.write().execute(null);
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
         }, sender));
+        unanswered.removeIf(earlier -> earlier.written().isDone());
+        unanswered.add(sent);
+        return sent;
     }
 
     /** Settles the write in flight, if any. */

@@ -1,6 +1,7 @@
 package dev.platform.etl.runner.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.platform.etl.api.manifest.ManifestLoader;
 import dev.platform.etl.api.spec.EtlPipelineSpec;
@@ -20,10 +21,12 @@ import dev.platform.etl.runner.source.SourceBatch;
 import dev.platform.etl.testkit.postgres.SharedPostgres;
 import dev.platform.etl.testkit.postgres.TestDatabase;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -41,14 +44,6 @@ class WritesInFlightTest {
     @Test
     void aBatchWhosePredecessorFailedIsNeverCheckpointedEvenIfItsOwnWriteSucceeded() throws Exception {
         TestDatabase database = SharedPostgres.get().freshDatabase();
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(database.jdbcUrl());
-        dataSource.setUser(database.username());
-        dataSource.setPassword(database.password());
-        ControlSchema.migrate(dataSource);
-        ControlDatabase control = new ControlDatabase(dataSource);
-        LeaseStore leases = new LeaseStore(control);
-        Lease lease = leases.claim(PIPELINE, PIPELINE, "test", "run-1", Duration.ofSeconds(30), Mode.Full).orElseThrow();
         CountDownLatch thirdSent = new CountDownLatch(1);
         List<String> written = new CopyOnWriteArrayList<>();
         Sink sink = new TwoInFlight(number -> {
@@ -63,13 +58,77 @@ class WritesInFlightTest {
             written.add("batch " + number);
         });
 
-        RunOutcome outcome;
-        try (LeaseHeartbeat heartbeat = new LeaseHeartbeat(leases, lease, Duration.ofSeconds(30), Duration.ofSeconds(10))) {
-            outcome = new BatchLoop(lease, control, plan(), false, sink, new Retries(1, Duration.ofMillis(1), Duration.ofMillis(1)),
-                    heartbeat, new StopSignal()).run(null, batches(5));
-        }
+        RunOutcome outcome = run(database, sink);
 
         assertThat(written).as("batch 3 was written, batch 2 was not").containsExactly("batch 1", "batch 3");
+        assertFailedAtBatch2WithTheCheckpointOfBatch1(database, outcome);
+    }
+
+    /**
+     * The write of batch 3 is still unanswered when batch 2 fails: the target may yet apply it, so
+     * the run must not end (and release its lease to a run that would then be overwritten) until
+     * the target has answered it.
+     */
+    @Test
+    void aRunDoesNotEndWhileAWriteItWillNotCommitIsStillUnanswered() throws Exception {
+        TestDatabase database = SharedPostgres.get().freshDatabase();
+        CountDownLatch thirdSent = new CountDownLatch(1);
+        CountDownLatch answerThird = new CountDownLatch(1);
+        List<String> written = new CopyOnWriteArrayList<>();
+        Sink sink = new TwoInFlight(number -> {
+            if (number == 2) {
+                assertThat(thirdSent.await(30, TimeUnit.SECONDS)).isTrue();
+                throw new IllegalStateException("batch 2 rejected");
+            }
+            if (number == 3) {
+                thirdSent.countDown();
+                try {
+                    answerThird.await();
+                } catch (InterruptedException e) {
+                    written.add("batch 3 interrupted");
+                    throw e;
+                }
+            }
+            written.add("batch " + number);
+        });
+
+        CompletableFuture<Thread> loopThread = new CompletableFuture<>();
+        CompletableFuture<RunOutcome> running = CompletableFuture.supplyAsync(() -> {
+            loopThread.complete(Thread.currentThread());
+            return run(database, sink);
+        });
+        Thread loop = loopThread.get(1, TimeUnit.MINUTES);
+        await("batch 2 failed and the run either ended or waits for batch 3's answer").atMost(Duration.ofMinutes(1))
+                .until(() -> running.isDone() || Arrays.stream(loop.getStackTrace())
+                        .anyMatch(frame -> frame.getMethodName().equals("awaitUnansweredWrites")));
+        assertThat(running).as("the run ended while the write of batch 3 was unanswered").isNotDone();
+        answerThird.countDown();
+        RunOutcome outcome = running.get(1, TimeUnit.MINUTES);
+
+        assertThat(written).containsExactly("batch 1", "batch 3");
+        assertFailedAtBatch2WithTheCheckpointOfBatch1(database, outcome);
+    }
+
+    private static RunOutcome run(TestDatabase database, Sink sink) {
+        try {
+            PGSimpleDataSource dataSource = new PGSimpleDataSource();
+            dataSource.setUrl(database.jdbcUrl());
+            dataSource.setUser(database.username());
+            dataSource.setPassword(database.password());
+            ControlSchema.migrate(dataSource);
+            ControlDatabase control = new ControlDatabase(dataSource);
+            LeaseStore leases = new LeaseStore(control);
+            Lease lease = leases.claim(PIPELINE, PIPELINE, "test", "run-1", Duration.ofSeconds(30), Mode.Full).orElseThrow();
+            try (LeaseHeartbeat heartbeat = new LeaseHeartbeat(leases, lease, Duration.ofSeconds(30), Duration.ofSeconds(10))) {
+                return new BatchLoop(lease, control, plan(), false, sink, new Retries(1, Duration.ofMillis(1), Duration.ofMillis(1)),
+                        heartbeat, new StopSignal()).run(null, batches(5));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertFailedAtBatch2WithTheCheckpointOfBatch1(TestDatabase database, RunOutcome outcome) throws Exception {
         assertThat(outcome.result()).isEqualTo(RunResult.FAILED);
         assertThat(outcome.message()).contains("batch 2 rejected");
         assertThat(outcome.counters().batches()).isEqualTo(1);
