@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -21,6 +22,11 @@ import java.util.Optional;
  * the end. Its token grows with every claim and fences every write of progress.
  */
 public final class LeaseStore {
+    /** How long a claim waits for a lease row that a holder keeps locked while it writes a batch. */
+    private static final Duration CLAIM_LOCK_TIMEOUT = Duration.ofSeconds(2);
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final String HELD = "the pipeline is running elsewhere (lease held)";
+
     private final ControlDatabase control;
 
     public LeaseStore(ControlDatabase control) {
@@ -37,18 +43,27 @@ public final class LeaseStore {
      * @param pausedBy the state row whose pause flag the run obeys ({@link Lease#pausedBy})
      */
     public Optional<Lease> claim(String pipeline, String pausedBy, String holder, String runId, Duration ttl, Mode mode) throws Exception {
-        return control.inTransaction(connection -> {
-            Optional<Lease> claimed = claimRow(connection, pipeline, pausedBy, holder, ttl, mode);
-            if (claimed.isEmpty()) {
-                RunRows.insert(connection, runId, pipeline, holder, null, RunStatus.SKIPPED,
-                        "the pipeline is running elsewhere (lease held)");
-                return Optional.empty();
+        try {
+            return control.inTransaction(connection -> {
+                Optional<Lease> claimed = claimRow(connection, pipeline, pausedBy, holder, ttl, mode);
+                if (claimed.isEmpty()) {
+                    RunRows.insert(connection, runId, pipeline, holder, null, RunStatus.SKIPPED, HELD);
+                    return Optional.empty();
+                }
+                Lease lease = claimed.get();
+                RunRows.abandonRunning(connection, pipeline);
+                long row = RunRows.insert(connection, runId, pipeline, holder, lease.token(), RunStatus.RUNNING, null);
+                return Optional.of(new Lease(pipeline, pausedBy, holder, lease.token(), row, mode, lease.checkpoint(), lease.pauseRequested()));
+            });
+        } catch (SQLException e) {
+            if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                throw e;
             }
-            Lease lease = claimed.get();
-            RunRows.abandonRunning(connection, pipeline);
-            long row = RunRows.insert(connection, runId, pipeline, holder, lease.token(), RunStatus.RUNNING, null);
-            return Optional.of(new Lease(pipeline, pausedBy, holder, lease.token(), row, mode, lease.checkpoint(), lease.pauseRequested()));
-        });
+            // the holder is writing a batch, or stopped in the middle of one, with the row locked
+            control.inTransaction(connection -> RunRows.insert(connection, runId, pipeline, holder, null, RunStatus.SKIPPED,
+                    HELD + ", in the middle of a batch"));
+            return Optional.empty();
+        }
     }
 
     private static Optional<Lease> claimRow(Connection connection, String pipeline, String pausedBy, String holder, Duration ttl,
@@ -65,6 +80,10 @@ public final class LeaseStore {
                 RETURNING lease_token, %s::text,
                           coalesce((SELECT p.pause_requested FROM etl.pipeline_state p WHERE p.pipeline = ?), false)"""
                 .formatted(CheckpointStore.column(mode));
+        try (Statement timeout = connection.createStatement()) {
+            // a holder frozen with the row locked must not hold every claimer up with it
+            timeout.execute("SET LOCAL lock_timeout = " + CLAIM_LOCK_TIMEOUT.toMillis());
+        }
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, pipeline);
             statement.setString(2, holder);

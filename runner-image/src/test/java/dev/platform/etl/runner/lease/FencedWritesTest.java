@@ -34,21 +34,7 @@ class FencedWritesTest {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
         TestDatabase control = SharedPostgres.get().freshDatabase();
         String controlUrl = control.jdbcUrlWithCredentials();
-        // the stalled runner's write of the second batch's first film (with the title read before the
-        // source changed) waits on a lock the test holds: the batch stalls before it has written a row
-        fixture.execute("""
-                CREATE FUNCTION analytics.stall() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN %1$s RETURN NEW; END $$;
-                CREATE TRIGGER stall BEFORE INSERT ON analytics.film_dim FOR EACH ROW
-                  WHEN (NEW.film_id = '%2$s' AND NEW.title NOT LIKE '%% (newer)') EXECUTE FUNCTION analytics.stall();
-                """.formatted(Gate.passSql(GATE), fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 3 LIMIT 1")));
-        Path pipeline = fixture.writePipeline("fenced", PipelineYaml.resumableFullFilmDim("fenced", 3));
-        fixture.execute("""
-                CREATE TABLE analytics.write_order (n bigserial, film_id uuid, title text);
-                CREATE FUNCTION analytics.log_order() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN INSERT INTO analytics.write_order (film_id, title) VALUES (NEW.film_id, NEW.title); RETURN NEW; END $$;
-                CREATE TRIGGER log_order AFTER INSERT OR UPDATE ON analytics.film_dim FOR EACH ROW EXECUTE FUNCTION analytics.log_order();
-                """);
+        Path pipeline = stallSecondBatchAndLogWrites(fixture);
 
         RunnerProcess stalled;
         try (Gate gate = fixture.closedGate(GATE)) {
@@ -56,29 +42,94 @@ class FencedWritesTest {
             await("the runner stalled in its second batch").atMost(Duration.ofMinutes(1)).until(gate::hasWaiter);
             fixture.execute("UPDATE content.film_work SET title = title || ' (newer)'");
 
-            // its lease runs out (as it would while a stalled process misses its heartbeats)
+            // its lease runs out, as it would while a stalled process misses its heartbeats; the stalled
+            // batch holds the lease row locked while it writes, so the expiry waits for that batch
             CompletableFuture<Void> expiry = CompletableFuture.runAsync(() -> {
                 try {
-                    control.execute("UPDATE etl.pipeline_state SET lease_expires_at = now() - interval '1 second'");
+                    control.expireLeases();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
-            await("the lease expired, or the expiry waits for the stalled runner's batch").atMost(Duration.ofMinutes(1))
-                    .until(() -> expiry.isDone() || control.count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0);
-            if (expiry.isDone()) {
-                // nothing held the lease while the batch was written: another runner takes over and finishes first
-                assertThat(fixture.run(pipeline, "--control-db", controlUrl).result()).isEqualTo("SUCCEEDED");
-                gate.open();
-            } else {
-                gate.open();
-                expiry.get(1, TimeUnit.MINUTES);
-                assertThat(fixture.run(pipeline, "--control-db", controlUrl).result()).isEqualTo("SUCCEEDED");
-            }
+            await("the expiry waits for the stalled runner's batch").atMost(Duration.ofMinutes(1))
+                    .until(() -> control.count("""
+                            SELECT count(*) FROM pg_stat_activity
+                             WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE etl.pipeline_state SET lease_expires_at = ''-infinity''%'""") == 1);
+            assertThat(expiry).as("no expiry while the batch holds the lease").isNotDone();
+            gate.open();
+            expiry.get(1, TimeUnit.MINUTES);
+            assertThat(fixture.run(pipeline, "--control-db", controlUrl).result()).isEqualTo("SUCCEEDED");
         }
         RunOutput stalledOutput = stalled.await(Duration.ofMinutes(1));
 
         assertThat(stalledOutput.message()).as(stalledOutput.stderr()).contains("lost the lease");
+        assertTheNewerRunsRowsStand(fixture);
+    }
+
+    /**
+     * The runner stops dead (SIGSTOP) in the middle of its second batch, its lease row locked: a
+     * claim does not wait for it, the server ends its idle transaction, which releases the lock,
+     * and once its lease has run out another runner takes the pipeline over while it is still frozen.
+     */
+    @Test
+    void aRunnerFrozenWhileItHoldsTheLeaseRowLockedDoesNotBlockTheTakeover() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
+        TestDatabase control = SharedPostgres.get().freshDatabase();
+        String controlUrl = control.jdbcUrlWithCredentials();
+        Path pipeline = stallSecondBatchAndLogWrites(fixture);
+
+        RunnerProcess frozen;
+        try (Gate gate = fixture.closedGate(GATE)) {
+            frozen = fixture.startProcess(pipeline, Jvm.SMALL, "--control-db", controlUrl);
+            await("the runner stalled in its second batch").atMost(Duration.ofMinutes(1)).until(gate::hasWaiter);
+            frozen.freeze();
+            fixture.execute("UPDATE content.film_work SET title = title || ' (newer)'");
+        }
+        try {
+            RunOutput blocked = CompletableFuture.supplyAsync(() -> fixture.run(pipeline, "--control-db", controlUrl))
+                    .get(1, TimeUnit.MINUTES);
+            assertThat(blocked.result()).as("a claim while the frozen runner holds the row").isEqualTo("SKIPPED");
+
+            await("the server ended the frozen runner's idle transactions").atMost(Duration.ofMinutes(1))
+                    .until(() -> control.count("""
+                            SELECT count(*) FROM pg_stat_activity
+                             WHERE application_name = 'etl-runner' AND state LIKE 'idle in transaction%'
+                               AND backend_xid IS NOT NULL""") == 0);
+            control.expireLeases();
+            RunOutput takeover = fixture.run(pipeline, "--control-db", controlUrl);
+
+            assertThat(takeover.result()).as(takeover.stderr()).isEqualTo("SUCCEEDED");
+            assertThat(frozen.finished()).as("the takeover finished while the first runner was frozen").isFalse();
+        } finally {
+            frozen.thaw();
+        }
+        RunOutput thawed = frozen.await(Duration.ofMinutes(1));
+
+        assertThat(thawed.message()).as(thawed.stderr()).contains("lost the lease");
+        assertTheNewerRunsRowsStand(fixture);
+    }
+
+    /**
+     * The second batch's write of the 4th film (with the title read before the source changed)
+     * waits on gate {@link #GATE}; every write of the target is logged in analytics.write_order.
+     */
+    private static Path stallSecondBatchAndLogWrites(RunnerFixture fixture) throws Exception {
+        fixture.execute("""
+                CREATE FUNCTION analytics.stall() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN %1$s RETURN NEW; END $$;
+                CREATE TRIGGER stall BEFORE INSERT ON analytics.film_dim FOR EACH ROW
+                  WHEN (NEW.film_id = '%2$s' AND NEW.title NOT LIKE '%% (newer)') EXECUTE FUNCTION analytics.stall();
+                """.formatted(Gate.passSql(GATE), fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 3 LIMIT 1")));
+        fixture.execute("""
+                CREATE TABLE analytics.write_order (n bigserial, film_id uuid, title text);
+                CREATE FUNCTION analytics.log_order() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN INSERT INTO analytics.write_order (film_id, title) VALUES (NEW.film_id, NEW.title); RETURN NEW; END $$;
+                CREATE TRIGGER log_order AFTER INSERT OR UPDATE ON analytics.film_dim FOR EACH ROW EXECUTE FUNCTION analytics.log_order();
+                """);
+        return fixture.writePipeline("fenced", PipelineYaml.resumableFullFilmDim("fenced", 3));
+    }
+
+    private static void assertTheNewerRunsRowsStand(RunnerFixture fixture) throws Exception {
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(12);
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim WHERE title LIKE '% (newer)'")).as("rows the newer run wrote")
                 .isPositive();
