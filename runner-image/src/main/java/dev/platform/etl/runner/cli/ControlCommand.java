@@ -6,6 +6,7 @@ import dev.platform.etl.runner.connect.PostgresEndpoint;
 import dev.platform.etl.runner.control.ControlDatabase;
 import dev.platform.etl.runner.control.ControlSchema;
 import dev.platform.etl.runner.retry.ErrorClassifier;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -13,6 +14,8 @@ import picocli.CommandLine.Spec;
 
 /** What pause, resume and status share: a pipeline name and the control database. */
 abstract class ControlCommand implements Callable<Integer> {
+    private static final Duration IDLE_IN_TRANSACTION = Duration.ofMinutes(1);
+
     @Spec
     CommandSpec command;
 
@@ -25,7 +28,8 @@ abstract class ControlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (HikariDataSource pool = PostgresEndpoint.fromUrl(controlDb).pool("etl-control-cli", ControlSchema.POOL_SIZE, false)) {
+        try (HikariDataSource pool = PostgresEndpoint.fromUrl(controlDb).writerPool("etl-control-cli", ControlSchema.POOL_SIZE,
+                IDLE_IN_TRANSACTION)) {
             ControlSchema.migrate(pool);
             Object result = apply(new ControlDatabase(pool), qualifiedName());
             command.commandLine().getOut().println(Json.line(result));

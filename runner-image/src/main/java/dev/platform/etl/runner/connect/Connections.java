@@ -31,7 +31,11 @@ public final class Connections implements AutoCloseable {
         this.elasticsearch = elasticsearch;
     }
 
-    public static Connections open(EtlPipelineSpec spec, Secrets secrets, String controlDbUrl) {
+    /**
+     * @param idleInTransaction how long a session that writes may stay idle in a transaction before
+     *                          the server ends it: shorter than the lease's TTL (see {@link PostgresEndpoint#writerPool})
+     */
+    public static Connections open(EtlPipelineSpec spec, Secrets secrets, String controlDbUrl, Duration idleInTransaction) {
         PostgresEndpoint sourceEndpoint = PostgresEndpoint.fromSecret(secrets, spec.getSource().getPostgres().getSecretRef());
         PostgresTarget postgresTarget = spec.effectiveTarget().getPostgres();
         PostgresEndpoint targetEndpoint = postgresTarget == null ? null : PostgresEndpoint.fromSecret(secrets, postgresTarget.getSecretRef());
@@ -41,10 +45,10 @@ public final class Connections implements AutoCloseable {
                 : ElasticsearchEndpoint.fromSecret(secrets, elasticsearchTarget.getSecretRef());
 
         HikariDataSource source = sourceEndpoint.readerPool("etl-source", SOURCE_POOL_SIZE, readerTimeout(spec));
-        HikariDataSource control = controlEndpoint.pool("etl-control", ControlSchema.POOL_SIZE, false);
+        HikariDataSource control = controlEndpoint.writerPool("etl-control", ControlSchema.POOL_SIZE, idleInTransaction);
         HikariDataSource target = null;
         if (targetEndpoint != null) {
-            target = targetEndpoint.equals(controlEndpoint) ? control : targetEndpoint.pool("etl-target", 2, false);
+            target = targetEndpoint.equals(controlEndpoint) ? control : targetEndpoint.writerPool("etl-target", 2, idleInTransaction);
         }
         return new Connections(source, control, target, elasticsearch);
     }
@@ -90,6 +94,18 @@ public final class Connections implements AutoCloseable {
     /** Whether the PostgreSQL target is the control database, so a batch commits with its checkpoint. */
     public boolean targetIsControl() {
         return target == control;
+    }
+
+    /**
+     * Closes every pooled connection that is idle, and every other one once it is returned: after
+     * a restart or failover of PostgreSQL they are all dead, and the next attempt gets a new one.
+     */
+    public void evictAll() {
+        for (HikariDataSource pool : new HikariDataSource[] {source, control, target}) {
+            if (pool != null && pool.getHikariPoolMXBean() != null) {
+                pool.getHikariPoolMXBean().softEvictConnections();
+            }
+        }
     }
 
     @Override

@@ -4,6 +4,10 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import dev.platform.etl.api.manifest.Secrets;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
@@ -17,12 +21,23 @@ import org.elasticsearch.client.RestClientBuilder;
 public record ElasticsearchEndpoint(String url, String username, String password, String apiKey) {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
     private static final int SOCKET_TIMEOUT_MILLIS = 60_000;
+    /** {@code scheme://} then {@code user[:password]@}, then the rest. */
+    private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)([^/@:]*)(?::([^/@]*))?@(.*)", Pattern.DOTALL);
 
+    /** Credentials in the URL ({@code https://user:password@host:9200}) count as username and password, unless the Secret has those keys. */
     public static ElasticsearchEndpoint fromSecret(Secrets secrets, String secretName) {
-        return new ElasticsearchEndpoint(
-                secrets.require(secretName, "url"),
-                secrets.value(secretName, "username").orElse(null),
-                secrets.value(secretName, "password").orElse(null),
+        String url = secrets.require(secretName, "url");
+        Matcher userInfo = USER_INFO.matcher(url);
+        String urlUser = null;
+        String urlPassword = null;
+        if (userInfo.matches()) {
+            url = userInfo.group(1) + userInfo.group(4);
+            urlUser = URLDecoder.decode(userInfo.group(2), StandardCharsets.UTF_8);
+            urlPassword = userInfo.group(3) == null ? null : URLDecoder.decode(userInfo.group(3), StandardCharsets.UTF_8);
+        }
+        return new ElasticsearchEndpoint(url,
+                secrets.value(secretName, "username").orElse(urlUser),
+                secrets.value(secretName, "password").orElse(urlPassword),
                 secrets.value(secretName, "apiKey").orElse(null));
     }
 
@@ -31,7 +46,13 @@ public record ElasticsearchEndpoint(String url, String username, String password
      * headers, to 9.x servers.
      */
     public ElasticsearchClient client() {
-        RestClientBuilder builder = RestClient.builder(HttpHost.create(url))
+        HttpHost host;
+        try {
+            host = HttpHost.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the Elasticsearch url is not scheme://host:port: " + e.getMessage(), e);
+        }
+        RestClientBuilder builder = RestClient.builder(host)
                 .setRequestConfigCallback(config -> config
                         .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
                         .setSocketTimeout(SOCKET_TIMEOUT_MILLIS));

@@ -22,15 +22,28 @@ public final class Retries {
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final Runnable sessionsEnded;
 
-    public Retries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+    /**
+     * @param sessionsEnded what to do when a failure says the server ended a session: the other
+     *                      sessions of the pools are likely gone too (a restart, a failover), and a
+     *                      retry must not be handed one of them
+     */
+    public Retries(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Runnable sessionsEnded) {
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
+        this.sessionsEnded = sessionsEnded;
     }
 
-    public static Retries from(RetrySpec spec) {
-        return new Retries(spec.getMaxAttempts(), Durations.parse(spec.getInitialBackoff()), Durations.parse(spec.getMaxBackoff()));
+    public Retries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+        this(maxAttempts, initialBackoff, maxBackoff, () -> {
+        });
+    }
+
+    public static Retries from(RetrySpec spec, Runnable sessionsEnded) {
+        return new Retries(spec.getMaxAttempts(), Durations.parse(spec.getInitialBackoff()), Durations.parse(spec.getMaxBackoff()),
+                sessionsEnded);
     }
 
     public <T> T call(String what, Stage stage, CheckedSupplier<T> operation) throws Exception {
@@ -39,6 +52,11 @@ public final class Retries {
                 .withBackoff(initialBackoff, maxBackoff.compareTo(initialBackoff) > 0 ? maxBackoff : initialBackoff.plusMillis(1))
                 .withJitter(JITTER)
                 .withMaxAttempts(maxAttempts)
+                .onFailedAttempt(e -> {
+                    if (ErrorClassifier.endedASession(e.getLastException())) {
+                        sessionsEnded.run();
+                    }
+                })
                 .onRetryScheduled(e -> LOG.warn("{}: attempt {} of {} failed ({}); retrying in {} ms",
                         what, e.getAttemptCount(), maxAttempts, ErrorClassifier.describe(e.getLastException()),
                         e.getDelay().toMillis()))

@@ -99,7 +99,7 @@ public final class PostgresSink implements Sink {
      * afresh, or, resumed, makes sure it kept one from its start.
      */
     @Override
-    public void setUp(boolean resuming) throws SQLException {
+    public boolean setUp(boolean resuming) throws SQLException {
         target.applyChanges(pool);
         if (loadedKeys != null) {
             loadedKeys.startOrCheck(pool, resuming);
@@ -124,6 +124,7 @@ public final class PostgresSink implements Sink {
         String from = " (" + names + ") FROM STDIN" + (binary == null ? "" : " (FORMAT binary)") + " WHERE random() >= 0";
         encoding = new Encoding(binary, "COPY " + StagingTable.NAME + from, "COPY " + Identifiers.quoteTable(table) + from);
         LOG.info("writing {} with COPY in {} format", table, binary == null ? "text" : "binary");
+        return false;
     }
 
     /** With deleteMissing: deletes the table's rows whose key the completed load did not read. */
@@ -168,9 +169,17 @@ public final class PostgresSink implements Sink {
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollbackQuietly(connection);
                 throw e;
             }
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken, and the server rolls the transaction back: the write's own failure is what counts
         }
     }
 

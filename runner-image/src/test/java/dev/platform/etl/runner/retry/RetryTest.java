@@ -8,6 +8,7 @@ import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
+import dev.platform.etl.testkit.postgres.Gate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,34 @@ class RetryTest {
             previousDelay = delay;
         }
         assertThat(retries).isGreaterThanOrEqualTo(3);
+    }
+
+    /**
+     * Every session of the runner is ended by the server, as a restart or failover of PostgreSQL
+     * ends them (SQLSTATE 57P01, then 08006 on each), while a batch is being written: the run
+     * retries through it on new sessions.
+     */
+    @Test
+    void connectionsEndedByTheServerMidBatchAreRetriedAndTheRunEndsExactly() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
+        fixture.logTargetWrites();
+        fixture.stallTargetWriteOf(fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 6 LIMIT 1"), 5757);
+        Path pipeline = fixture.writePipeline("ended", PipelineYaml.resumableFullFilmDim("ended", 3));
+
+        RunnerProcess runner;
+        try (Gate gate = fixture.closedGate(5757)) {
+            runner = fixture.startProcess(pipeline, Jvm.SMALL);
+            await().atMost(Duration.ofMinutes(1)).until(gate::hasWaiter);
+            fixture.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'etl-runner'");
+            await().atMost(Duration.ofMinutes(1)).until(() -> runner.stderrSoFar().contains("write batch 3: attempt 1 of 3 failed"));
+        }
+        RunOutput run = runner.await(Duration.ofMinutes(1));
+
+        assertThat(run.result()).as(run.stderr()).isEqualTo("SUCCEEDED");
+        assertThat(run.stderr()).containsPattern("attempt 1 of 3 failed \\(SQLSTATE (57P01|08006)");
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(12);
+        assertThat(fixture.count("SELECT count(*) FROM analytics.write_log")).as("each row committed once").isEqualTo(12);
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'SUCCEEDED' AND rows_read = 12")).isEqualTo(1);
     }
 
     @Test
