@@ -23,6 +23,8 @@ final class KeysetReader implements SourceReader {
     private final String nextPage;
     private Checkpoint last;
     private boolean exhausted;
+    /** About what a row read so far takes, or 0 before the first page. */
+    private long bytesPerRow;
 
     KeysetReader(PostgresSource source, ScanPlan plan, Values.Reader[] readers) {
         this.source = source;
@@ -40,17 +42,21 @@ final class KeysetReader implements SourceReader {
         if (exhausted) {
             return Optional.empty();
         }
-        List<Object[]> rows = readPage();
-        exhausted = rows.size() < source.batchSize();
+        int pageRows = source.limit().rowsToFetch(bytesPerRow);
+        List<Object[]> rows = new ArrayList<>(Math.min(pageRows, 10_000));
+        PostgresSource.Read read = readPage(pageRows, rows);
+        // a page cut short by the limit's bytes goes on with the next page, after its last row
+        exhausted = read.ranOut() && rows.size() < pageRows;
         if (rows.isEmpty()) {
             return Optional.empty();
         }
+        bytesPerRow = Math.max(1, read.bytes() / rows.size());
         Checkpoint checkpoint = plan.checkpointAfter(rows.get(rows.size() - 1));
         last = checkpoint;
         return Optional.of(new SourceBatch(rows, checkpoint));
     }
 
-    private List<Object[]> readPage() throws Exception {
+    private PostgresSource.Read readPage(int pageRows, List<Object[]> rows) throws Exception {
         boolean after = last != null;
         try (Connection connection = source.readOnlyTransaction();
              PreparedStatement statement = connection.prepareStatement(after ? nextPage : firstPage)) {
@@ -67,15 +73,13 @@ final class KeysetReader implements SourceReader {
             if (plan.upperBound() != null) {
                 statement.setObject(parameter++, plan.upperBound(), Types.OTHER);
             }
-            statement.setInt(parameter, source.batchSize());
-            List<Object[]> rows = new ArrayList<>(source.batchSize());
+            statement.setInt(parameter, pageRows);
+            PostgresSource.Read read;
             try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(PostgresSource.readRow(rs, readers));
-                }
+                read = PostgresSource.readRows(rs, readers, pageRows, source.limit().bytes(), rows);
             }
             connection.commit();
-            return rows;
+            return read;
         }
     }
 

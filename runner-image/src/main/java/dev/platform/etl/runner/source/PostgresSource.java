@@ -9,20 +9,24 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.postgresql.PGResultSetMetaData;
+import org.postgresql.core.BaseConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The reader of a pipeline: the user's SQL, run only in read-only transactions, on a pool whose
  * connections are read-only and time out their statements.
  */
 public final class PostgresSource {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresSource.class);
     private final DataSource pool;
     private final String query;
-    private final int batchSize;
+    private final BatchLimit limit;
 
-    public PostgresSource(DataSource pool, String query, int batchSize) {
+    public PostgresSource(DataSource pool, String query, BatchLimit limit) {
         this.pool = pool;
         this.query = query;
-        this.batchSize = batchSize;
+        this.limit = limit;
     }
 
     /** The reader's output columns, from the server's description of the query: nothing is executed. */
@@ -43,6 +47,7 @@ public final class PostgresSource {
                 tableColumns[i] = meta.getBaseColumnName(i + 1);
             }
             List<String> declared = declaredTypes(connection, types, tables, tableColumns);
+            warnIfTheRoleCanWrite(connection);
             connection.commit();
             List<Column> columns = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -81,6 +86,35 @@ public final class PostgresSource {
     }
 
     /**
+     * The reader's transactions are read-only whatever its SQL says, and that is what keeps a
+     * reader from writing; a source role that cannot write at all is the second line, which only
+     * the database's owner can draw. Says so when the role can write to a table.
+     */
+    private static void warnIfTheRoleCanWrite(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT current_user, r.rolsuper,
+                       (SELECT string_agg(quote_ident(n.nspname) || '.' || quote_ident(c.relname), ', ' ORDER BY n.nspname, c.relname)
+                          FROM (SELECT c.* FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                                 WHERE c.relkind IN ('r', 'p', 'v', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                                   AND n.nspname NOT LIKE 'pg\\_%'
+                                   AND has_table_privilege(c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')
+                                 ORDER BY n.nspname, c.relname LIMIT 3) c
+                          JOIN pg_namespace n ON n.oid = c.relnamespace)
+                  FROM pg_roles r WHERE r.rolname = current_user""");
+             ResultSet rs = statement.executeQuery()) {
+            if (!rs.next()) {
+                return;
+            }
+            if (rs.getBoolean(2)) {
+                LOG.warn("the source role {} is a superuser: give the reader a role that can only read", rs.getString(1));
+            } else if (rs.getString(3) != null) {
+                LOG.warn("the source role {} can write to tables (for example {}): give the reader a role that can only read",
+                        rs.getString(1), rs.getString(3));
+            }
+        }
+    }
+
+    /**
      * The tie-breaker values that split the reader's output into {@code ranges} ranges of about
      * equal size, in order ({@code ranges - 1} of them, possibly repeated when values are few);
      * empty when the output is empty. One read-only statement that sorts the column's values.
@@ -108,13 +142,21 @@ public final class PostgresSource {
         Values.Reader[] readers = columns.stream().map(c -> Values.readerFor(c.type())).toArray(Values.Reader[]::new);
         return plan.keyset()
                 ? new KeysetReader(this, plan, readers)
-                : new StreamingReader(readOnlyTransaction(), ReaderQuery.wrapped(query), batchSize, readers);
+                : new StreamingReader(readOnlyTransaction(), ReaderQuery.wrapped(query), limit, readers);
     }
 
-    /** A connection in a new read-only transaction. */
+    /**
+     * A connection in a new read-only transaction, whose session still reads SQL as the runner
+     * checked it: a query may have changed {@code standard_conforming_strings} for the session
+     * when it ran before, and the run then stops rather than send it again.
+     */
     Connection readOnlyTransaction() throws SQLException {
         Connection connection = pool.getConnection();
         try {
+            if (!connection.unwrap(BaseConnection.class).getStandardConformingStrings()) {
+                throw new SQLException("the reader query turned standard_conforming_strings off for its session, which changes "
+                        + "how its SQL is read; a reader query must not change session settings", "55000");
+            }
             connection.setReadOnly(true);
             connection.setAutoCommit(false);
             return connection;
@@ -128,15 +170,28 @@ public final class PostgresSource {
         return query;
     }
 
-    int batchSize() {
-        return batchSize;
+    BatchLimit limit() {
+        return limit;
     }
 
-    static Object[] readRow(ResultSet rs, Values.Reader[] readers) throws SQLException {
-        Object[] row = new Object[readers.length];
-        for (int i = 0; i < readers.length; i++) {
-            row[i] = readers[i].read(rs, i + 1);
+    /** What {@link #readRows} read: whether the result's rows ran out, and about how many bytes the rows take. */
+    record Read(boolean ranOut, long bytes) {
+    }
+
+    /** Reads rows from {@code rs} into {@code batch} until it holds {@code rows} rows or the limit's bytes, or the rows run out. */
+    static Read readRows(ResultSet rs, Values.Reader[] readers, int rows, long maxBytes, List<Object[]> batch) throws SQLException {
+        long bytes = 0;
+        while (batch.size() < rows && bytes < maxBytes) {
+            if (!rs.next()) {
+                return new Read(true, bytes);
+            }
+            Object[] row = new Object[readers.length];
+            for (int i = 0; i < readers.length; i++) {
+                row[i] = readers[i].read(rs, i + 1);
+                bytes += Values.estimatedBytes(row[i]);
+            }
+            batch.add(row);
         }
-        return row;
+        return new Read(false, bytes);
     }
 }

@@ -38,19 +38,24 @@ public final class ReaderQuery {
      * statement it finds on its own, and a {@code COMMIT} among them would end the read-only
      * transaction. The query is split exactly as the driver splits it, alone and as
      * {@link #wrapped}: a query that closes the subquery's parenthesis itself must not smuggle a
-     * statement out of it.
+     * statement out of it. How the driver reads {@code \'} follows the session's
+     * {@code standard_conforming_strings}, which the query itself could change between two
+     * executions, so the query must be one statement under both readings.
      */
     public static Optional<Violation> moreThanOneStatement(String field, String query) {
         for (String sql : List.of(normalize(query), wrapped(query))) {
-            int statements;
-            try {
-                statements = Parser.parseJdbcSql(sql, true, false, true, false, false).size();
-            } catch (SQLException e) {
-                return Optional.of(new Violation(field, "cannot be parsed: " + e.getMessage()));
-            }
-            if (statements != 1) {
-                return Optional.of(new Violation(field, "must be exactly one SELECT statement, but the driver reads "
-                        + statements + " statements in it (a ';' ends a statement)"));
+            for (boolean standardConformingStrings : new boolean[] {true, false}) {
+                int statements;
+                try {
+                    statements = Parser.parseJdbcSql(sql, standardConformingStrings, false, true, false, false).size();
+                } catch (SQLException e) {
+                    return Optional.of(new Violation(field, "cannot be parsed: " + e.getMessage()));
+                }
+                if (statements != 1) {
+                    return Optional.of(new Violation(field, "must be exactly one SELECT statement, but the driver reads "
+                            + statements + " statements in it" + (standardConformingStrings ? "" : " when backslashes escape quotes")
+                            + " (a ';' ends a statement)"));
+                }
             }
         }
         return Optional.empty();

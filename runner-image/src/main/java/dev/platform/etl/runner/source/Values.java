@@ -28,7 +28,7 @@ public final class Values {
             case "timestamptz" -> (rs, i) -> rs.getObject(i, OffsetDateTime.class);
             case "timestamp" -> (rs, i) -> rs.getObject(i, LocalDateTime.class);
             case "date" -> (rs, i) -> rs.getObject(i, LocalDate.class);
-            case "numeric" -> ResultSet::getBigDecimal;
+            case "numeric" -> Values::numeric;
             case "int2", "int4" -> (rs, i) -> nullable(rs, rs.getInt(i));
             case "int8" -> (rs, i) -> nullable(rs, rs.getLong(i));
             case "float4", "float8" -> (rs, i) -> nullable(rs, rs.getDouble(i));
@@ -42,6 +42,12 @@ public final class Values {
             // text, varchar and every other type travel as the server's own text form
             default -> ResultSet::getString;
         };
+    }
+
+    /** A BigDecimal, or, for numeric's special values NaN, Infinity and -Infinity, the Double of that value. */
+    private static Object numeric(ResultSet rs, int column) throws SQLException {
+        Object value = rs.getObject(column);
+        return value instanceof Number number && !(value instanceof BigDecimal) ? Double.valueOf(number.doubleValue()) : value;
     }
 
     private static Object nullable(ResultSet rs, Object value) throws SQLException {
@@ -71,6 +77,20 @@ public final class Values {
     /** Microseconds since 1970-01-01T00:00:00Z; values come from PostgreSQL, so there is nothing below a microsecond. */
     public static long epochMicros(long epochSecond, int nano) {
         return epochSecond * 1_000_000L + nano / 1_000;
+    }
+
+    /** About what a value read takes on the heap: enough to bound a batch by bytes, cheap enough for every value. */
+    static long estimatedBytes(Object value) {
+        if (value instanceof String text) {
+            return 40 + text.length();
+        }
+        if (value instanceof byte[] bytes) {
+            return 16 + bytes.length;
+        }
+        if (value instanceof JsonText json) {
+            return 56 + json.json().length();
+        }
+        return 24;
     }
 
     /** The lossless text of a value, as PostgreSQL reads it back: in checkpoints, COPY and bound parameters. */

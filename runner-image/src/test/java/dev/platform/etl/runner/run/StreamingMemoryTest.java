@@ -10,8 +10,13 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** The runner streams: 200,000 rows pass through a JVM limited to 128 MB of heap. */
+/**
+ * The runner streams: 200,000 rows pass through a JVM limited to 128 MB of heap, and rows too
+ * wide for their batch size make smaller batches rather than exhaust the heap.
+ */
 class StreamingMemoryTest {
     private static final int FILMS = 200_000;
 
@@ -29,5 +34,23 @@ class StreamingMemoryTest {
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.rowsRead()).isEqualTo(FILMS);
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+    }
+
+    /** 12,000 rows of 4 KB: a batch of 20,000 such rows would take several times a 64 MB heap. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"streamed,", "in keyset pages,'  incremental: {tieBreakerColumn: id}\n'"})
+    void rowsTooWideForTheirBatchSizeAreReadInBatchesBoundedByBytes(String path, String incremental) throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 0);
+        fixture.execute("CREATE TABLE content.wide AS SELECT g AS id, repeat(md5(g::text), 128) AS body FROM generate_series(1, 12000) g");
+        fixture.execute("CREATE TABLE analytics.values_copy (id int PRIMARY KEY, body text)");
+        Path pipeline = fixture.writePipeline("wide", PipelineYaml.pipeline("wide", "Full", 20_000,
+                incremental == null ? "" : incremental.replace("\\n", "\n"), "SELECT id, body FROM content.wide", "",
+                "postgres: {secretRef: target-db, table: analytics.values_copy, keyColumns: [id]}"));
+
+        RunOutput run = fixture.startProcess(pipeline, List.of("-Xmx64m", "-XX:+UseSerialGC")).await(Duration.ofMinutes(5));
+
+        assertThat(run.result()).as(run.stderr()).isEqualTo("SUCCEEDED");
+        assertThat(run.summary().path("batches").asLong()).as("batches bounded by bytes").isGreaterThan(3);
+        assertThat(fixture.checksum("analytics.values_copy", "id")).isEqualTo(fixture.checksum("content.wide", "id"));
     }
 }
