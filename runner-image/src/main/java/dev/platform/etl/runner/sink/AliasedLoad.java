@@ -1,6 +1,7 @@
 package dev.platform.etl.runner.sink;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import dev.platform.etl.api.validation.Violation;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * A full load behind an Elasticsearch alias: it writes a fresh index of its own, named in the
  * control schema ({@code etl.pipeline_state.full_load_index}) so that a paused or failed load
  * resumes into it, and when it completes the alias moves to that index in one request and the
- * indices it left are deleted. Readers of the alias see the previous index until then.
+ * indices it left are deleted. Readers of the alias see the previous index until then. Only
+ * indices named as a load names them ({@code <alias>-<time>}) are ever moved away from or deleted:
+ * an alias that also points to another index makes the pipeline invalid.
  */
 final class AliasedLoad {
     private static final Logger LOG = LoggerFactory.getLogger(AliasedLoad.class);
@@ -34,6 +38,7 @@ final class AliasedLoad {
     private final DataSource control;
     private final String pipeline;
     private final IndexCreator creator;
+    private final Pattern ownIndex;
 
     AliasedLoad(ElasticsearchClient client, String alias, DataSource control, String pipeline, IndexCreator creator) {
         this.client = client;
@@ -41,6 +46,18 @@ final class AliasedLoad {
         this.control = control;
         this.pipeline = pipeline;
         this.creator = creator;
+        this.ownIndex = Pattern.compile(Pattern.quote(alias) + "-\\d{8}-\\d{6}-\\d{3}");
+    }
+
+    /** Why the load cannot move the alias: it points to indices that no load of it created, which it must neither drop nor delete. */
+    List<Violation> violations() throws IOException {
+        List<String> foreign = aliased().stream().filter(i -> !ownIndex.matcher(i).matches()).toList();
+        if (foreign.isEmpty()) {
+            return List.of();
+        }
+        return List.of(new Violation("spec.target.elasticsearch.alias", "'" + alias + "' points to " + String.join(", ", foreign)
+                + ", which no load of an alias created: a load moves the alias and deletes only the indices it created ("
+                + alias + "-<time>); remove the alias from " + (foreign.size() == 1 ? "that index" : "those indices") + " first"));
     }
 
     /** The index this load writes: its own when it resumes, otherwise a new one (an unfinished load's is deleted). */
@@ -63,7 +80,8 @@ final class AliasedLoad {
             LOG.info("{}: resuming the load into {}, behind alias {}", pipeline, stored, alias);
             return stored;
         }
-        if (stored != null && !aliased().contains(stored) && client.indices().exists(e -> e.index(stored)).value()) {
+        if (stored != null && ownIndex.matcher(stored).matches() && !aliased().contains(stored)
+                && client.indices().exists(e -> e.index(stored)).value()) {
             client.indices().delete(d -> d.index(stored));
             LOG.info("{}: deleted {}, the index of a load that never completed", pipeline, stored);
         }
@@ -77,7 +95,8 @@ final class AliasedLoad {
     /** Moves the alias to the loaded index in one request, deletes the indices it leaves, and forgets the load's index. */
     void complete(Connection controlTransaction, String index) throws IOException, SQLException {
         client.indices().refresh(r -> r.index(index));
-        List<String> previous = aliased().stream().filter(i -> !i.equals(index)).toList();
+        // an index that was put behind the alias meanwhile, by hand, stays there
+        List<String> previous = aliased().stream().filter(i -> !i.equals(index) && ownIndex.matcher(i).matches()).toList();
         client.indices().updateAliases(u -> {
             for (String old : previous) {
                 u.actions(a -> a.remove(r -> r.index(old).alias(alias)));

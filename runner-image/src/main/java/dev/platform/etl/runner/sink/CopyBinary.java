@@ -26,6 +26,9 @@ final class CopyBinary {
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
     private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L; // 2000-01-01T00:00:00Z
     private static final long POSTGRES_EPOCH_DAY = 10_957L;
+    private static final short NUMERIC_NAN = (short) 0xC000;
+    private static final short NUMERIC_PLUS_INFINITY = (short) 0xD000;
+    private static final short NUMERIC_MINUS_INFINITY = (short) 0xF000;
 
     /** Writes one non-null value of a column in the type's binary form, without its length. */
     @FunctionalInterface
@@ -52,7 +55,7 @@ final class CopyBinary {
             Map.entry("date", new Encoding(Set.of("date"), CopyBinary::date)),
             Map.entry("timestamp", new Encoding(Set.of("timestamp"), CopyBinary::timestamp)),
             Map.entry("timestamptz", new Encoding(Set.of("timestamptz"), CopyBinary::timestamptz)),
-            Map.entry("numeric", new Encoding(Set.of("numeric"), (out, v) -> out.put(ByteConverter.numeric((BigDecimal) v)))),
+            Map.entry("numeric", new Encoding(Set.of("numeric"), CopyBinary::numeric)),
             Map.entry("json", new Encoding(Set.of("json", "jsonb"), (out, v) -> out.put(utf8(((JsonText) v).json())))),
             Map.entry("jsonb", new Encoding(Set.of("json", "jsonb"), CopyBinary::jsonb)),
             Map.entry("bytea", new Encoding(Set.of("bytea"), (out, v) -> out.put((byte[]) v))));
@@ -104,6 +107,18 @@ final class CopyBinary {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A numeric, or one of the special values it also holds, which are read as the Double NaN or an infinity. */
+    private static void numeric(Bytes out, Object value) {
+        if (value instanceof BigDecimal decimal) {
+            out.put(ByteConverter.numeric(decimal));
+            return;
+        }
+        double special = (Double) value;
+        // no digits, weight 0, the special value's sign word, display scale 0
+        short sign = Double.isNaN(special) ? NUMERIC_NAN : special > 0 ? NUMERIC_PLUS_INFINITY : NUMERIC_MINUS_INFINITY;
+        out.buffer(8).putShort((short) 0).putShort((short) 0).putShort(sign).putShort((short) 0);
     }
 
     private static void uuid(Bytes out, Object value) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.platform.etl.api.spec.ElasticsearchTarget;
+import dev.platform.etl.api.validation.Violation;
 import dev.platform.etl.runner.source.Values;
 import java.io.IOException;
 import java.io.StringReader;
@@ -49,8 +50,11 @@ public final class ElasticsearchSink implements Sink {
     private final List<String> columns;
     private final int idIndex;
     private final String idColumn;
-    /** Set by whichever write finds or creates the index first: two can run at once. */
-    private volatile boolean indexReady;
+    private List<Violation> violations = List.of();
+    private final IndexIdentity identity;
+    private final String pipeline;
+    /** The UUID of the index as {@link #setUp} found or created it: every write checks it is still the same. */
+    private volatile String indexUuid;
 
     /**
      * @param control  the control database, where a load behind an alias names its index
@@ -66,14 +70,54 @@ public final class ElasticsearchSink implements Sink {
         this.columns = columns;
         this.idIndex = columns.indexOf(target.getIdColumn());
         this.idColumn = target.getIdColumn();
+        this.identity = new IndexIdentity(client, control, pipeline);
+        this.pipeline = pipeline;
+    }
+
+    /**
+     * Reads what the target holds that the pipeline must not touch: an alias that points to an
+     * index no load of it created. Called once, before the lease.
+     */
+    void checkTarget() throws IOException {
+        violations = aliasedLoad == null ? List.of() : aliasedLoad.violations();
     }
 
     @Override
-    public void setUp(boolean resuming) throws Exception {
+    public List<Violation> violations() {
+        return violations;
+    }
+
+    /**
+     * Names the index (a load behind an alias gets one of its own), creates it with the spec's
+     * mappings if it is missing, and compares its UUID with the one the pipeline's runs last wrote:
+     * another index under the name holds none of their documents, so a resumed run starts over.
+     */
+    @Override
+    public boolean setUp(boolean resuming) throws Exception {
         if (aliasedLoad != null) {
             index = aliasedLoad.begin(resuming);
-            indexReady = true;
         }
+        if (identity.uuidOf(index) == null) {
+            createIndex(index);
+        }
+        indexUuid = identity.uuidOf(index);
+        String stored = identity.stored();
+        boolean replaced = stored != null && !stored.equals(indexUuid);
+        if (replaced) {
+            List<String> mismatched = identity.mismatchedFields(index, mappings);
+            if (!mismatched.isEmpty()) {
+                throw new IllegalStateException("index " + index + " is not the one this pipeline wrote, and its mappings are not the "
+                        + "pipeline's (" + String.join("; ", mismatched) + "): Elasticsearch may have created it on a write; delete it, "
+                        + "and the next run creates it with the pipeline's mappings and loads it whole");
+            }
+        }
+        identity.store(indexUuid);
+        if (replaced && resuming) {
+            LOG.warn("{}: index {} is not the one earlier runs wrote (it was deleted and created again): loading it from the start",
+                    pipeline, index);
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -116,9 +160,11 @@ public final class ElasticsearchSink implements Sink {
         }
         BulkRequest request = bulk.build();
         int documents = rows.size();
+        String uuid = indexUuid;
         return controlTransaction -> {
-            ensureIndex();
-            return Written.rows(documents - check(bulkClient.bulk(request)));
+            long written = documents - check(bulkClient.bulk(request));
+            identity.requireUnchanged(index, uuid);
+            return Written.rows(written);
         };
     }
 
@@ -151,17 +197,6 @@ public final class ElasticsearchSink implements Sink {
             LOG.info("{} documents of this batch were already newer in {}; kept as they are", alreadyNewer, index);
         }
         return alreadyNewer;
-    }
-
-    /** Creates the index (with the spec's mappings) the first time a batch is written to it. */
-    private void ensureIndex() throws IOException {
-        if (indexReady) {
-            return;
-        }
-        if (!client.indices().exists(e -> e.index(index)).value()) {
-            createIndex(index);
-        }
-        indexReady = true;
     }
 
     /** Creates the index with the spec's mappings; one created meanwhile by another writer is fine. */

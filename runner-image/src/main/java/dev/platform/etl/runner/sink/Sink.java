@@ -41,8 +41,11 @@ public interface Sink extends AutoCloseable {
      * once the lease is held and before {@link #prepare}; a transient failure calls it again.
      *
      * @param resuming the run continues a load from its checkpoint, rather than starting one
+     * @return whether the run must start from the beginning instead: the target holds none of what
+     *         earlier runs wrote (it was deleted and created again)
      */
-    default void setUp(boolean resuming) throws Exception {
+    default boolean setUp(boolean resuming) throws Exception {
+        return false;
     }
 
     /**

@@ -19,7 +19,8 @@ import org.postgresql.PGConnection;
  * session; its rows vanish at commit or rollback.
  */
 final class StagingTable {
-    static final String NAME = "etl_staging_batch";
+    /** Qualified, so that a {@code search_path} in the target's URL never sends the rows to a table of another schema. */
+    static final String NAME = "pg_temp.etl_staging_batch";
     /** The staged rows' flag column when soft deletes are on: no column of the rows can have this name. */
     static final String DELETED_NAME = "etl$deleted";
     static final String DELETED = '"' + DELETED_NAME + '"';

@@ -43,6 +43,23 @@ class FullLoadTest {
                    AND rows_read = 21 AND rows_written = 21 AND batches = 11""")).isEqualTo(2);
     }
 
+    /** A table of the staging table's name in a schema the target's search_path puts before pg_temp gets no row. */
+    @Test
+    void batchesAreStagedInTheSessionsOwnTableWhateverTheTargetsSearchPath() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
+        fixture.execute("""
+                INSERT INTO analytics.film_dim (film_id, title) SELECT id, 'stale' FROM content.film_work;
+                CREATE SCHEMA mart;
+                CREATE TABLE mart.etl_staging_batch AS SELECT * FROM analytics.film_dim WITH NO DATA;""");
+        fixture.addUrlParameters("target-db", "options=-c%20search_path%3Dmart,pg_temp");
+
+        RunOutput run = fixture.run(fixture.writePipeline("full", PipelineYaml.resumableFullFilmDim("search-path", 5)));
+
+        assertThat(run.result()).as(run.stderr()).isEqualTo("SUCCEEDED");
+        assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim WHERE title = 'stale'")).as("every row upserted").isZero();
+        assertThat(fixture.count("SELECT count(*) FROM mart.etl_staging_batch")).isZero();
+    }
+
     @Test
     void keysFoundInTheTableMidwayAreUpdatedAndEveryRowIsWrittenOnce() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);

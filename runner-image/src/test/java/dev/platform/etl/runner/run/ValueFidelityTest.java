@@ -8,6 +8,8 @@ import dev.platform.etl.runner.support.RunnerFixture;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Values survive the trip exactly: NULLs, quotes, unicode, numeric precision, time zones, uuids,
@@ -88,6 +90,30 @@ class ValueFidelityTest {
         assertThat(fixture.count("SELECT count(*) FROM analytics.values_copy c JOIN content.common_types s USING (id) "
                 + "WHERE c.ts IS NOT DISTINCT FROM s.ts AND c.n IS NOT DISTINCT FROM s.n AND c.js::text IS NOT DISTINCT FROM s.js::text "
                 + "AND c.source = 'constant'")).isEqualTo(6);
+    }
+
+    /**
+     * numeric also holds NaN, Infinity and -Infinity (the infinities only without a precision);
+     * they arrive as they are, by binary COPY (every column of a common type) and by text COPY
+     * (an interval column among them).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"binary", "text"})
+    void numericsSpecialValuesArriveExactly(String copy) throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 0);
+        String columns = "id int PRIMARY KEY, n numeric, nc numeric(10, 2)" + (copy.equals("text") ? ", iv interval" : "");
+        fixture.execute("CREATE TABLE content.specials (" + columns + ")");
+        fixture.execute("CREATE TABLE analytics.values_copy (" + columns + ")");
+        fixture.execute("""
+                INSERT INTO content.specials (id, n, nc) VALUES
+                 (1, 'NaN', 'NaN'), (2, 'Infinity', 1.5), (3, '-Infinity', -2.25), (4, 0.1, NULL), (5, NULL, 'NaN')""");
+
+        RunOutput run = copyIntoValuesCopy(fixture, "content.specials", 2, "");
+
+        assertThat(run.result()).as(run.stderr()).isEqualTo("SUCCEEDED");
+        assertThat(fixture.strings("SELECT n::text || ' ' || coalesce(nc::text, '-') FROM analytics.values_copy WHERE n IS NOT NULL ORDER BY id"))
+                .containsExactly("NaN NaN", "Infinity 1.50", "-Infinity -2.25", "0.1 -");
+        assertThat(fixture.checksum("analytics.values_copy", "id")).isEqualTo(fixture.checksum("content.specials", "id"));
     }
 
     /** A Full pipeline from every column of {@code table} into analytics.values_copy, keyed by id. */
