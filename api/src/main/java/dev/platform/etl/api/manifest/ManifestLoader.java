@@ -29,6 +29,7 @@ import java.util.Map;
 public final class ManifestLoader {
     private final YAMLMapper yaml = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .build();
 
     public PipelineManifests load(List<Path> files) throws ManifestException {
@@ -40,7 +41,7 @@ public final class ManifestLoader {
                 if (kind.equals(EtlPipeline.KIND)) {
                     pipelines.add(toPipeline(file, document));
                 } else if (kind.equals("Secret")) {
-                    Secret secret = convert(file, document, Secret.class);
+                    Secret secret = convertSecret(file, document);
                     secrets.put(secret.getMetadata().getName(), decode(file, secret));
                 }
             }
@@ -55,7 +56,7 @@ public final class ManifestLoader {
         try {
             return toPipeline(Path.of("<inline>"), yaml.readTree(yamlText));
         } catch (IOException e) {
-            throw new ManifestException("cannot parse pipeline: " + e.getMessage(), e);
+            throw new ManifestException("cannot parse pipeline: " + ManifestErrors.describeSyntax(e), e);
         }
     }
 
@@ -72,7 +73,7 @@ public final class ManifestLoader {
             }
             return result;
         } catch (IOException | RuntimeException e) {
-            throw new ManifestException(file + ": not readable as YAML: " + e.getMessage(), e);
+            throw new ManifestException(file + ": not readable as YAML: " + ManifestErrors.describeSyntax(e), e);
         }
     }
 
@@ -82,7 +83,7 @@ public final class ManifestLoader {
         }
         // status is written by the operator, never read from a user's file
         ((ObjectNode) document).remove("status");
-        EtlPipeline pipeline = convert(file, document, EtlPipeline.class);
+        EtlPipeline pipeline = convertPipeline(file, document);
         if (pipeline.getMetadata() == null || pipeline.getMetadata().getName() == null) {
             throw new ManifestException(file + ": metadata.name is required");
         }
@@ -92,11 +93,21 @@ public final class ManifestLoader {
         return pipeline;
     }
 
-    private <T> T convert(Path file, JsonNode document, Class<T> type) throws ManifestException {
+    private EtlPipeline convertPipeline(Path file, JsonNode document) throws ManifestException {
         try {
-            return yaml.treeToValue(document, type);
+            return yaml.treeToValue(document, EtlPipeline.class);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ManifestException(file + ": invalid " + type.getSimpleName() + ": " + e.getMessage(), e);
+            throw new ManifestException(file + ": invalid EtlPipeline: " + ManifestErrors.describeMapping(e, true), e);
+        }
+    }
+
+    /** A Secret that does not fit its type is described by where it is wrong, never by the values it holds. */
+    private Secret convertSecret(Path file, JsonNode document) throws ManifestException {
+        try {
+            return yaml.treeToValue(document, Secret.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ManifestException(file + ": invalid Secret " + document.path("metadata").path("name").asText("")
+                    + ": " + ManifestErrors.describeMapping(e, false));
         }
     }
 

@@ -4,6 +4,8 @@ import dev.platform.etl.api.manifest.Secrets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * How a runner pod receives its pipeline and credentials: the operator puts the pipeline manifest
@@ -14,10 +16,14 @@ import java.util.Optional;
 public record PodEnvironment(Map<String, String> environment) implements Secrets {
     /** The pipeline manifest (YAML) the runner runs. */
     public static final String PIPELINE = "ETL_PIPELINE";
+    private static final String SECRET_PREFIX = "ETL_SECRET_";
     /** Where the runner writes its final summary: the pod's termination message. */
     public static final String TERMINATION_LOG = "ETL_TERMINATION_LOG";
     /** How long the runner may take to finish its batch after SIGTERM, before it abandons the batch. */
     public static final String STOP_GRACE_PERIOD = "ETL_STOP_GRACE_PERIOD";
+    /** How long the runner's lease lasts without a renewal, and how often it is renewed. */
+    public static final String LEASE_TTL = "ETL_LEASE_TTL";
+    public static final String LEASE_HEARTBEAT = "ETL_LEASE_HEARTBEAT";
     /**
      * The runner's exit code after SIGTERM (128 + 15): paused on a batch boundary, or its batch
      * abandoned when the grace period ran out. The runner Job's pod failure policy ignores it.
@@ -36,7 +42,7 @@ public record PodEnvironment(Map<String, String> environment) implements Secrets
 
     /** {@code ETL_SECRET_<SECRET>_<KEY>}, upper case, any other character than a letter or digit as {@code _}. */
     public static String secretVariable(String secretName, String key) {
-        return "ETL_SECRET_" + normalize(secretName) + "__" + normalize(key);
+        return SECRET_PREFIX + normalize(secretName) + "__" + normalize(key);
     }
 
     private static String normalize(String name) {
@@ -46,6 +52,15 @@ public record PodEnvironment(Map<String, String> environment) implements Secrets
     @Override
     public Optional<String> value(String secretName, String key) {
         return Optional.ofNullable(environment.get(secretVariable(secretName, key)));
+    }
+
+    @Override
+    public Set<String> confidentialValues() {
+        String usernameSuffix = "__" + normalize(USERNAME_KEY);
+        return environment.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(SECRET_PREFIX) && !e.getKey().endsWith(usernameSuffix) && !e.getValue().isBlank())
+                .map(Map.Entry::getValue)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     public Optional<String> pipelineManifest() {

@@ -149,8 +149,8 @@ public final class RunnerJobFactory {
         env.add(new EnvVar(Allowlist.ELASTICSEARCH_INDICES_ENV, String.join(",", allowlist.elasticsearchIndices()), null));
         env.add(new EnvVar(PodEnvironment.TERMINATION_LOG, "/dev/termination-log", null));
         env.add(new EnvVar(PodEnvironment.STOP_GRACE_PERIOD, stopGracePeriod() + "s", null));
-        env.add(new EnvVar("ETL_LEASE_TTL", defaults.leaseTtl(), null));
-        env.add(new EnvVar("ETL_LEASE_HEARTBEAT", defaults.leaseHeartbeat(), null));
+        env.add(new EnvVar(PodEnvironment.LEASE_TTL, defaults.leaseTtl(), null));
+        env.add(new EnvVar(PodEnvironment.LEASE_HEARTBEAT, defaults.leaseHeartbeat(), null));
         env.add(new EnvVar("JAVA_TOOL_OPTIONS", PodEnvironment.RUNNER_JAVA_OPTIONS, null));
         for (SecretKeys.SecretKey key : SecretKeys.of(pipeline.getSpec())) {
             env.add(new EnvVarBuilder()

@@ -1,5 +1,8 @@
 package dev.platform.etl.runner.cli;
 
+import dev.platform.etl.runner.redact.Redaction;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,18 +19,29 @@ import picocli.CommandLine.Command;
 public final class EtlRunner implements Runnable {
     private final Map<String, String> environment;
     private final boolean handleSignals;
+    private final Redaction redaction;
 
     /**
      * @param environment   where the allowlist and defaults come from (the process environment in production)
      * @param handleSignals whether SIGTERM pauses the run (only when this is the process's main program)
+     * @param redaction     what masks the Secrets' values in every output
      */
-    public EtlRunner(Map<String, String> environment, boolean handleSignals) {
+    public EtlRunner(Map<String, String> environment, boolean handleSignals, Redaction redaction) {
         this.environment = environment;
         this.handleSignals = handleSignals;
+        this.redaction = redaction;
     }
 
+    public EtlRunner(Map<String, String> environment, boolean handleSignals) {
+        this(environment, handleSignals, new Redaction());
+    }
+
+    /** The process's stdout and stderr pass the redaction, whoever writes to them: the runner, its libraries, the JVM. */
     public static void main(String[] args) {
-        System.exit(new EtlRunner(System.getenv(), true).commandLine().execute(args));
+        Redaction redaction = new Redaction();
+        System.setOut(redaction.redacting(new FileOutputStream(FileDescriptor.out)));
+        System.setErr(redaction.redacting(new FileOutputStream(FileDescriptor.err)));
+        System.exit(new EtlRunner(System.getenv(), true, redaction).commandLine().execute(args));
     }
 
     public CommandLine commandLine() {
@@ -36,6 +50,10 @@ public final class EtlRunner implements Runnable {
 
     Map<String, String> environment() {
         return environment;
+    }
+
+    Redaction redaction() {
+        return redaction;
     }
 
     boolean handleSignals() {

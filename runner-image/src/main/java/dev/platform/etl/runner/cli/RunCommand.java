@@ -10,6 +10,7 @@ import dev.platform.etl.api.pod.PodEnvironment;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.runner.range.LoadRange;
+import dev.platform.etl.runner.redact.Redaction;
 import dev.platform.etl.runner.retry.ErrorClassifier;
 import dev.platform.etl.runner.run.PipelineRun;
 import dev.platform.etl.runner.run.RunSummary;
@@ -79,11 +80,14 @@ final class RunCommand implements Callable<Integer> {
         RunSummary summary;
         StopSignal stop = new StopSignal();
         EtlPipeline pipeline = null;
+        Redaction redaction = runner.redaction();
         try {
             PodEnvironment pod = new PodEnvironment(env);
+            redaction.learn(pod.confidentialValues());
             Secrets secrets;
             if (files != null && !files.isEmpty()) {
                 PipelineManifests manifests = new ManifestLoader().load(files);
+                redaction.learn(manifests.confidentialValues());
                 pipeline = manifests.pipeline();
                 secrets = manifests;
             } else {
@@ -91,17 +95,18 @@ final class RunCommand implements Callable<Integer> {
                         "no pipeline: give -f FILE, or set " + PodEnvironment.PIPELINE)));
                 secrets = pod;
             }
-            Duration ttl = Durations.parse(leaseTtl != null ? leaseTtl : env.getOrDefault("ETL_LEASE_TTL", "30s"));
-            Duration renewal = Durations.parse(heartbeat != null ? heartbeat : env.getOrDefault("ETL_LEASE_HEARTBEAT", "10s"));
+            Duration ttl = positiveDuration("--lease-ttl", leaseTtl != null ? leaseTtl : env.getOrDefault(PodEnvironment.LEASE_TTL, "30s"));
+            Duration renewal = positiveDuration("--heartbeat",
+                    heartbeat != null ? heartbeat : env.getOrDefault(PodEnvironment.LEASE_HEARTBEAT, "10s"));
             if (renewal.compareTo(ttl) >= 0) {
                 throw new IllegalArgumentException("the heartbeat (" + renewal.toMillis() + " ms) must be shorter than the lease TTL ("
                         + ttl.toMillis() + " ms), or the lease expires between renewals");
             }
             RunnerSettings settings = new RunnerSettings(Allowlist.fromEnvironment(env), id, holder(env), ttl, renewal, controlDb,
-                    range == null ? null : LoadRange.parse(range));
+                    range == null ? null : LoadRange.parse(range), redaction);
             if (runner.handleSignals()) {
                 String grace = env.getOrDefault(PodEnvironment.STOP_GRACE_PERIOD, "100s");
-                Duration deadline = Durations.parse(grace);
+                Duration deadline = positiveDuration(PodEnvironment.STOP_GRACE_PERIOD, grace);
                 Signal.handle(new Signal("TERM"), signal -> {
                     LOG.warn("SIGTERM: pausing after the batch in flight (at most {} more)", grace);
                     stop.request();
@@ -110,14 +115,14 @@ final class RunCommand implements Callable<Integer> {
             }
             summary = new PipelineRun(pipeline, secrets, settings, stop).execute();
         } catch (ManifestException | IllegalArgumentException e) {
-            LOG.error("invalid input, nothing was run: {}", e.getMessage());
+            LOG.error("invalid input, nothing was run: {}", redaction.apply(e.getMessage()));
             summary = RunSummary.notStarted(name(pipeline), id, RunResult.INVALID, e.getMessage());
         } catch (RuntimeException e) {
             // a run ends in PipelineRun's one outcome; this is for what fails before it, and still ends with a summary
-            LOG.error("the run failed unexpectedly", e);
+            LOG.error("the run failed unexpectedly: {}", redaction.apply(ErrorClassifier.describe(e)));
             summary = RunSummary.notStarted(name(pipeline), id, RunResult.FAILED, ErrorClassifier.describe(e));
         }
-        String line = Json.line(summary);
+        String line = Json.line(summary.redacted(redaction));
         command.commandLine().getOut().println(line);
         command.commandLine().getOut().flush();
         writeTerminationMessage(env.get(PodEnvironment.TERMINATION_LOG), line);
@@ -165,6 +170,13 @@ final class RunCommand implements Callable<Integer> {
         }, "stop-deadline");
         deadline.setDaemon(true);
         deadline.start();
+    }
+
+    private static Duration positiveDuration(String option, String text) {
+        if (!Durations.isPositive(text)) {
+            throw new IllegalArgumentException(option + ": '" + text + "' is not a duration such as 500ms, 10s or 1m, more than 0");
+        }
+        return Durations.parse(text);
     }
 
     private static String name(EtlPipeline pipeline) {

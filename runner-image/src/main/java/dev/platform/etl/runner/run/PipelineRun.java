@@ -25,6 +25,7 @@ import dev.platform.etl.runner.retry.Retries;
 import dev.platform.etl.runner.retry.Stage;
 import dev.platform.etl.runner.sink.Sink;
 import dev.platform.etl.runner.sink.Sinks;
+import dev.platform.etl.runner.source.BatchLimit;
 import dev.platform.etl.runner.source.Horizon;
 import dev.platform.etl.runner.source.PostgresSource;
 import dev.platform.etl.runner.source.ReaderQuery;
@@ -54,6 +55,9 @@ public final class PipelineRun {
     private final RunnerSettings settings;
     private final StopSignal stop;
     private final String name;
+    /** Memory held back from the start, and let go on an OutOfMemoryError: enough to end the run as every run ends. */
+    @SuppressWarnings("unused")
+    private byte[] reserve = new byte[4 << 20];
 
     public PipelineRun(EtlPipeline pipeline, Secrets secrets, RunnerSettings settings, StopSignal stop) {
         this.pipeline = pipeline;
@@ -65,7 +69,7 @@ public final class PipelineRun {
     }
 
     public RunSummary execute() {
-        RunOutcome outcome = outcome();
+        RunOutcome outcome = outcome().redacted(settings.redaction());
         switch (outcome.result()) {
             case INVALID -> LOG.error("{}: invalid pipeline, nothing was run: {}", name, outcome.message());
             case FAILED -> LOG.error("{}: run {} FAILED after {} committed batches: {}", name, settings.runId(),
@@ -82,13 +86,21 @@ public final class PipelineRun {
         try {
             InvalidPipelineException.throwIfAny(validate());
             try (Connections connections = open()) {
-                return run(connections, Retries.from(spec.getRetry()));
+                return run(connections, Retries.from(spec.getRetry(), connections::evictAll));
             }
         } catch (InvalidPipelineException e) {
             return RunOutcome.invalid(e.violations());
         } catch (Exception | LinkageError e) {
             return RunOutcome.failed(RunCounters.ZERO, null, ErrorClassifier.describe(e));
+        } catch (OutOfMemoryError e) {
+            return RunOutcome.failed(RunCounters.ZERO, null, outOfMemory(e));
         }
+    }
+
+    /** Frees the reserve, so that the run can still record how it ended and print its summary. */
+    private String outOfMemory(OutOfMemoryError e) {
+        reserve = null;
+        return ErrorClassifier.describe(e);
     }
 
     private List<Violation> validate() {
@@ -107,7 +119,8 @@ public final class PipelineRun {
 
     private Connections open() throws InvalidPipelineException {
         try {
-            return Connections.open(spec, secrets, settings.controlDbUrl());
+            // half the lease's lifetime: a holder frozen in a batch loses its lock well before its lease runs out
+            return Connections.open(spec, secrets, settings.controlDbUrl(), settings.leaseTtl().dividedBy(2));
         } catch (Secrets.MissingSecretException e) {
             throw new InvalidPipelineException(List.of(new Violation("secretRef", e.getMessage())));
         }
@@ -132,7 +145,7 @@ public final class PipelineRun {
         } catch (InvalidPipelineException e) {
             throw e;
         } catch (Exception e) {
-            recordFailedRun(control, retries, ErrorClassifier.describe(e));
+            recordFailedRun(control, retries, settings.redaction().apply(ErrorClassifier.describe(e)));
             throw e;
         }
         try (sink) {
@@ -159,7 +172,8 @@ public final class PipelineRun {
     }
 
     private PostgresSource source(Connections connections) {
-        return new PostgresSource(connections.source(), spec.getTasks().get(0).getSqlReader().getQuery(), spec.getBatchSize());
+        return new PostgresSource(connections.source(), spec.getTasks().get(0).getSqlReader().getQuery(),
+                BatchLimit.ofHeap(spec.getBatchSize()));
     }
 
     /**
@@ -170,7 +184,7 @@ public final class PipelineRun {
                                   ControlDatabase control, LeaseStore leases, Retries retries) {
         RunOutcome outcome;
         try (LeaseHeartbeat heartbeat = new LeaseHeartbeat(leases, lease, settings.leaseTtl(), settings.heartbeat())) {
-            outcome = runBatches(lease, bounds, plan, source, sink, control, retries, heartbeat);
+            outcome = runBatches(lease, bounds, plan, source, sink, control, retries, heartbeat).redacted(settings.redaction());
         }
         boolean fullLoadDone = spec.getMode() == Mode.Full && outcome.result() == RunResult.SUCCEEDED;
         LoadRange range = settings.range();
@@ -184,7 +198,7 @@ public final class PipelineRun {
                 return null;
             }));
         } catch (Exception e) {
-            return outcome.failedAfter("could not record the result: " + ErrorClassifier.describe(e));
+            return outcome.failedAfter("could not record the result: " + ErrorClassifier.describe(e)).redacted(settings.redaction());
         }
         // a completed full load has no checkpoint left: the next run starts from the beginning
         return fullLoadDone ? new RunOutcome(outcome.result(), outcome.counters(), null, null) : outcome;
@@ -199,18 +213,19 @@ public final class PipelineRun {
         }
         ScanPlan scan = null;
         try {
-            scan = startScan(lease, bounds, plan, source, retries);
+            scan = startScan(lease, lease.checkpoint(), bounds, plan, source, retries);
             boolean resuming = (bounds == null ? scan.start() : lease.checkpoint()) != null;
-            retries.call("set up the target", Stage.WRITE, () -> {
-                sink.setUp(resuming);
-                return null;
-            });
+            if (retries.call("set up the target", Stage.WRITE, () -> sink.setUp(resuming))) {
+                scan = startScan(lease, null, bounds, plan, source, retries);
+            }
             try (SourceReader reader = source.open(scan, plan.readerColumns())) {
                 return new BatchLoop(lease, control, plan, plan.versioned(spec), sink, retries, heartbeat, stop)
                         .run(scan.start(), readWithRetries(scan, reader, retries));
             }
         } catch (Exception | LinkageError e) {
             return RunOutcome.failed(RunCounters.ZERO, scan == null ? lease.checkpoint() : scan.start(), ErrorClassifier.describe(e));
+        } catch (OutOfMemoryError e) {
+            return RunOutcome.failed(RunCounters.ZERO, scan == null ? lease.checkpoint() : scan.start(), outOfMemory(e));
         }
     }
 
@@ -219,14 +234,16 @@ public final class PipelineRun {
         return scan.keyset() ? () -> retries.call("read the next batch", Stage.READ, reader::next) : reader::next;
     }
 
-    private ScanPlan startScan(Lease lease, RangeBounds bounds, RunPlan plan, PostgresSource source, Retries retries) throws Exception {
+    /** The run's read, after {@code checkpoint}, or from the beginning (of its range) when that is null. */
+    private ScanPlan startScan(Lease lease, Checkpoint checkpoint, RangeBounds bounds, RunPlan plan, PostgresSource source,
+                               Retries retries) throws Exception {
         OffsetDateTime horizon = null;
         if (plan.needsHorizon()) {
             Duration lag = spec.getIncremental().getLag() == null ? null : Durations.parse(spec.getIncremental().getLag());
             horizon = retries.call("read the source's transaction horizon", Stage.READ, () -> Horizon.compute(source, lag));
         }
         // a range without a checkpoint of its own starts after its lower bound
-        Checkpoint start = lease.checkpoint() == null && bounds != null ? bounds.start() : lease.checkpoint();
+        Checkpoint start = checkpoint == null && bounds != null ? bounds.start() : checkpoint;
         ScanPlan scan = plan.scan(start, horizon, bounds == null ? null : bounds.upper());
         LOG.info("{}: run {} ({}{}) starts {}{}{}", lease.pipeline(), settings.runId(), spec.getMode(),
                 settings.range() == null ? "" : ", range " + settings.range(),

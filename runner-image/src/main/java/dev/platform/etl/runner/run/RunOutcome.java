@@ -6,6 +6,7 @@ import dev.platform.etl.runner.checkpoint.Checkpoint;
 import dev.platform.etl.runner.control.RunCounters;
 import dev.platform.etl.runner.control.RunStatus;
 import dev.platform.etl.runner.range.LoadRange;
+import dev.platform.etl.runner.redact.Redaction;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -29,6 +30,11 @@ record RunOutcome(RunResult result, RunCounters counters, Checkpoint checkpoint,
     /** The same run, failed for {@code error}: what it committed stays committed. */
     RunOutcome failedAfter(String error) {
         return failed(counters, checkpoint, error);
+    }
+
+    /** The same run, its message masked: what every output of the run gets. */
+    RunOutcome redacted(Redaction redaction) {
+        return new RunOutcome(result, counters, checkpoint, redaction.apply(message));
     }
 
     /** The status of the run's row in {@code etl.pipeline_run}. */

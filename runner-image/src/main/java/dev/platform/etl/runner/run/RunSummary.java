@@ -2,6 +2,7 @@ package dev.platform.etl.runner.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.platform.etl.api.status.RunResult;
+import dev.platform.etl.runner.redact.Redaction;
 import java.util.Map;
 
 /**
@@ -12,6 +13,11 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(String pipeline, String runId, String range, RunResult result, long rowsRead, long rowsWritten, long batches,
                          Map<String, String> checkpoint, String message) {
+
+    /** The same summary, its message masked. */
+    public RunSummary redacted(Redaction redaction) {
+        return new RunSummary(pipeline, runId, range, result, rowsRead, rowsWritten, batches, checkpoint, redaction.apply(message));
+    }
 
     /** A run that never began, for input the command line could not even hand to a run. */
     public static RunSummary notStarted(String pipeline, String runId, RunResult result, String message) {
