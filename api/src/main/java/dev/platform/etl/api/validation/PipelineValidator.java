@@ -12,8 +12,10 @@ import dev.platform.etl.api.spec.RetrySpec;
 import dev.platform.etl.api.spec.TargetSpec;
 import dev.platform.etl.api.spec.TaskSpec;
 import dev.platform.etl.api.spec.TransformTask;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Checks a pipeline before anything runs: structure, Tasks v1, identifiers and the allowlist. The
@@ -22,6 +24,11 @@ import java.util.List;
  */
 public final class PipelineValidator {
     private static final int MAX_BATCH_SIZE = 100_000;
+    /** PostgreSQL's statement_timeout is a number of milliseconds in an int. */
+    private static final Duration MAX_STATEMENT_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+    /** Kubernetes object names: a namespace is a DNS label, a name a DNS subdomain; neither can hold '/' or '#'. */
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     private final Allowlist allowlist;
 
     public PipelineValidator(Allowlist allowlist) {
@@ -30,6 +37,7 @@ public final class PipelineValidator {
 
     public List<Violation> validate(EtlPipeline pipeline) {
         List<Violation> violations = new ArrayList<>();
+        checkIdentity(pipeline, violations);
         EtlPipelineSpec spec = pipeline.getSpec();
         if (spec == null) {
             violations.add(new Violation("spec", "is required"));
@@ -55,6 +63,26 @@ public final class PipelineValidator {
         checkTarget(spec, violations);
         checkParallelism(spec, violations);
         return violations;
+    }
+
+    /**
+     * The pipeline's key in the control schema is {@code namespace/name}, and a range's adds
+     * {@code #index}: names as Kubernetes allows them keep every key apart.
+     */
+    private static void checkIdentity(EtlPipeline pipeline, List<Violation> violations) {
+        if (pipeline.getMetadata() == null) {
+            return;
+        }
+        String namespace = pipeline.getMetadata().getNamespace();
+        String name = pipeline.getMetadata().getName();
+        if (namespace != null && !NAMESPACE.matcher(namespace).matches()) {
+            violations.add(new Violation("metadata.namespace", "'" + namespace
+                    + "' is not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)"));
+        }
+        if (name != null && !NAME.matcher(name).matches()) {
+            violations.add(new Violation("metadata.name", "'" + name
+                    + "' is not a Kubernetes object name (lowercase letters, digits, '-' and '.', at most 253)"));
+        }
     }
 
     private void checkTasks(List<TaskSpec> tasks, List<Violation> violations) {
@@ -100,8 +128,9 @@ public final class PipelineValidator {
             violations.add(new Violation(field + ".query", "is required"));
         }
         String timeout = task.getSqlReader().getStatementTimeout();
-        if (timeout != null && !Durations.isValid(timeout)) {
-            violations.add(new Violation(field + ".statementTimeout", "is not a duration such as 30s or 5m"));
+        if (timeout != null && (!Durations.isPositive(timeout) || Durations.parse(timeout).compareTo(MAX_STATEMENT_TIMEOUT) > 0)) {
+            violations.add(new Violation(field + ".statementTimeout", "'" + timeout + "' is not a duration such as 30s or 5m, "
+                    + "more than 0 and at most " + MAX_STATEMENT_TIMEOUT.toMillis() + "ms (PostgreSQL's limit)"));
         }
     }
 
@@ -149,7 +178,7 @@ public final class PipelineValidator {
             }
         }
         if (incremental.getLag() != null && !Durations.isValid(incremental.getLag())) {
-            violations.add(new Violation("spec.incremental.lag", "is not a duration such as 30s or 5m"));
+            violations.add(new Violation("spec.incremental.lag", "'" + incremental.getLag() + "' is not a duration such as 30s or 5m"));
         }
     }
 
@@ -157,13 +186,14 @@ public final class PipelineValidator {
         if (retry.getMaxAttempts() == null || retry.getMaxAttempts() < 1) {
             violations.add(new Violation("spec.retry.maxAttempts", "must be at least 1"));
         }
-        boolean initialOk = Durations.isValid(retry.getInitialBackoff());
-        boolean maxOk = Durations.isValid(retry.getMaxBackoff());
+        boolean initialOk = Durations.isPositive(retry.getInitialBackoff());
+        boolean maxOk = Durations.isPositive(retry.getMaxBackoff());
         if (!initialOk) {
-            violations.add(new Violation("spec.retry.initialBackoff", "is not a duration such as 500ms or 1s"));
+            violations.add(new Violation("spec.retry.initialBackoff", "'" + retry.getInitialBackoff()
+                    + "' is not a duration such as 500ms or 1s, more than 0"));
         }
         if (!maxOk) {
-            violations.add(new Violation("spec.retry.maxBackoff", "is not a duration such as 30s or 1m"));
+            violations.add(new Violation("spec.retry.maxBackoff", "'" + retry.getMaxBackoff() + "' is not a duration such as 30s or 1m, more than 0"));
         }
         if (initialOk && maxOk && Durations.parse(retry.getInitialBackoff()).compareTo(Durations.parse(retry.getMaxBackoff())) > 0) {
             violations.add(new Violation("spec.retry.maxBackoff", "must not be shorter than spec.retry.initialBackoff"));
