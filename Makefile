@@ -3,7 +3,7 @@ MVN ?= ./mvnw -B
 DEMO_CP = demo/target/classes:$$(cat demo/target/classpath.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test controlplane demo es-demo chaos crds bench bench-operator
+.PHONY: help build test test-soak controlplane demo es-demo chaos crds bench bench-operator
 
 help: ## list the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -13,6 +13,9 @@ build: ## compile everything and package runner-image/target/etl-runner.jar
 
 test: controlplane ## the whole test suite (real PostgreSQL, Elasticsearch and Kubernetes control plane, started by the tests)
 	$(MVN) verify
+
+test-soak: controlplane ## the suite N times in a row from fresh clones, under stress-ng load (N=5 LOAD=2, MODULES=runner-image,operator for those alone)
+	@N=$(or $(N),5) LOAD=$(or $(LOAD),2) MODULES=$(MODULES) tools/soak.sh
 
 controlplane: ## build the local Kubernetes (etcd, kube-apiserver, controller-manager, scheduler, kubectl) once from Go modules
 	@controlplane/build.sh >/dev/null
