@@ -5,7 +5,6 @@ import dev.platform.etl.api.validation.Violation;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -35,7 +34,7 @@ final class AliasedLoad {
 
     private final ElasticsearchClient client;
     private final String alias;
-    private final DataSource control;
+    private final PipelineStateColumn loadIndex;
     private final String pipeline;
     private final IndexCreator creator;
     private final Pattern ownIndex;
@@ -43,7 +42,7 @@ final class AliasedLoad {
     AliasedLoad(ElasticsearchClient client, String alias, DataSource control, String pipeline, IndexCreator creator) {
         this.client = client;
         this.alias = alias;
-        this.control = control;
+        this.loadIndex = new PipelineStateColumn(control, pipeline, "full_load_index");
         this.pipeline = pipeline;
         this.creator = creator;
         this.ownIndex = Pattern.compile(Pattern.quote(alias) + "-\\d{8}-\\d{6}-\\d{3}");
@@ -122,24 +121,10 @@ final class AliasedLoad {
     }
 
     private String storedIndex() throws SQLException {
-        try (Connection connection = control.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT full_load_index FROM etl.pipeline_state WHERE pipeline = ?")) {
-            statement.setString(1, pipeline);
-            try (ResultSet rs = statement.executeQuery()) {
-                String index = rs.next() ? rs.getString(1) : null;
-                connection.commit();
-                return index;
-            }
-        }
+        return loadIndex.read();
     }
 
     private void storeIndex(String index) throws SQLException {
-        try (Connection connection = control.getConnection();
-             PreparedStatement statement = connection.prepareStatement("UPDATE etl.pipeline_state SET full_load_index = ? WHERE pipeline = ?")) {
-            statement.setString(1, index);
-            statement.setString(2, pipeline);
-            statement.executeUpdate();
-            connection.commit();
-        }
+        loadIndex.write(index);
     }
 }

@@ -6,9 +6,6 @@ import co.elastic.clients.elasticsearch.indices.IndexState;
 import co.elastic.clients.elasticsearch.indices.get.Feature;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +20,11 @@ import javax.sql.DataSource;
  */
 final class IndexIdentity {
     private final ElasticsearchClient client;
-    private final DataSource control;
-    private final String pipeline;
+    private final PipelineStateColumn stored;
 
     IndexIdentity(ElasticsearchClient client, DataSource control, String pipeline) {
         this.client = client;
-        this.control = control;
-        this.pipeline = pipeline;
+        this.stored = new PipelineStateColumn(control, pipeline, "target_index_uuid");
     }
 
     /** The index's UUID, or null when there is no such index. */
@@ -47,25 +42,11 @@ final class IndexIdentity {
 
     /** The UUID the pipeline's runs last wrote, or null. */
     String stored() throws SQLException {
-        try (Connection connection = control.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT target_index_uuid FROM etl.pipeline_state WHERE pipeline = ?")) {
-            statement.setString(1, pipeline);
-            try (ResultSet rs = statement.executeQuery()) {
-                String uuid = rs.next() ? rs.getString(1) : null;
-                connection.commit();
-                return uuid;
-            }
-        }
+        return stored.read();
     }
 
     void store(String uuid) throws SQLException {
-        try (Connection connection = control.getConnection();
-             PreparedStatement statement = connection.prepareStatement("UPDATE etl.pipeline_state SET target_index_uuid = ? WHERE pipeline = ?")) {
-            statement.setString(1, uuid);
-            statement.setString(2, pipeline);
-            statement.executeUpdate();
-            connection.commit();
-        }
+        stored.write(uuid);
     }
 
     /** Fails when the index a batch was just written to is no longer the one the run set up. */
