@@ -36,6 +36,24 @@ class StreamingMemoryTest {
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
     }
 
+    /** A value larger than the whole heap cannot be read at all: the run still ends as every run ends. */
+    @Test
+    void aRowLargerThanTheHeapFailsTheRunWithItsSummaryAndReleasesTheLease() throws Exception {
+        RunnerFixture fixture = RunnerFixture.withFilms(dir, 0);
+        fixture.execute("CREATE TABLE analytics.values_copy (id int PRIMARY KEY, body text)");
+        Path pipeline = fixture.writePipeline("huge", PipelineYaml.pipeline("huge", "Full", 10, "",
+                "SELECT 1 AS id, repeat('x', 100 * 1024 * 1024) AS body", "",
+                "postgres: {secretRef: target-db, table: analytics.values_copy, keyColumns: [id]}"));
+
+        RunOutput run = fixture.startProcess(pipeline, List.of("-Xmx64m", "-XX:+UseSerialGC")).await(Duration.ofMinutes(5));
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+        assertThat(run.result()).isEqualTo("FAILED");
+        assertThat(run.message()).containsIgnoringCase("out of memory");
+        assertThat(fixture.strings("SELECT status FROM etl.pipeline_run")).containsExactly("FAILED");
+        assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_state WHERE lease_holder IS NOT NULL")).as("the lease released").isZero();
+    }
+
     /** 12,000 rows of 4 KB: a batch of 20,000 such rows would take several times a 64 MB heap. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"streamed,", "in keyset pages,'  incremental: {tieBreakerColumn: id}\n'"})
