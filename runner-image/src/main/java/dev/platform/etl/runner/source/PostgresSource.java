@@ -88,14 +88,16 @@ public final class PostgresSource {
     /**
      * The reader's transactions are read-only whatever its SQL says, and that is what keeps a
      * reader from writing; a source role that cannot write at all is the second line, which only
-     * the database's owner can draw. Says so when the role can write to a table.
+     * the database's owner can draw. Says so when the role can write to a table (but for the control
+     * schema's, which lives in the source database when nothing else holds it).
      */
     private static void warnIfTheRoleCanWrite(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""
                 SELECT current_user, r.rolsuper,
                        (SELECT string_agg(quote_ident(n.nspname) || '.' || quote_ident(c.relname), ', ' ORDER BY n.nspname, c.relname)
                           FROM (SELECT c.* FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                                 WHERE c.relkind IN ('r', 'p', 'v', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                                 WHERE c.relkind IN ('r', 'p', 'v', 'f')
+                                   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'etl')
                                    AND n.nspname NOT LIKE 'pg\\_%'
                                    AND has_table_privilege(c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')
                                  ORDER BY n.nspname, c.relname LIMIT 3) c
