@@ -49,18 +49,23 @@ DEMO_NS ?= etl-demo
 CLUSTER ?= $(if $(and $(shell command -v kind 2>/dev/null),$(shell docker info >/dev/null 2>&1 && echo yes)),kind,local)
 LOCAL_KUBE = .demo/local-cluster
 KUBECTL = $(if $(wildcard $(LOCAL_KUBE)),.demo/bin/kubectl --kubeconfig .demo/kubeconfig,kubectl)
+IMAGES = target/images
+IMAGE_ARCH ?= $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,amd64)
 .PHONY: images up up-kind up-local down kubeconfig logs-runner
 
-images: ## build the runner and operator images (etl-runner:dev, etl-operator:dev) into the local Docker daemon with Jib
-	$(MVN) -q -DskipTests install
-	$(MVN) -q -pl runner-image,operator com.google.cloud.tools:jib-maven-plugin:dockerBuild
+images: ## build the base, runner and operator images for amd64 and arm64 into target/images, offline (no Docker, no registry; needs apt)
+	@$(MVN) -q -DskipTests package -pl base-image -am
+	java -cp "base-image/target/classes:$$(cat base-image/target/classpath.txt)" dev.platform.etl.baseimage.BaseImageBuilder --output $(IMAGES)
+	$(MVN) -q -DskipTests -Pimages package -pl runner-image,operator -am
+	@for id in $(IMAGES)/*.id; do printf '%-36s %5s  %s\n' "$${id%.id}.tar" "$$(numfmt --to=si --round=nearest --suffix=B $$(stat -c %s "$${id%.id}.tar"))" "$$(cat "$$id")"; done
 
 up: up-$(CLUSTER) ## a cluster with the operator, the demo database and the example pipelines (CLUSTER=kind|local)
 
 up-kind:
 	kind get clusters | grep -qx $(KIND_CLUSTER) || kind create cluster --config kind-config.yaml --name $(KIND_CLUSTER)
 	$(MAKE) images
-	kind load docker-image etl-runner:dev etl-operator:dev --name $(KIND_CLUSTER)
+	kind load image-archive $(IMAGES)/etl-runner-$(IMAGE_ARCH).tar --name $(KIND_CLUSTER)
+	kind load image-archive $(IMAGES)/etl-operator-$(IMAGE_ARCH).tar --name $(KIND_CLUSTER)
 	kubectl create namespace $(DEMO_NS) --dry-run=client -o yaml | kubectl apply -f -
 	kubectl -n $(DEMO_NS) create configmap demo-sql --from-file=01-schema.sql=testkit/src/main/resources/demo/schema.sql \
 	  --from-file=02-data.sql=examples/k8s/demo-data.sql --dry-run=client -o yaml | kubectl apply -f -
