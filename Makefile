@@ -11,8 +11,8 @@ help: ## list the verbs
 build: ## compile everything and package runner-image/target/etl-runner.jar
 	$(MVN) -q -DskipTests package
 
-test: controlplane ## the whole test suite (real PostgreSQL, Elasticsearch and Kubernetes control plane, started by the tests)
-	$(MVN) verify
+test: controlplane ## the whole test suite (real PostgreSQL, Elasticsearch and Kubernetes control plane, started by the tests), and the images
+	$(MVN) -Pimages verify
 
 test-soak: controlplane ## the suite N times in a row from fresh clones, under stress-ng load (N=5 LOAD=2, MODULES=runner-image,operator for those alone)
 	@N=$(or $(N),5) LOAD=$(or $(LOAD),2) MODULES=$(MODULES) tools/soak.sh
@@ -54,9 +54,7 @@ IMAGE_ARCH ?= $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,amd64)
 .PHONY: images up up-kind up-local down kubeconfig logs-runner
 
 images: ## build the base, runner and operator images for amd64 and arm64 into target/images, offline (no Docker, no registry; needs apt)
-	@$(MVN) -q -DskipTests package -pl base-image -am
-	java -cp "base-image/target/classes:$$(cat base-image/target/classpath.txt)" dev.platform.etl.baseimage.BaseImageBuilder --output $(IMAGES)
-	$(MVN) -q -DskipTests -Pimages package -pl runner-image,operator -am
+	$(MVN) -q -DskipTests -Pimages package -pl base-image,runner-image,operator -am
 	@for id in $(IMAGES)/*.id; do printf '%-36s %5s  %s\n' "$${id%.id}.tar" "$$(numfmt --to=si --round=nearest --suffix=B $$(stat -c %s "$${id%.id}.tar"))" "$$(cat "$$id")"; done
 
 up: up-$(CLUSTER) ## a cluster with the operator, the demo database and the example pipelines (CLUSTER=kind|local)

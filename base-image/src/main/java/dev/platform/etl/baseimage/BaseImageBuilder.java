@@ -44,16 +44,29 @@ public final class BaseImageBuilder implements Callable<Integer> {
     ImageDefinition image = ImageDefinition.read(definition);
     for (String architecture : architectures.isEmpty() ? image.architectures() : architectures) {
       Path tar = output.resolve("etl-base-" + architecture + ".tar");
-      // beside the tar, as Jib writes the runner's and the operator's
-      Files.writeString(output.resolve("etl-base-" + architecture + ".id"), build(image, architecture, tar));
+      Path stamp = output.resolve("etl-base-" + architecture + ".inputs");
+      List<Deb> debs = packages(image, architecture);
+      String inputs = BuildInputs.describe(image, debs);
+      if (Files.exists(tar) && Files.exists(stamp) && Files.readString(stamp).equals(inputs)) {
+        System.out.println(tar + " is up to date");
+        continue;
+      }
+      // the id beside the tar, as Jib writes the runner's and the operator's
+      Files.writeString(output.resolve("etl-base-" + architecture + ".id"), build(image, architecture, debs, tar));
+      Files.writeString(stamp, inputs);
+      System.out.println(tar + " built");
     }
     return 0;
   }
 
-  /** Builds one architecture's base into {@code tar} and returns its image id. */
-  public String build(ImageDefinition image, String architecture, Path tar) throws IOException {
-    AptArchive archive = new AptArchive(cache.resolve(architecture), architecture, image.suites(), image.keyring());
-    List<Deb> debs = archive.fetch(image.packageNames());
+  /** The definition's packages for one architecture, in their current versions. */
+  public List<Deb> packages(ImageDefinition image, String architecture) throws IOException {
+    return new AptArchive(cache.resolve(architecture), architecture, image.suites(), image.keyring())
+        .fetch(image.packageNames());
+  }
+
+  /** Builds one architecture's base from its packages into {@code tar} and returns its image id. */
+  public String build(ImageDefinition image, String architecture, List<Deb> debs, Path tar) throws IOException {
     RootFs rootFs = new RootFs();
     for (Deb deb : debs) {
       ImageDefinition.Package wanted = image.packageNamed(deb.name());

@@ -27,13 +27,13 @@ class BaseImageBuildTest {
   @BeforeAll
   static void build() throws IOException {
     first = out.resolve("first.tar");
-    firstId = new BaseImageBuilder().build(ImageDefinition.read(Path.of("image.yaml")), "amd64", first);
+    firstId = buildInto(first);
   }
 
   @Test
   void aSecondBuildOfTheSamePackagesGivesTheSameBytes() throws IOException {
     Path second = out.resolve("second.tar");
-    String secondId = new BaseImageBuilder().build(ImageDefinition.read(Path.of("image.yaml")), "amd64", second);
+    String secondId = buildInto(second);
 
     assertThat(secondId).isEqualTo(firstId);
     assertThat(Files.mismatch(first, second)).isEqualTo(-1L);
@@ -65,6 +65,12 @@ class BaseImageBuildTest {
     assertThat(layer.keySet()).noneMatch(path -> path.startsWith("usr/share/man/"))
         .noneMatch(path -> path.equals("usr/bin/locale"))
         .noneMatch(path -> path.startsWith("usr/share/doc/") && path.endsWith("changelog.Debian.gz"));
+  }
+
+  private static String buildInto(Path tar) throws IOException {
+    ImageDefinition image = ImageDefinition.read(Path.of("image.yaml"));
+    BaseImageBuilder builder = new BaseImageBuilder();
+    return builder.build(image, "amd64", builder.packages(image, "amd64"), tar);
   }
 
   private static Map<String, byte[]> archiveEntries(Path tar) throws IOException {

@@ -83,7 +83,7 @@ public final class AptArchive {
       if (!sha256(file).equals(uri.group("sha256"))) {
         throw new IOException(file.getFileName() + " does not have the SHA-256 the archive lists");
       }
-      debs.add(Deb.of(file));
+      debs.add(Deb.of(file, uri.group("sha256")));
     }
     if (debs.size() != names.size()) {
       throw new IOException("apt found " + debs.size() + " of the " + names.size()

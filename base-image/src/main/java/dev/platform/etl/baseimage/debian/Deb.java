@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** A downloaded Debian package: its file and its control paragraph (what dpkg would record). */
-public record Deb(Path file, String name, String version, String architecture, String control) {
+public record Deb(Path file, String sha256, String name, String version, String architecture, String control) {
 
   /** Reads the package's files, as the tar that dpkg would unpack. */
   public <T> T readContents(TarReader<T> reader) throws IOException {
@@ -19,9 +19,9 @@ public record Deb(Path file, String name, String version, String architecture, S
     T read(InputStream tar) throws IOException;
   }
 
-  static Deb of(Path file) throws IOException {
+  static Deb of(Path file, String sha256) throws IOException {
     String control = new Command(file.getParent(), List.of("dpkg-deb", "-f", file.toString())).output();
-    return new Deb(file, field(control, "Package"), field(control, "Version"),
+    return new Deb(file, sha256, field(control, "Package"), field(control, "Version"),
         field(control, "Architecture"), control.endsWith("\n") ? control : control + "\n");
   }
 
