@@ -3,7 +3,7 @@ MVN ?= ./mvnw -B
 DEMO_CP = demo/target/classes:$$(cat demo/target/classpath.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-soak controlplane demo es-demo chaos crds bench bench-operator
+.PHONY: help build test test-soak runc controlplane demo es-demo chaos crds bench bench-operator
 
 help: ## list the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -11,11 +11,17 @@ help: ## list the verbs
 build: ## compile everything and package runner-image/target/etl-runner.jar
 	$(MVN) -q -DskipTests package
 
-test: controlplane ## the whole test suite (real PostgreSQL, Elasticsearch and Kubernetes control plane, started by the tests), and the images
+test: controlplane runc ## the whole test suite (real PostgreSQL, Elasticsearch and Kubernetes control plane, started by the tests), and the images
 	$(MVN) -Pimages verify
 
 test-soak: controlplane ## the suite N times in a row from fresh clones, under stress-ng load (N=5 LOAD=2, MODULES=runner-image,operator for those alone)
 	@N=$(or $(N),5) LOAD=$(or $(LOAD),2) MODULES=$(MODULES) tools/soak.sh
+
+runc: ## Debian's runc, which runs the images in the tests: installed when missing, if root
+	@command -v runc >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y -qq runc >/dev/null 2>&1 \
+	  || { apt-get update -qq && apt-get install -y -qq runc >/dev/null; }
+	@command -v runc >/dev/null && [ "$$(id -u)" = 0 ] && echo "containers: runc $$(runc --version | head -1 | cut -d' ' -f3)" \
+	  || echo "containers: none (runc and root are needed); tests that run images are skipped"
 
 controlplane: ## build the local Kubernetes (etcd, kube-apiserver, controller-manager, scheduler, kubectl) once from Go modules
 	@controlplane/build.sh >/dev/null
