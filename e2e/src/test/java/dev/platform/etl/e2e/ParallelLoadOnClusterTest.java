@@ -11,6 +11,7 @@ import dev.platform.etl.e2e.support.OperatorRelease;
 import dev.platform.etl.e2e.support.PipelineNamespace;
 import dev.platform.etl.testkit.demo.DemoPipelines;
 import dev.platform.etl.testkit.kube.SharedCluster;
+import dev.platform.etl.testkit.postgres.Gate;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -113,9 +114,19 @@ class ParallelLoadOnClusterTest {
 
     @Test
     void aLoadResumedAfterTheSourceGrewKeepsItsRangesAndEndsExact() throws Exception {
-        startSlowRangedLoad("range-grow");
-        awaitBatchesCommitted("ranged", 3, 2);
-        namespace.patchSpec("ranged", "{\"suspend\": true}");
+        namespace = PipelineNamespace.create("range-grow", FILMS);
+        namespace.database().logTargetWrites();
+        // a film of the last range (its quarter of the ids), several batches before that range's end: the
+        // range stalls there, so that it is still unfinished when the load pauses, however fast it runs
+        namespace.database().stallTargetWriteOf(namespace.database().text(
+                "SELECT id::text FROM content.film_work ORDER BY id OFFSET " + (FILMS * 3 / 4 + 5) + " LIMIT 1"), LAST_RANGE_GATE);
+        try (Gate gate = namespace.database().closedGate(LAST_RANGE_GATE)) {
+            namespace.apply(DemoPipelines.filmDim("ranged", "Full", 2, "r-1", PARALLEL));
+            Pod lastRange = awaitBatchesCommitted("ranged", 3, 2);
+            namespace.patchSpec("ranged", "{\"suspend\": true}");
+            await("the last range's pod told to stop").atMost(PipelineNamespace.RUN_TIMEOUT).until(() -> stopping(lastRange));
+            gate.open();
+        }
         namespace.awaitPhase("ranged", Phase.Paused);
         String ranges = namespace.database().text(RANGES);
 
@@ -131,6 +142,13 @@ class ParallelLoadOnClusterTest {
         assertThat(namespace.database().text(RANGES)).as("the ranges recorded at the run's start").isEqualTo(ranges);
         assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS + 20);
         assertExact();
+    }
+
+    private static final long LAST_RANGE_GATE = 7373;
+
+    private boolean stopping(Pod pod) {
+        Pod now = namespace.client().pods().inNamespace(namespace.name()).withName(pod.getMetadata().getName()).get();
+        return now == null || now.getMetadata().getDeletionTimestamp() != null;
     }
 
     private static final String RANGES = """
