@@ -8,6 +8,7 @@ import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.e2e.support.OperatorRelease;
 import dev.platform.etl.e2e.support.PipelineNamespace;
+import dev.platform.etl.testkit.container.Runc;
 import dev.platform.etl.testkit.demo.DemoPipelines;
 import dev.platform.etl.testkit.kube.AuditLog;
 import dev.platform.etl.testkit.kube.SharedCluster;
@@ -51,6 +52,10 @@ class ChartReleaseTest {
     void theOperatorRunsAPipelineUnderItsOwnServiceAccountWithNoRequestDenied() throws Exception {
         Pod operator = readyOperatorPod();
         assertThat(operator.getSpec().getServiceAccountName()).isEqualTo("etl-operator");
+        if (Runc.usable()) {
+            assertThat(operator.getStatus().getContainerStatuses().get(0).getContainerID())
+                    .as("the operator runs from its image, with the token mounted where in-cluster clients look").startsWith("runc://");
+        }
 
         try (PipelineNamespace namespace = PipelineNamespace.create("lifecycle", FILMS)) {
             namespace.apply(DemoPipelines.filmDim("film-dim", "Full", 5, "r-1", ""));

@@ -54,7 +54,7 @@ class RunnerImageTest {
             database.execute("UPDATE content.film_work SET title = '" + TITLES.get(i) + "' WHERE title = 'Film #" + (i + 1) + "'");
         }
         Path home = Path.of(System.getProperty("user.home"), ".cache", "etl-operator", "rootfs");
-        runc = new Runc(pod.resolve("runtime"), new RootFsCache(Files.createDirectories(home)));
+        runc = new Runc(pod.resolve("runtime"), new RootFsCache(home));
     }
 
     @AfterEach

@@ -9,6 +9,7 @@ import dev.platform.etl.runner.run.RunSummary;
 import dev.platform.etl.testkit.demo.DemoData;
 import dev.platform.etl.testkit.kube.AuditLog;
 import dev.platform.etl.testkit.kube.LocalControlPlane;
+import dev.platform.etl.testkit.kube.PodImages;
 import dev.platform.etl.testkit.kube.ProcessKubelet;
 import dev.platform.etl.testkit.kube.RepositoryRoot;
 import dev.platform.etl.testkit.kube.SharedCluster;
@@ -47,7 +48,7 @@ final class BenchCluster implements AutoCloseable {
     static BenchCluster start(Map<String, String> chartValues) throws IOException {
         Path directory = Files.createTempDirectory("etl-bench-operator");
         LocalControlPlane plane = LocalControlPlane.start(directory.resolve("control-plane"));
-        ProcessKubelet kubelet = ProcessKubelet.start(plane, SharedCluster.projectImages(), Files.createDirectories(directory.resolve("pods")),
+        ProcessKubelet kubelet = ProcessKubelet.start(plane, PodImages.jarsOnly(SharedCluster.projectImages()), Files.createDirectories(directory.resolve("pods")),
                 Map.of("etl-runner", stubSummary()));
         BenchCluster cluster = new BenchCluster(plane, kubelet);
         cluster.client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();

@@ -3,7 +3,7 @@ package dev.platform.etl.testkit.container;
 import java.nio.file.Path;
 
 /** One container under {@link Runc}: the {@code runc run} process in front of it, which exits with its exit code. */
-public final class Container {
+public final class Container implements ContainerProcess {
     private final Runc runc;
     private final String id;
     private final Path bundle;
@@ -16,35 +16,41 @@ public final class Container {
         this.process = process;
     }
 
+    @Override
     public boolean alive() {
         return process.isAlive();
     }
 
-    /** Its exit code: 128 plus the signal's number when a signal ended it. */
+    @Override
     public int exitCode() {
         return process.exitValue();
     }
 
-    public int waitFor() throws InterruptedException {
-        return process.waitFor();
-    }
-
-    /** SIGTERM, to the container's process: runc run passes it on. */
+    /** SIGTERM, to the container's process. */
+    @Override
     public void terminate() {
         runc.signal(id, "TERM");
     }
 
-    /** SIGKILL. Killing {@code runc run} instead would leave the container running without it. */
+    /** SIGKILL, to the container's process: killing {@code runc run} instead would leave it running, orphaned. */
+    @Override
     public void kill() {
         runc.signal(id, "KILL");
     }
 
     /** Deletes the container and its bundle; its log stays. */
+    @Override
     public void remove() {
         runc.remove(id, bundle);
     }
 
+    @Override
     public ProcessHandle handle() {
         return process.toHandle();
+    }
+
+    @Override
+    public String containerId() {
+        return "runc://" + id;
     }
 }

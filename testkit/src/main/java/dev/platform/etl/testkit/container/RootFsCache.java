@@ -3,6 +3,8 @@ package dev.platform.etl.testkit.container;
 import dev.platform.etl.testkit.process.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,6 +21,11 @@ public final class RootFsCache {
 
     public RootFsCache(Path directory) {
         this.directory = directory;
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The image's unpacked files, unpacked now if they are not yet. */
@@ -27,7 +34,8 @@ public final class RootFsCache {
         if (Files.isDirectory(rootFs)) {
             return rootFs;
         }
-        Path partial = directory.resolve(image.hex() + ".partial");
+        // a folder of this JVM's own: another JVM may be unpacking the same image; the first to finish wins
+        Path partial = directory.resolve(image.hex() + ".partial-" + ProcessHandle.current().pid());
         try {
             delete(partial);
             Path blobs = Files.createDirectories(partial.resolve("blobs"));
@@ -38,7 +46,11 @@ public final class RootFsCache {
                 Processes.run(List.of("tar", "-xzf", blobs.resolve(layer).toString(), "-C", files.toString(),
                         "--numeric-owner", "--same-owner", "--same-permissions"));
             }
-            Files.move(files, rootFs, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(files, rootFs, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                // unpacked by another JVM meanwhile: the same files
+            }
             delete(partial);
             return rootFs;
         } catch (IOException e) {

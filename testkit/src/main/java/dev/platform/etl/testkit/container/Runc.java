@@ -34,6 +34,25 @@ public final class Runc {
         }
     }
 
+    /**
+     * The runtime of this JVM, in {@code base/<pid>}: the containers and bundles that JVMs which
+     * ended without cleaning up (killed, say) left in their folders are removed first.
+     */
+    public static Runc forThisProcess(Path base, RootFsCache images) {
+        try (Stream<Path> others = Files.exists(base) ? Files.list(base) : Stream.empty()) {
+            for (Path other : others.toList()) {
+                boolean ended = ProcessHandle.of(Long.parseLong(other.getFileName().toString())).map(p -> !p.isAlive()).orElse(true);
+                if (ended) {
+                    new Runc(other, images).removeLeftovers();
+                    RootFsCache.delete(other);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot clean the runtimes under " + base + ": " + e.getMessage(), e);
+        }
+        return new Runc(base.resolve(Long.toString(ProcessHandle.current().pid())), images);
+    }
+
     /** Whether containers can run here: runc is installed, and this process is root (overlay mounts need it). */
     public static boolean usable() {
         return "root".equals(System.getProperty("user.name"))

@@ -1,5 +1,7 @@
 package dev.platform.etl.testkit.kube;
 
+import dev.platform.etl.testkit.container.ContainerProcess;
+import dev.platform.etl.testkit.container.ImageArchive;
 import dev.platform.etl.testkit.process.Ports;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -28,8 +30,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Starts a pod's container as a local JVM: the image names one of the project's jars, the
- * container's args follow, and the environment is the pod's, resolved as the kubelet resolves it.
+ * Starts a pod's container: under runc from the image's tar ({@link RuncPods}) where {@link PodImages}
+ * has one, else as a local JVM: the image names one of the project's jars, the container's args
+ * follow, and the environment is the pod's, resolved as the kubelet resolves it.
  *
  * <p>The test-bed mappings, all here: each container port gets a free host port, and an env value
  * that names the port number is given the host port instead; the termination message path is a
@@ -51,13 +54,15 @@ final class ContainerLauncher {
 
     private final KubernetesClient client;
     private final LocalControlPlane plane;
-    private final Map<String, Path> jarsByImage;
+    private final PodImages images;
+    private final RuncPods containers;
     private final Path podsDirectory;
 
-    ContainerLauncher(KubernetesClient client, LocalControlPlane plane, Map<String, Path> jarsByImage, Path podsDirectory) {
+    ContainerLauncher(KubernetesClient client, LocalControlPlane plane, PodImages images, Path podsDirectory) {
         this.client = client;
         this.plane = plane;
-        this.jarsByImage = jarsByImage;
+        this.images = images;
+        this.containers = images.runc() == null ? null : new RuncPods(this, client, images.runc());
         this.podsDirectory = podsDirectory;
     }
 
@@ -78,11 +83,21 @@ final class ContainerLauncher {
                 container.getName(), container.getImage(), directory, hostPorts);
     }
 
-    /** Starts (or restarts) the container's process. */
+    /** Starts (or restarts) the container: under runc where the image's tar and runc are at hand, else as a JVM of its jar. */
     void start(Pod pod, PodProcess run) {
         Container container = pod.getSpec().getContainers().get(0);
+        try {
+            Files.deleteIfExists(run.terminationLog());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path tar = images.tar(imageName(container.getImage()));
+        run.process = tar == null ? startJvm(pod, container, run) : containers.start(pod, container, run, ImageArchive.read(tar));
+    }
+
+    private ContainerProcess startJvm(Pod pod, Container container, PodProcess run) {
         Path jar = jarFor(container.getImage());
-        Map<String, String> env = environment(pod, container, run);
+        Map<String, String> env = jvmEnvironment(pod, container, run);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         memoryLimit(container).ifPresent(bytes -> command.add("-XX:MaxRAM=" + bytes));
         command.add("-jar");
@@ -95,8 +110,7 @@ final class ContainerLauncher {
         builder.environment().clear();
         builder.environment().putAll(env);
         try {
-            Files.deleteIfExists(run.terminationLog());
-            run.process = builder.start();
+            return new JvmProcess(builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + run.namespace + "/" + run.name, e);
         }
@@ -110,32 +124,51 @@ final class ContainerLauncher {
     }
 
     private Path jarFor(String image) {
-        Path jar = jarsByImage.get(imageName(image));
+        Path jar = images.jars().get(imageName(image));
         if (jar == null || !Files.isRegularFile(jar)) {
-            throw new ConfigException("no jar for image " + image + " (known: " + jarsByImage + "); build it with ./mvnw package");
+            throw new ConfigException("no jar for image " + image + " (known: " + images.jars() + "); build it with ./mvnw package");
         }
         return jar;
     }
 
-    private Map<String, String> environment(Pod pod, Container container, PodProcess run) {
+    private Map<String, String> jvmEnvironment(Pod pod, Container container, PodProcess run) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("HOME", run.directory.toString());
+        clusterEnvironment(pod, env);
+        serviceAccountToken(pod, container, run).ifPresent(folder -> {
+            env.put("KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", folder.resolve("token").toString());
+            env.put("KUBERNETES_CERTS_CA_FILE", folder.resolve("ca.crt").toString());
+            env.put("KUBERNETES_NAMESPACE", pod.getMetadata().getNamespace());
+        });
+        containerEnvironment(pod, container, run, env, run.terminationLog().toString());
+        return env;
+    }
+
+    /** What every pod's container finds in its environment: its host name, and the API server's address. */
+    void clusterEnvironment(Pod pod, Map<String, String> env) {
         env.put("HOSTNAME", pod.getMetadata().getName());
         env.put("KUBERNETES_SERVICE_HOST", "127.0.0.1");
         env.put("KUBERNETES_SERVICE_PORT", Integer.toString(plane.port()));
         // a container has no kubeconfig of the developer's
         env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
-        mountServiceAccountToken(pod, container, run, env);
-        String terminationPath = container.getTerminationMessagePath() == null ? "/dev/termination-log" : container.getTerminationMessagePath();
+    }
+
+    /**
+     * The container's own env, resolved as the kubelet resolves it, into {@code env}. A value that
+     * names a container port is given its host port; one that names the termination message path
+     * is given {@code terminationPath}.
+     */
+    void containerEnvironment(Pod pod, Container container, PodProcess run, Map<String, String> env, String terminationPath) {
+        String declaredPath = terminationMessagePath(container);
         for (EnvVar variable : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
             String value = variable.getValueFrom() == null ? expand(variable.getValue() == null ? "" : variable.getValue(), env)
                     : resolve(pod, variable.getName(), variable.getValueFrom());
             if (value == null) {
                 continue;
             }
-            if (value.equals(terminationPath)) {
-                value = run.terminationLog().toString();
+            if (value.equals(declaredPath)) {
+                value = terminationPath;
             }
             for (Map.Entry<Integer, Integer> port : run.hostPorts.entrySet()) {
                 if (value.equals(Integer.toString(port.getKey()))) {
@@ -144,7 +177,10 @@ final class ContainerLauncher {
             }
             env.put(variable.getName(), value);
         }
-        return env;
+    }
+
+    static String terminationMessagePath(Container container) {
+        return container.getTerminationMessagePath() == null ? "/dev/termination-log" : container.getTerminationMessagePath();
     }
 
     private String resolve(Pod pod, String variable, EnvVarSource source) {
@@ -198,14 +234,14 @@ final class ContainerLauncher {
         };
     }
 
-    /** A token for the pod's ServiceAccount, bound to the pod, where the in-cluster client looks for it. */
-    private void mountServiceAccountToken(Pod pod, Container container, PodProcess run, Map<String, String> env) {
+    /** A token for the pod's ServiceAccount, bound to the pod, in a folder of the pod's: where a projected token volume mounts it. */
+    java.util.Optional<Path> serviceAccountToken(Pod pod, Container container, PodProcess run) {
         boolean mounted = container.getVolumeMounts() != null && container.getVolumeMounts().stream()
                 .map(VolumeMount::getMountPath).anyMatch(SERVICE_ACCOUNT_MOUNT::equals);
         boolean projected = pod.getSpec().getVolumes() != null && pod.getSpec().getVolumes().stream()
                 .map(Volume::getProjected).anyMatch(p -> p != null && p.getSources().stream().anyMatch(s -> s.getServiceAccountToken() != null));
         if (!mounted || !projected) {
-            return;
+            return java.util.Optional.empty();
         }
         String serviceAccount = pod.getSpec().getServiceAccountName() == null ? "default" : pod.getSpec().getServiceAccountName();
         TokenRequest request = new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3607L)
@@ -223,12 +259,10 @@ final class ContainerLauncher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        env.put("KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", folder.resolve("token").toString());
-        env.put("KUBERNETES_CERTS_CA_FILE", folder.resolve("ca.crt").toString());
-        env.put("KUBERNETES_NAMESPACE", pod.getMetadata().getNamespace());
+        return java.util.Optional.of(folder);
     }
 
-    private static java.util.Optional<Long> memoryLimit(Container container) {
+    static java.util.Optional<Long> memoryLimit(Container container) {
         if (container.getResources() == null || container.getResources().getLimits() == null) {
             return java.util.Optional.empty();
         }
@@ -237,7 +271,7 @@ final class ContainerLauncher {
     }
 
     /** {@code $(VAR)} references to variables defined before, as Kubernetes expands them. */
-    private static String expand(String value, Map<String, String> env) {
+    static String expand(String value, Map<String, String> env) {
         Matcher matcher = VARIABLE_REFERENCE.matcher(value);
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {

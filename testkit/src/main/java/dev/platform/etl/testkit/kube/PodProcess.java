@@ -1,5 +1,6 @@
 package dev.platform.etl.testkit.kube;
 
+import dev.platform.etl.testkit.container.ContainerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ final class PodProcess {
     final String image;
     final Path directory;
     final Map<Integer, Integer> hostPorts;
-    Process process;
+    ContainerProcess process;
     Instant startedAt;
     /** When a container that restarts exited; it starts again after a short backoff. */
     Instant exitedAt;
@@ -54,11 +55,11 @@ final class PodProcess {
     }
 
     boolean alive() {
-        return process != null && process.isAlive();
+        return process != null && process.alive();
     }
 
     boolean exited() {
-        return process != null && !process.isAlive();
+        return process != null && !process.alive();
     }
 
     /**

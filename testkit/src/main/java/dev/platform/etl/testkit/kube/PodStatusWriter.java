@@ -53,7 +53,7 @@ final class PodStatusWriter {
                 .put("startedAt", (run.startedAt == null ? Instant.now() : run.startedAt).truncatedTo(ChronoUnit.SECONDS).toString())
                 .put("finishedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         if (run.process != null) {
-            terminated.put("containerID", "process://" + run.process.pid());
+            terminated.put("containerID", run.process.containerId());
         }
         if (!message.isEmpty()) {
             terminated.put("message", message);
@@ -90,7 +90,7 @@ final class PodStatusWriter {
         ObjectNode container = JSON.createObjectNode().put("name", run.container).put("image", run.image).put("imageID", "")
                 .put("ready", ready).put("restartCount", run.restarts);
         if (run.process != null) {
-            container.put("containerID", "process://" + run.process.pid());
+            container.put("containerID", run.process.containerId());
         }
         return container;
     }

@@ -76,19 +76,20 @@ public final class ProcessKubelet implements AutoCloseable {
      * part after the last '/', without tag) to the jar that plays it, e.g. etl-runner.
      */
     public static ProcessKubelet start(LocalControlPlane plane, Map<String, Path> jarsByImage, Path directory) {
-        return start(plane, jarsByImage, directory, Map.of());
+        return start(plane, PodImages.jarsOnly(jarsByImage), directory, Map.of());
     }
 
     /**
-     * As {@link #start(LocalControlPlane, Map, Path)}, but the pods of the images in {@code stubbedImages}
-     * start no process: each succeeds at once with the termination message given, so that a
-     * benchmark measures the operator and not one JVM per pod.
+     * As {@link #start(LocalControlPlane, Map, Path)}, with the pods' images played as {@code images}
+     * says, and the pods of the images in {@code stubbedImages} starting no process: each succeeds at
+     * once with the termination message given, so that a benchmark measures the operator and not one
+     * JVM per pod.
      */
-    public static ProcessKubelet start(LocalControlPlane plane, Map<String, Path> jarsByImage, Path directory,
-                                       Map<String, String> stubbedImages) {
+    public static ProcessKubelet start(LocalControlPlane plane, PodImages images, Path directory, Map<String, String> stubbedImages) {
         KubernetesClient client = plane.kubeletClient();
-        ProcessKubelet kubelet = new ProcessKubelet(client, new ContainerLauncher(client, plane, jarsByImage, directory.toAbsolutePath()),
+        ProcessKubelet kubelet = new ProcessKubelet(client, new ContainerLauncher(client, plane, images, directory.toAbsolutePath()),
                 plane.kubeletServing(), Map.copyOf(stubbedImages));
+        LOG.info("kubelet: {}", images.describe());
         kubelet.register();
         kubelet.loop.scheduleWithFixedDelay(kubelet::heartbeat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         kubelet.loop.scheduleWithFixedDelay(kubelet::syncPods, 0, 200, TimeUnit.MILLISECONDS);
@@ -97,8 +98,10 @@ public final class ProcessKubelet implements AutoCloseable {
 
     /** Kills a pod's process with SIGKILL, as the OOM killer or a crash would; the pod then fails. */
     public void kill(String namespace, String pod) throws InterruptedException {
-        find(namespace, pod).filter(PodProcess::alive).orElseThrow(() -> new IllegalStateException("no running process for pod " + namespace + "/" + pod))
-                .process.destroyForcibly().waitFor();
+        PodProcess run = find(namespace, pod).filter(PodProcess::alive)
+                .orElseThrow(() -> new IllegalStateException("no running process for pod " + namespace + "/" + pod));
+        run.process.kill();
+        run.process.handle().onExit().join();
     }
 
     /** What the pod's container printed (stdout and stderr), as {@code kubectl logs} shows it. */
@@ -119,7 +122,7 @@ public final class ProcessKubelet implements AutoCloseable {
 
     /** The operating-system process of a running pod, to watch its exit or its resources. */
     public Optional<ProcessHandle> process(String namespace, String pod) {
-        return find(namespace, pod).filter(PodProcess::alive).map(run -> run.process.toHandle());
+        return find(namespace, pod).filter(PodProcess::alive).map(run -> run.process.handle());
     }
 
     private Optional<PodProcess> find(String namespace, String pod) {
@@ -245,13 +248,14 @@ public final class ProcessKubelet implements AutoCloseable {
     }
 
     private void containerExited(Pod pod, PodProcess run) {
-        int exit = run.process.exitValue();
+        int exit = run.process.exitCode();
         if ("Always".equals(pod.getSpec().getRestartPolicy()) || ("OnFailure".equals(pod.getSpec().getRestartPolicy()) && exit != 0)) {
             if (run.exitedAt == null) {
                 run.exitedAt = Instant.now();
             } else if (Instant.now().isAfter(run.exitedAt.plus(RESTART_BACKOFF))) {
                 run.exitedAt = null;
                 run.restarts++;
+                run.process.remove();
                 LOG.info("restarting {}/{} after exit {}", run.namespace, run.name, exit);
                 startContainer(pod, run);
             }
@@ -259,6 +263,7 @@ public final class ProcessKubelet implements AutoCloseable {
         }
         run.done = true;
         statuses.terminated(pod, run, exit);
+        run.process.remove();
     }
 
     /** SIGTERM at once, SIGKILL when the grace period is over, then the final status and the pod's removal. */
@@ -267,12 +272,13 @@ public final class ProcessKubelet implements AutoCloseable {
             run.stopping = true;
             long grace = pod.getMetadata().getDeletionGracePeriodSeconds() == null ? 30 : pod.getMetadata().getDeletionGracePeriodSeconds();
             run.killAt = Instant.now().plusSeconds(grace);
-            run.process.destroy();
+            run.process.terminate();
         } else if (run.alive() && Instant.now().isAfter(run.killAt)) {
-            run.process.destroyForcibly();
+            run.process.kill();
         } else if (!run.alive()) {
             if (run.process != null) {
-                statuses.terminated(pod, run, run.process.exitValue());
+                statuses.terminated(pod, run, run.process.exitCode());
+                run.process.remove();
             }
             run.done = true;
             removePod(pod);
@@ -328,7 +334,11 @@ public final class ProcessKubelet implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        pods.values().stream().filter(PodProcess::alive).forEach(run -> run.process.destroyForcibly());
+        pods.values().stream().filter(PodProcess::alive).forEach(run -> {
+            run.process.kill();
+            run.process.handle().onExit().join();
+        });
+        pods.values().stream().filter(run -> run.process != null).forEach(run -> run.process.remove());
         client.close();
     }
 }

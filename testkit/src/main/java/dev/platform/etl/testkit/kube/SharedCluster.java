@@ -1,5 +1,7 @@
 package dev.platform.etl.testkit.kube;
 
+import dev.platform.etl.testkit.container.RootFsCache;
+import dev.platform.etl.testkit.container.Runc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +33,7 @@ public final class SharedCluster {
             try {
                 Path directory = Files.createTempDirectory("etl-cluster");
                 LocalControlPlane plane = LocalControlPlane.start(directory.resolve("control-plane"));
-                ProcessKubelet kubelet = ProcessKubelet.start(plane, projectImages(), Files.createDirectories(directory.resolve("pods")));
+                ProcessKubelet kubelet = ProcessKubelet.start(plane, podImages(), Files.createDirectories(directory.resolve("pods")), Map.of());
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     kubelet.close();
                     plane.close();
@@ -45,6 +47,26 @@ public final class SharedCluster {
 
     public static SharedCluster get() {
         return Holder.INSTANCE;
+    }
+
+    /**
+     * The images the product's manifests name: the tars of {@code make images} under runc where runc
+     * can run here, else the jars.
+     */
+    private static PodImages podImages() {
+        Path root = RepositoryRoot.find();
+        if (!Runc.usable()) {
+            return PodImages.jarsOnly(projectImages());
+        }
+        String architecture = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+        Map<String, Path> tars = Map.of("etl-runner", root.resolve("target/images/etl-runner-" + architecture + ".tar"),
+                "etl-operator", root.resolve("target/images/etl-operator-" + architecture + ".tar"));
+        if (!tars.values().stream().allMatch(Files::isRegularFile)) {
+            throw new IllegalStateException("runc can run images here, but " + tars.values() + " are not all built: "
+                    + "make images (make test builds them)");
+        }
+        Path cache = Path.of(System.getProperty("user.home"), ".cache", "etl-operator");
+        return new PodImages(projectImages(), tars, Runc.forThisProcess(cache.resolve("runtime"), new RootFsCache(cache.resolve("rootfs"))));
     }
 
     /** The images the product's manifests name, played by the jars that `./mvnw package` builds. */
