@@ -34,11 +34,11 @@ import java.util.regex.Pattern;
  * has one, else as a local JVM: the image names one of the project's jars, the container's args
  * follow, and the environment is the pod's, resolved as the kubelet resolves it.
  *
- * <p>The test-bed mappings, all here: each container port gets a free host port, and an env value
- * that names the port number is given the host port instead; the termination message path is a
- * file of the pod's folder, and an env value that names the path is given the file; a
- * ServiceAccount token mount becomes a folder with a real token from the TokenRequest API, and the
- * fabric8 client in the pod is pointed at it and at the API server. The memory limit becomes the
+ * <p>The test-bed mappings, all here: each container port gets a free host port (pods share the
+ * host's network), and an env value that names the port number is given the host port instead; a
+ * ServiceAccount token mount becomes a folder with a real token from the TokenRequest API. For a
+ * JVM, an env value that names the termination message path is given a file of the pod's folder,
+ * the fabric8 client in the pod is pointed at the token's folder, and the memory limit becomes the
  * JVM's idea of the machine's memory, as a container's cgroup limit would.
  */
 final class ContainerLauncher {

@@ -35,12 +35,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A kubelet for tests and local clusters: registers one Node, keeps its Lease and Ready condition
- * fresh, runs each pod bound to it as a local process ({@link ContainerLauncher}), writes container
- * statuses, readiness and termination messages back, restarts containers of {@code restartPolicy:
- * Always} pods, and on deletion sends SIGTERM, then SIGKILL after the grace period, then removes
- * the pod. It serves pods' logs to the API server ({@code kubectl logs}). Only the first container
- * of a pod is run; init containers, liveness probes, volumes other than the ServiceAccount token
- * and the pod's security context are not emulated.
+ * fresh, runs each pod bound to it as a container under runc or a local JVM ({@link ContainerLauncher}),
+ * writes container statuses, readiness and termination messages back, restarts containers of
+ * {@code restartPolicy: Always} pods, and on deletion sends SIGTERM, then SIGKILL after the grace
+ * period, then removes the pod. It serves pods' logs to the API server ({@code kubectl logs}). Only
+ * the first container of a pod is run; init containers, liveness probes and seccomp profiles are not
+ * emulated.
  */
 public final class ProcessKubelet implements AutoCloseable {
     public static final String USER = "etl-kubelet";
