@@ -1,7 +1,6 @@
 package dev.platform.etl.testkit.kube;
 
 import dev.platform.etl.testkit.container.ContainerProcess;
-import dev.platform.etl.testkit.container.ImageArchive;
 import dev.platform.etl.testkit.process.Ports;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -92,7 +91,7 @@ final class ContainerLauncher {
             throw new UncheckedIOException(e);
         }
         Path tar = images.tar(imageName(container.getImage()));
-        run.process = tar == null ? startJvm(pod, container, run) : containers.start(pod, container, run, ImageArchive.read(tar));
+        run.process = tar == null ? startJvm(pod, container, run) : containers.start(pod, container, run, tar);
     }
 
     private ContainerProcess startJvm(Pod pod, Container container, PodProcess run) {

@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +45,8 @@ final class RuncPods {
     private final ContainerLauncher launcher;
     private final KubernetesClient client;
     private final Runc runc;
+    /** Each image's config, read once: reading it scans the whole tar. */
+    private final Map<Path, ImageArchive> images = new ConcurrentHashMap<>();
 
     RuncPods(ContainerLauncher launcher, KubernetesClient client, Runc runc) {
         this.launcher = launcher;
@@ -51,7 +54,8 @@ final class RuncPods {
         this.runc = runc;
     }
 
-    ContainerProcess start(Pod pod, Container container, PodProcess run, ImageArchive image) {
+    ContainerProcess start(Pod pod, Container container, PodProcess run, Path tar) {
+        ImageArchive image = images.computeIfAbsent(tar, ImageArchive::read);
         Map<String, String> env = new LinkedHashMap<>();
         for (String variable : image.env()) {
             env.put(variable.substring(0, variable.indexOf('=')), variable.substring(variable.indexOf('=') + 1));
