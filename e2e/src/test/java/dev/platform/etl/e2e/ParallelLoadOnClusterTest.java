@@ -117,14 +117,15 @@ class ParallelLoadOnClusterTest {
         namespace = PipelineNamespace.create("range-grow", FILMS);
         namespace.database().logTargetWrites();
         // a film of the last range (its quarter of the ids), several batches before that range's end: the
-        // range stalls there, so that it is still unfinished when the load pauses, however fast it runs
+        // range stalls there until its runner has SIGTERM, so that it is still unfinished when the load pauses
         namespace.database().stallTargetWriteOf(namespace.database().text(
                 "SELECT id::text FROM content.film_work ORDER BY id OFFSET " + (FILMS * 3 / 4 + 5) + " LIMIT 1"), LAST_RANGE_GATE);
         try (Gate gate = namespace.database().closedGate(LAST_RANGE_GATE)) {
             namespace.apply(DemoPipelines.filmDim("ranged", "Full", 2, "r-1", PARALLEL));
             Pod lastRange = awaitBatchesCommitted("ranged", 3, 2);
             namespace.patchSpec("ranged", "{\"suspend\": true}");
-            await("the last range's pod told to stop").atMost(PipelineNamespace.RUN_TIMEOUT).until(() -> stopping(lastRange));
+            await("the last range's runner got SIGTERM").atMost(PipelineNamespace.RUN_TIMEOUT).until(() -> cluster.kubelet()
+                    .logs(namespace.name(), lastRange.getMetadata().getName()).contains("SIGTERM: pausing after the batch in flight"));
             gate.open();
         }
         namespace.awaitPhase("ranged", Phase.Paused);
@@ -145,11 +146,6 @@ class ParallelLoadOnClusterTest {
     }
 
     private static final long LAST_RANGE_GATE = 7373;
-
-    private boolean stopping(Pod pod) {
-        Pod now = namespace.client().pods().inNamespace(namespace.name()).withName(pod.getMetadata().getName()).get();
-        return now == null || now.getMetadata().getDeletionTimestamp() != null;
-    }
 
     private static final String RANGES = """
             SELECT string_agg(range_index || ':' || coalesce(lower_bound, '-') || '..' || coalesce(upper_bound, '-'), ' '
