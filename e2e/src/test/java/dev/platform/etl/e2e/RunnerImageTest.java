@@ -13,7 +13,7 @@ import dev.platform.etl.testkit.container.RootFsCache;
 import dev.platform.etl.testkit.container.Runc;
 import dev.platform.etl.testkit.demo.DemoData;
 import dev.platform.etl.testkit.demo.DemoPipelines;
-import dev.platform.etl.testkit.kube.RepositoryRoot;
+import dev.platform.etl.testkit.kube.SharedCluster;
 import dev.platform.etl.testkit.postgres.SharedPostgres;
 import dev.platform.etl.testkit.postgres.TestDatabase;
 import java.nio.file.Files;
@@ -97,7 +97,7 @@ class RunnerImageTest {
     }
 
     private int run(Map<String, String> podEnv, List<ContainerSpec.Mount> mounts) {
-        ImageArchive image = ImageArchive.read(RepositoryRoot.find().resolve("target/images/etl-runner-" + architecture() + ".tar"));
+        ImageArchive image = ImageArchive.read(SharedCluster.imageTar("etl-runner"));
         List<String> env = new ArrayList<>(image.env());
         env.add(PodEnvironment.PIPELINE + "=" + DemoPipelines.filmDim("film-dim", "Full", 2, "r-1", ""));
         for (String secret : List.of("source-db", "target-db")) {
@@ -125,9 +125,5 @@ class RunnerImageTest {
 
     private String log() throws Exception {
         return Files.exists(pod.resolve("runner.log")) ? Files.readString(pod.resolve("runner.log")) : "";
-    }
-
-    private static String architecture() {
-        return System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
     }
 }

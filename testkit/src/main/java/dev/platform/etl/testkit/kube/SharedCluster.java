@@ -54,19 +54,22 @@ public final class SharedCluster {
      * can run here, else the jars.
      */
     private static PodImages podImages() {
-        Path root = RepositoryRoot.find();
         if (!Runc.usable()) {
             return PodImages.jarsOnly(projectImages());
         }
-        String architecture = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
-        Map<String, Path> tars = Map.of("etl-runner", root.resolve("target/images/etl-runner-" + architecture + ".tar"),
-                "etl-operator", root.resolve("target/images/etl-operator-" + architecture + ".tar"));
+        Map<String, Path> tars = Map.of("etl-runner", imageTar("etl-runner"), "etl-operator", imageTar("etl-operator"));
         if (!tars.values().stream().allMatch(Files::isRegularFile)) {
             throw new IllegalStateException("runc can run images here, but " + tars.values() + " are not all built: "
                     + "make images (make test builds them)");
         }
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "etl-operator");
         return new PodImages(projectImages(), tars, Runc.forThisProcess(cache.resolve("runtime"), new RootFsCache(cache.resolve("rootfs"))));
+    }
+
+    /** The tar {@code make images} writes for this machine's architecture, e.g. {@code target/images/etl-runner-amd64.tar}. */
+    public static Path imageTar(String imageName) {
+        String architecture = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+        return RepositoryRoot.find().resolve("target/images/" + imageName + "-" + architecture + ".tar");
     }
 
     /** The images the product's manifests name, played by the jars that `./mvnw package` builds. */
