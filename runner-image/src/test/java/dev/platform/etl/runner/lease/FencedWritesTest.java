@@ -42,22 +42,22 @@ class FencedWritesTest {
             await("the runner stalled in its second batch").atMost(Duration.ofMinutes(1)).until(gate::hasWaiter);
             fixture.execute("UPDATE content.film_work SET title = title || ' (newer)'");
 
-            // its lease runs out, as it would while a stalled process misses its heartbeats; the stalled
-            // batch holds the lease row locked while it writes, so the expiry waits for that batch
-            CompletableFuture<Void> expiry = CompletableFuture.runAsync(() -> {
+            // another runner takes the lease over, as it would once a stalled process missed its heartbeats;
+            // the stalled batch holds the lease row locked while it writes, so the takeover waits for that batch
+            CompletableFuture<Void> takeover = CompletableFuture.runAsync(() -> {
                 try {
-                    control.expireLeases();
+                    control.takeOverLeases();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
-            await("the expiry waits for the stalled runner's batch").atMost(Duration.ofMinutes(1))
+            await("the takeover waits for the stalled runner's batch").atMost(Duration.ofMinutes(1))
                     .until(() -> control.count("""
                             SELECT count(*) FROM pg_stat_activity
-                             WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE etl.pipeline_state SET lease_expires_at = ''-infinity''%'""") == 1);
-            assertThat(expiry).as("no expiry while the batch holds the lease").isNotDone();
+                             WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE etl.pipeline_state SET lease_holder = ''test-takeover''%'""") == 1);
+            assertThat(takeover).as("no takeover while the batch holds the lease").isNotDone();
             gate.open();
-            expiry.get(1, TimeUnit.MINUTES);
+            takeover.get(1, TimeUnit.MINUTES);
             assertThat(fixture.run(pipeline, "--control-db", controlUrl).result()).isEqualTo("SUCCEEDED");
         }
         RunOutput stalledOutput = stalled.await(Duration.ofMinutes(1));

@@ -73,6 +73,17 @@ public record TestDatabase(String jdbcUrl, String username, String password) {
         execute("UPDATE etl.pipeline_state SET lease_expires_at = '-infinity' WHERE lease_holder IS NOT NULL");
     }
 
+    /**
+     * What another runner's claim does the moment it gets the lease row: a new holder and a new
+     * token (and an expiry already past, so that the next claim takes the row at once). Unlike an
+     * expiry alone, which the holder may outrun while nobody claims, the former holder's next
+     * fenced step fails for certain.
+     */
+    public void takeOverLeases() throws SQLException {
+        execute("UPDATE etl.pipeline_state SET lease_holder = 'test-takeover', lease_token = lease_token + 1,"
+                + " lease_expires_at = '-infinity' WHERE lease_holder IS NOT NULL");
+    }
+
     /** A closed gate, keyed by {@code key}, for work the test stalls where it wants (see {@link Gate}). */
     public Gate closedGate(long key) throws SQLException {
         return new Gate(this, key);
