@@ -3,6 +3,7 @@ package dev.platform.etl.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.marcnuri.helm.Helm;
 import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
@@ -11,9 +12,12 @@ import dev.platform.etl.e2e.support.PipelineNamespace;
 import dev.platform.etl.testkit.container.Runc;
 import dev.platform.etl.testkit.demo.DemoPipelines;
 import dev.platform.etl.testkit.kube.AuditLog;
+import dev.platform.etl.testkit.kube.RepositoryRoot;
 import dev.platform.etl.testkit.kube.SharedCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +106,7 @@ class ChartReleaseTest {
     @Test
     void aRunWhosePodCannotBeCreatedIsPendingWithTheReasonAndAWarning() throws Exception {
         // a runner ServiceAccount that the pipeline's namespace lacks: the Job controller cannot create the pod
-        release.upgrade(Map.of("runner.serviceAccount", "etl-runner"));
+        release.upgrade(Map.of("runner.serviceAccount.name", "etl-runner"));
 
         try (PipelineNamespace namespace = PipelineNamespace.create("no-pod", FILMS)) {
             namespace.apply(DemoPipelines.filmDim("stuck", "Full", 5, "r-1", ""));
@@ -134,6 +138,66 @@ class ChartReleaseTest {
         exit.get(1, TimeUnit.MINUTES);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(took).as("from SIGTERM to exit; the grace period before SIGKILL is 30 s").isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void helmTestChecksTheInstallationFromTheOperatorsImage() {
+        readyOperatorPod();
+
+        Helm.test(OperatorRelease.NAME).withNamespace(OperatorRelease.NAMESPACE)
+                .withKubeConfig(cluster.plane().adminKubeconfig()).withTimeout(300).call();
+
+        var check = client.pods().inNamespace(OperatorRelease.NAMESPACE).withName("etl-operator-check");
+        try {
+            assertThat(check.get().getStatus().getPhase()).isEqualTo("Succeeded");
+            assertThat(check.getLog()).as("the check's report, kept for kubectl logs")
+                    .containsPattern("ok: \\d+ EtlPipeline\\(s\\) in all namespaces")
+                    .containsPattern("ok: \\S+ leads \\(Lease etl-system/etl-operator, renewed");
+        } finally {
+            check.delete();
+        }
+    }
+
+    @Test
+    void theRunnerPodValuesReachTheRunnersPodsOnTheApiServer() throws Exception {
+        release.upgrade(Map.of("runner.podLabels.team", "data", "runner.podAnnotations.example\\.com/owner", "platform",
+                "runner.extraEnv[0].name", "TZ", "runner.extraEnv[0].value", "Europe/Paris",
+                "runner.tolerations[0].key", "dedicated", "runner.tolerations[0].operator", "Exists",
+                "runner.imagePullSecrets[0].name", "registry-credentials"));
+
+        try (PipelineNamespace namespace = PipelineNamespace.create("pod-values", FILMS)) {
+            namespace.apply(DemoPipelines.filmDim("film-dim", "Full", 5, "r-1", ""));
+            EtlPipeline done = namespace.awaitRunsFinished("film-dim", 1);
+
+            assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+            Pod runner = namespace.runnerPods("film-dim").get(0);
+            assertThat(runner.getMetadata().getLabels()).containsEntry("team", "data").containsEntry("etl.platform.dev/pipeline", "film-dim");
+            assertThat(runner.getMetadata().getAnnotations()).containsEntry("example.com/owner", "platform");
+            assertThat(runner.getSpec().getTolerations()).anySatisfy(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
+            assertThat(runner.getSpec().getImagePullSecrets()).singleElement().satisfies(r -> assertThat(r.getName()).isEqualTo("registry-credentials"));
+            assertThat(runner.getSpec().getContainers().get(0).getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("TZ"));
+        }
+    }
+
+    @Test
+    void everyOptionOfTheChartIsAcceptedByTheApiServer() throws Exception {
+        Path values = RepositoryRoot.find().resolve("operator/src/test/resources/chart/values-every-option.yaml");
+        String rendered = new Helm(RepositoryRoot.find().resolve("helm/etl-operator")).template().withName("etl-team-a")
+                .withNamespace(OperatorRelease.NAMESPACE).withValuesFile(values).set("crds.install", false).call();
+        for (String namespace : List.of("etl-a", "etl-b")) {
+            cluster.kubectl().attempt("create", "namespace", namespace);
+        }
+
+        Path file = Files.createTempFile("every-option", ".yaml");
+        try {
+            Files.writeString(file, rendered);
+            String applied = cluster.kubectl().run("apply", "--dry-run=server", "--validate=strict", "-f", file.toString());
+            assertThat(applied).contains("deployment.apps/etl-team-a created (server dry run)")
+                    .contains("poddisruptionbudget.policy/etl-team-a created (server dry run)")
+                    .contains("serviceaccount/etl-runner-sa created (server dry run)");
+        } finally {
+            Files.delete(file);
+        }
     }
 
     private Pod readyOperatorPod() {

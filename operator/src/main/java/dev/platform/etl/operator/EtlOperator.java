@@ -4,6 +4,7 @@ import dev.platform.etl.api.validation.PipelineValidator;
 import dev.platform.etl.operator.config.OperatorConfig;
 import dev.platform.etl.operator.events.PipelineEvents;
 import dev.platform.etl.operator.health.HealthServer;
+import dev.platform.etl.operator.health.InstallCheck;
 import dev.platform.etl.operator.health.OperatorMetrics;
 import dev.platform.etl.operator.job.RunnerJobFactory;
 import dev.platform.etl.operator.job.RunnerJobs;
@@ -31,8 +32,18 @@ public final class EtlOperator {
     private EtlOperator() {
     }
 
+    /** Runs the operator; {@code check} instead checks a running installation (what {@code helm test} runs). */
     public static void main(String[] args) throws Exception {
         OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
+        if (args.length == 1 && args[0].equals("check")) {
+            try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+                System.exit(new InstallCheck(client, config, Clock.systemUTC()).run(System.out));
+            }
+        }
+        if (args.length > 0) {
+            System.err.println("usage: etl-operator [check]");
+            System.exit(2);
+        }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AtomicBoolean shuttingDown = new AtomicBoolean();
         Operator operator = start(new KubernetesClientBuilder().build(), config, registry, () -> {

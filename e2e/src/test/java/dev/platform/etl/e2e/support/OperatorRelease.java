@@ -20,7 +20,7 @@ import java.util.Map;
  * jar under the chart's ServiceAccount, with the chart's RBAC enforced by the API server.
  */
 public final class OperatorRelease implements AutoCloseable {
-    public static final String NAME = "etl";
+    public static final String NAME = "etl-operator";
     /** One release namespace for every test: Helm adopts the CRD a former release kept only from the same release. */
     public static final String NAMESPACE = "etl-system";
     public static final String SERVICE_ACCOUNT = "system:serviceaccount:" + NAMESPACE + ":etl-operator";

@@ -10,10 +10,11 @@ import java.util.Map;
  * @param backoffLimit       pod attempts after a crash or a deleted pod, before the run fails
  * @param jobHistory         finished Jobs kept per pipeline (with their pods and logs); older ones are deleted. At least
  *                           1: the Job of the run just closed stays until its result is surely in status
+ * @param pod                what the platform team adds to every runner pod (scheduling, labels, securityContext, env)
  */
 public record RunnerDefaults(String image, String imagePullPolicy, String serviceAccount, int backoffLimit, long gracePeriodSeconds,
                              String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit,
-                             String leaseTtl, String leaseHeartbeat, int jobHistory) {
+                             String leaseTtl, String leaseHeartbeat, int jobHistory, RunnerPodTemplate pod) {
 
     public RunnerDefaults {
         if (jobHistory < 1) {
@@ -34,6 +35,7 @@ public record RunnerDefaults(String image, String imagePullPolicy, String servic
                 env.getOrDefault("ETL_RUNNER_MEMORY_LIMIT", "512Mi"),
                 env.getOrDefault("ETL_RUNNER_LEASE_TTL", "30s"),
                 env.getOrDefault("ETL_RUNNER_LEASE_HEARTBEAT", "10s"),
-                Integer.parseInt(env.getOrDefault("ETL_RUNNER_JOB_HISTORY", "3")));
+                Integer.parseInt(env.getOrDefault("ETL_RUNNER_JOB_HISTORY", "3")),
+                RunnerPodTemplate.fromEnvironment(env));
     }
 }

@@ -9,21 +9,28 @@ import dev.platform.etl.api.pod.PodEnvironment;
 import dev.platform.etl.api.pod.SecretKeys;
 import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.operator.config.RunnerDefaults;
+import dev.platform.etl.operator.config.RunnerPodTemplate;
 import io.fabric8.kubernetes.api.model.Capabilities;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +44,7 @@ import java.util.Map;
  * and the runtime's seccomp profile.
  */
 public final class RunnerJobFactory {
-    public static final String CONTAINER = "runner";
+    public static final String CONTAINER = RunnerPodTemplate.CONTAINER;
     public static final long RUNNER_UID = 65532;
     /** The pod's index in an Indexed Job, which the Job controller writes on each pod. */
     public static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
@@ -84,36 +91,58 @@ public final class RunnerJobFactory {
                                         .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition()
                                         .build())
                     .endPodFailurePolicy()
-                    .withNewTemplate()
-                        .withNewMetadata().withLabels(labels).endMetadata()
-                        .withNewSpec()
-                            .withRestartPolicy("Never")
-                            .withServiceAccountName(defaults.serviceAccount().isBlank() ? null : defaults.serviceAccount())
-                            .withAutomountServiceAccountToken(false)
-                            .withTerminationGracePeriodSeconds(defaults.gracePeriodSeconds())
-                            .withSecurityContext(new PodSecurityContextBuilder()
-                                    .withRunAsNonRoot(true).withRunAsUser(RUNNER_UID).withRunAsGroup(RUNNER_UID).withFsGroup(RUNNER_UID)
-                                    .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
-                                    .build())
-                            .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
-                            .withContainers(new ContainerBuilder()
-                                    .withName(CONTAINER)
-                                    .withImage(defaults.image())
-                                    .withImagePullPolicy(defaults.imagePullPolicy())
-                                    .withArgs(arguments(jobName, ranges))
-                                    .withEnv(environment(pipeline, ranges))
-                                    .withResources(new ResourceRequirementsBuilder()
-                                            .withRequests(Map.of("cpu", new Quantity(defaults.cpuRequest()), "memory", new Quantity(defaults.memoryRequest())))
-                                            .withLimits(Map.of("cpu", new Quantity(defaults.cpuLimit()), "memory", new Quantity(defaults.memoryLimit())))
-                                            .build())
-                                    .withSecurityContext(restrictedContainer())
-                                    .withTerminationMessagePath("/dev/termination-log")
-                                    .withTerminationMessagePolicy("FallbackToLogsOnError")
-                                    .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
-                                    .build())
-                        .endSpec()
-                    .endTemplate()
+                    .withTemplate(podTemplate(pipeline, labels, jobName, ranges))
                 .endSpec()
+                .build();
+    }
+
+    /**
+     * The pod: the platform team's template ({@link RunnerPodTemplate}) with what the operator owns
+     * filled in. Its securityContexts default to the restricted ones when the template has none.
+     */
+    private PodTemplateSpec podTemplate(EtlPipeline pipeline, Map<String, String> labels, String jobName, int ranges) {
+        PodTemplateSpec pod = defaults.pod().copy();
+        Map<String, String> podLabels = new LinkedHashMap<>(pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels());
+        podLabels.putAll(labels);
+        pod.getMetadata().setLabels(podLabels);
+        PodSpec spec = pod.getSpec();
+        spec.setRestartPolicy("Never");
+        spec.setServiceAccountName(defaults.serviceAccount().isBlank() ? null : defaults.serviceAccount());
+        spec.setAutomountServiceAccountToken(false);
+        spec.setTerminationGracePeriodSeconds(defaults.gracePeriodSeconds());
+        if (spec.getSecurityContext() == null) {
+            spec.setSecurityContext(restrictedPod());
+        }
+        spec.getVolumes().add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+        Container runner = RunnerPodTemplate.runnerContainer(pod).orElseGet(() -> {
+            Container added = new Container();
+            spec.getContainers().add(added);
+            return added;
+        });
+        List<EnvVar> env = environment(pipeline, ranges);
+        env.addAll(runner.getEnv());
+        runner.setName(CONTAINER);
+        runner.setImage(defaults.image());
+        runner.setImagePullPolicy(defaults.imagePullPolicy());
+        runner.setArgs(arguments(jobName, ranges));
+        runner.setEnv(env);
+        runner.setResources(new ResourceRequirementsBuilder()
+                .withRequests(Map.of("cpu", new Quantity(defaults.cpuRequest()), "memory", new Quantity(defaults.memoryRequest())))
+                .withLimits(Map.of("cpu", new Quantity(defaults.cpuLimit()), "memory", new Quantity(defaults.memoryLimit())))
+                .build());
+        if (runner.getSecurityContext() == null) {
+            runner.setSecurityContext(restrictedContainer());
+        }
+        runner.setTerminationMessagePath("/dev/termination-log");
+        runner.setTerminationMessagePolicy("FallbackToLogsOnError");
+        runner.getVolumeMounts().add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+        return pod;
+    }
+
+    private static PodSecurityContext restrictedPod() {
+        return new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true).withRunAsUser(RUNNER_UID).withRunAsGroup(RUNNER_UID).withFsGroup(RUNNER_UID)
+                .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
                 .build();
     }
 

@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 final class Chart {
     static final Path DIRECTORY = Path.of("..", "helm", "etl-operator");
     static final String RELEASE_NAMESPACE = "etl-system";
+    /** The release name the README installs with. */
+    static final String RELEASE = "etl-operator";
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private Chart() {
@@ -44,7 +46,11 @@ final class Chart {
     }
 
     static String template(Path valuesFile, Map<String, Object> settings) {
-        TemplateCommand template = new Helm(DIRECTORY).template().withName("etl").withNamespace(RELEASE_NAMESPACE);
+        return template(RELEASE, valuesFile, settings);
+    }
+
+    static String template(String release, Path valuesFile, Map<String, Object> settings) {
+        TemplateCommand template = new Helm(DIRECTORY).template().withName(release).withNamespace(RELEASE_NAMESPACE);
         if (valuesFile != null) {
             template = template.withValuesFile(valuesFile);
         }
@@ -56,8 +62,12 @@ final class Chart {
 
     /** The rendered manifests as fabric8 objects. */
     static List<HasMetadata> render(Path valuesFile, Map<String, Object> settings) {
+        return render(RELEASE, valuesFile, settings);
+    }
+
+    static List<HasMetadata> render(String release, Path valuesFile, Map<String, Object> settings) {
         List<HasMetadata> resources = new ArrayList<>();
-        for (String document : template(valuesFile, settings).split("(?m)^---\\s*$")) {
+        for (String document : template(release, valuesFile, settings).split("(?m)^---\\s*$")) {
             if (document.lines().anyMatch(line -> line.startsWith("kind:"))) {
                 resources.add(SERIALIZATION.unmarshal(document));
             }

@@ -10,6 +10,7 @@ import dev.platform.etl.operator.EtlOperator;
 import dev.platform.etl.operator.config.OperatorConfig;
 import dev.platform.etl.operator.config.ReconcileSettings;
 import dev.platform.etl.operator.config.RunnerDefaults;
+import dev.platform.etl.operator.config.RunnerPodTemplate;
 import dev.platform.etl.testkit.demo.DemoData;
 import dev.platform.etl.testkit.postgres.Gate;
 import dev.platform.etl.testkit.postgres.SharedPostgres;
@@ -61,7 +62,7 @@ public final class OperatorFixture implements AutoCloseable {
         MockCluster cluster = new MockCluster();
         OperatorConfig config = new OperatorConfig(Set.of(),
                 Allowlist.fromEnvironment(Map.of(Allowlist.POSTGRES_TABLES_ENV, DemoData.TARGET_TABLE)),
-                new RunnerDefaults("etl-runner:test", "IfNotPresent", "etl-runner", 3, 30, "100m", "128Mi", "1", "512Mi", "30s", "10s", 2),
+                new RunnerDefaults("etl-runner:test", "IfNotPresent", "etl-runner", 3, 30, "100m", "128Mi", "1", "512Mi", "30s", "10s", 2, RunnerPodTemplate.NONE),
                 ReconcileSettings.fromEnvironment(Map.of()),
                 new OperatorConfig.LeaderElection("etl-operator", "etl-system", false), 0);
         OperatorFixture fixture = new OperatorFixture(cluster, new JobExecutor(cluster.client(), directory), database, config);
