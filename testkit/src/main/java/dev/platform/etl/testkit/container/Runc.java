@@ -55,8 +55,14 @@ public final class Runc {
 
     /** Whether containers can run here: runc is installed, and this process is root (overlay mounts need it). */
     public static boolean usable() {
-        return "root".equals(System.getProperty("user.name"))
-                && Processes.execute(List.of("runc", "--version")).exitCode() == 0;
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return false;
+        }
+        try {
+            return Processes.execute(List.of("runc", "--version")).exitCode() == 0;
+        } catch (IllegalStateException notInstalled) {
+            return false;
+        }
     }
 
     /** Deletes the containers and bundles a kubelet before this one left (it was killed, say). */
