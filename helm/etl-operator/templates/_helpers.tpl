@@ -23,14 +23,13 @@
 {{- end }}
 {{- end }}
 
-{{/* extraEnv as YAML, after refusing names the chart or the operator sets: (dict "env" LIST "field" "runner.extraEnv"). */}}
-{{- define "etl-operator.extraEnv" -}}
+{{/* Refuses extraEnv names the chart or the operator sets: (dict "env" LIST "field" "runner.extraEnv"). Renders nothing. */}}
+{{- define "etl-operator.checkExtraEnv" -}}
 {{- range .env }}
 {{- if or (hasPrefix "ETL_" .name) (eq .name "JAVA_TOOL_OPTIONS") (eq .name "JOB_COMPLETION_INDEX") }}
 {{- fail (printf "%s: %s is set by the chart or the operator (names ETL_*, JAVA_TOOL_OPTIONS and JOB_COMPLETION_INDEX are reserved; use the chart's values and jvmOptions)" $.field .name) }}
 {{- end }}
 {{- end }}
-{{- with .env }}{{ toYaml . }}{{ end }}
 {{- end }}
 
 {{/*
@@ -44,7 +43,8 @@ a pod template in JSON, of the runner values that are pod fields.
 {{- with $runner.podAnnotations }}{{ $_ := set $metadata "annotations" . }}{{ end }}
 {{- $container := dict "name" "runner" }}
 {{- with $runner.securityContext }}{{ $_ := set $container "securityContext" . }}{{ end }}
-{{- with $runner.extraEnv }}{{ $_ := set $container "env" (include "etl-operator.extraEnv" (dict "env" . "field" "runner.extraEnv") | fromYamlArray) }}{{ end }}
+{{- include "etl-operator.checkExtraEnv" (dict "env" $runner.extraEnv "field" "runner.extraEnv") }}
+{{- with $runner.extraEnv }}{{ $_ := set $container "env" . }}{{ end }}
 {{- $spec := dict "containers" (list $container) }}
 {{- with $runner.podSecurityContext }}{{ $_ := set $spec "securityContext" . }}{{ end }}
 {{- with $runner.imagePullSecrets }}{{ $_ := set $spec "imagePullSecrets" . }}{{ end }}

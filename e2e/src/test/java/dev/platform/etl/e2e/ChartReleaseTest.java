@@ -16,7 +16,6 @@ import dev.platform.etl.testkit.kube.RepositoryRoot;
 import dev.platform.etl.testkit.kube.SharedCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -188,16 +187,9 @@ class ChartReleaseTest {
             cluster.kubectl().attempt("create", "namespace", namespace);
         }
 
-        Path file = Files.createTempFile("every-option", ".yaml");
-        try {
-            Files.writeString(file, rendered);
-            String applied = cluster.kubectl().run("apply", "--dry-run=server", "--validate=strict", "-f", file.toString());
-            assertThat(applied).contains("deployment.apps/etl-team-a created (server dry run)")
-                    .contains("poddisruptionbudget.policy/etl-team-a created (server dry run)")
-                    .contains("serviceaccount/etl-runner-sa created (server dry run)");
-        } finally {
-            Files.delete(file);
-        }
+        assertThat(cluster.kubectl().applyDryRun(rendered)).contains("deployment.apps/etl-team-a created (server dry run)")
+                .contains("poddisruptionbudget.policy/etl-team-a created (server dry run)")
+                .contains("serviceaccount/etl-runner-sa created (server dry run)");
     }
 
     private Pod readyOperatorPod() {

@@ -72,7 +72,7 @@ public record RunnerPodTemplate(String json) {
         return template.getSpec().getContainers().stream().filter(c -> CONTAINER.equals(c.getName())).findFirst();
     }
 
-    public static boolean reservedVariable(String name) {
+    private static boolean reservedVariable(String name) {
         return name.startsWith("ETL_") || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JOB_COMPLETION_INDEX");
     }
 

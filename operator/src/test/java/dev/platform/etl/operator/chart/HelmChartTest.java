@@ -107,8 +107,7 @@ class HelmChartTest {
     @Test
     void theReconcileAndHistoryValuesReachTheOperatorsConfiguration() {
         Deployment operator = Chart.ofKind(Chart.render(EVERY_OPTION, Map.of()), Deployment.class).get(0);
-        Map<String, String> env = operator.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-                .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        Map<String, String> env = env(operator);
 
         assertThat(OperatorConfig.fromEnvironment(env).reconcile())
                 .isEqualTo(new ReconcileSettings(20, Duration.ofHours(1), Duration.ofSeconds(30), 5));

@@ -38,6 +38,11 @@ public final class Kubectl {
         return withFile(manifest, file -> run("apply", "-n", namespace, "-f", file.toString()));
     }
 
+    /** {@code kubectl apply --dry-run=server --validate=strict -f}: the API server checks every object and stores none. */
+    public String applyDryRun(String manifest) {
+        return withFile(manifest, file -> run("apply", "--dry-run=server", "--validate=strict", "-f", file.toString()));
+    }
+
     /** {@code kubectl apply -f}, which may be refused: the exit code and kubectl's message. */
     public Processes.Result tryApply(String manifest) {
         return withFile(manifest, file -> attempt("apply", "-f", file.toString()));
