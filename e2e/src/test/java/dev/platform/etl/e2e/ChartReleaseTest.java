@@ -2,6 +2,7 @@ package dev.platform.etl.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.marcnuri.helm.Helm;
 import dev.platform.etl.api.EtlPipeline;
@@ -9,19 +10,24 @@ import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.e2e.support.OperatorRelease;
 import dev.platform.etl.e2e.support.PipelineNamespace;
+import dev.platform.etl.testkit.container.ImageArchive;
 import dev.platform.etl.testkit.container.Runc;
 import dev.platform.etl.testkit.demo.DemoPipelines;
 import dev.platform.etl.testkit.kube.AuditLog;
 import dev.platform.etl.testkit.kube.RepositoryRoot;
 import dev.platform.etl.testkit.kube.SharedCluster;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,19 +116,57 @@ class ChartReleaseTest {
         try (PipelineNamespace namespace = PipelineNamespace.create("no-pod", FILMS)) {
             namespace.apply(DemoPipelines.filmDim("stuck", "Full", 5, "r-1", ""));
 
-            await("the run reported as unable to start its pod").atMost(PipelineNamespace.RUN_TIMEOUT).until(() -> {
-                EtlPipeline pipeline = namespace.get("stuck");
-                return pipeline.getStatus() != null && pipeline.getStatus().getConditions().stream()
-                        .anyMatch(c -> c.getType().equals("Running") && "PodNotCreated".equals(c.getReason()));
-            });
+            await("the run reported as unable to start its pod").atMost(PipelineNamespace.RUN_TIMEOUT)
+                    .until(() -> running(namespace.get("stuck")).filter(c -> "PodNotCreated".equals(c.getReason())).isPresent());
             EtlPipeline stuck = namespace.get("stuck");
             assertThat(stuck.getStatus().getPhase()).isEqualTo(Phase.Pending);
-            assertThat(stuck.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Running")).singleElement()
-                    .satisfies(c -> assertThat(c.getMessage()).contains("kubectl describe job stuck-1"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> namespace.client().v1().events().inNamespace(namespace.name()).list()
-                    .getItems().stream().anyMatch(e -> "Warning".equals(e.getType()) && "PodNotCreated".equals(e.getReason())));
+            assertThat(running(stuck)).hasValueSatisfying(c -> assertThat(c.getMessage()).contains("kubectl describe job stuck-1"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> warnings(namespace).anyMatch(e -> "PodNotCreated".equals(e.getReason())));
             assertThat(namespace.runnerPods("stuck")).isEmpty();
         }
+    }
+
+    @Test
+    void aRunnerImageThatRunsAsRootIsRefusedUnderRunAsNonRootAndTheRunSaysWhy() throws Exception {
+        assumeTrue(Runc.usable(), "runc and root are needed to run images; without them pods run as local JVMs");
+        // an image built without a USER, and the chart's runAsUser dropped: only runAsNonRoot stands in the way
+        ImageArchive.read(SharedCluster.imageTar("etl-runner")).withUser("", SharedCluster.imageTar("etl-runner-as-root"));
+        release.upgrade(Map.of("runner.image.repository", "etl-runner-as-root", "runner.podSecurityContext.runAsUser", "null"));
+
+        try (PipelineNamespace namespace = PipelineNamespace.create("as-root", FILMS)) {
+            namespace.apply(DemoPipelines.filmDim("as-root", "Full", 5, "r-1", ""));
+
+            await("the run reported as unable to start its container").atMost(PipelineNamespace.RUN_TIMEOUT)
+                    .until(() -> running(namespace.get("as-root")).filter(c -> "PodCannotStart".equals(c.getReason())).isPresent());
+            EtlPipeline refused = namespace.get("as-root");
+            assertThat(refused.getStatus().getPhase()).isEqualTo(Phase.Pending);
+            assertThat(running(refused)).hasValueSatisfying(c -> assertThat(c.getMessage())
+                    .contains("CreateContainerConfigError", "container has runAsNonRoot and image will run as root", "kubectl delete job as-root-1"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> warnings(namespace).anyMatch(e -> "PodCannotStart".equals(e.getReason())
+                    && "EtlPipeline".equals(e.getInvolvedObject().getKind())));
+            assertThat(warnings(namespace).filter(e -> "Pod".equals(e.getInvolvedObject().getKind())))
+                    .as("the kubelet's own Event, as kubectl describe pod shows it")
+                    .anySatisfy(e -> assertThat(e.getMessage()).startsWith("Error: container has runAsNonRoot and image will run as root"));
+            assertThat(namespace.runnerPods("as-root")).singleElement()
+                    .satisfies(pod -> assertThat(pod.getStatus().getPhase()).isEqualTo("Pending"));
+
+            // what the message says to do: fix the values, delete the Job; the run starts again
+            release.upgrade(Map.of("runner.image.repository", "etl-runner", "runner.podSecurityContext.runAsUser", 65532));
+            cluster.kubectl().run("delete", "job", "as-root-1", "-n", namespace.name());
+            EtlPipeline done = namespace.awaitRunsFinished("as-root", 1);
+            assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+            assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        }
+    }
+
+    private static Optional<Condition> running(EtlPipeline pipeline) {
+        return pipeline.getStatus() == null ? Optional.empty()
+                : pipeline.getStatus().getConditions().stream().filter(c -> c.getType().equals("Running")).findFirst();
+    }
+
+    private static Stream<Event> warnings(PipelineNamespace namespace) {
+        return namespace.client().v1().events().inNamespace(namespace.name()).list().getItems().stream()
+                .filter(e -> "Warning".equals(e.getType()));
     }
 
     @Test

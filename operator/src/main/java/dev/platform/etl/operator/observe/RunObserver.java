@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -25,6 +26,7 @@ public final class RunObserver {
     /** How long a Job may go without a pod before the run is reported as unable to start one. */
     public static final Duration POD_CREATION_GRACE = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final Set<String> NORMAL_WAITING = Set.of("ContainerCreating", "PodInitializing");
 
     public RunObservation observe(String jobName, Collection<Job> jobs, Collection<Pod> pods, Instant now) {
         Optional<Job> job = jobs.stream().filter(j -> j.getMetadata().getName().equals(jobName)).findFirst();
@@ -36,12 +38,37 @@ public final class RunObserver {
         if (state == JobState.ACTIVE && runPods.isEmpty() && createdBefore(job.get(), now.minus(POD_CREATION_GRACE))) {
             state = JobState.NO_POD;
         }
+        String stuckPod = state == JobState.ACTIVE ? runPods.stream().map(RunObserver::cannotStart).flatMap(Optional::stream)
+                .findFirst().orElse(null) : null;
+        if (stuckPod != null) {
+            state = JobState.POD_CANNOT_START;
+        }
         if (!indexed(job.get())) {
-            return new RunObservation(state, newestSummary(runPods), Map.of(), failureDetail(job.get()), runPods.size());
+            return new RunObservation(state, newestSummary(runPods), Map.of(), failureDetail(job.get()), runPods.size(), stuckPod);
         }
         Map<Integer, RunnerSummary> ranges = summariesByIndex(runPods);
         Optional<RunnerSummary> combined = ranges.isEmpty() ? Optional.empty() : Optional.of(RunnerSummary.combined(ranges));
-        return new RunObservation(state, combined, ranges, failureDetail(job.get()), runPods.size());
+        return new RunObservation(state, combined, ranges, failureDetail(job.get()), runPods.size(), stuckPod);
+    }
+
+    /**
+     * Why the kubelet cannot start the pod's runner container, as {@code pod NAME: REASON: message}:
+     * it waits for a reason other than the two of a normal start, e.g. CreateContainerConfigError
+     * (a root image under runAsNonRoot, a missing Secret) or ImagePullBackOff.
+     */
+    private static Optional<String> cannotStart(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null || pod.getMetadata().getDeletionTimestamp() != null) {
+            return Optional.empty();
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .filter(s -> RunnerJobFactory.CONTAINER.equals(s.getName()))
+                .map(ContainerStatus::getState)
+                .filter(state -> state != null && state.getWaiting() != null && state.getWaiting().getReason() != null)
+                .map(state -> state.getWaiting())
+                .filter(waiting -> !NORMAL_WAITING.contains(waiting.getReason()))
+                .map(waiting -> "pod " + pod.getMetadata().getName() + ": " + waiting.getReason()
+                        + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage()))
+                .findFirst();
     }
 
     /** The pods of the run whose Job is named {@code jobName}. */

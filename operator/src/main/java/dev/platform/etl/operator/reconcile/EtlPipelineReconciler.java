@@ -134,7 +134,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
             takeProgress(status.getCurrentRun(), current, observer.podsOf(status.getCurrentRun().getJob(), runnerJobs, runnerPods));
         }
         status.setPhase(Phases.of(pipeline, valid, current.state()));
-        recordRunning(pipeline, current.state(), generation, now);
+        recordRunning(pipeline, current, generation, now);
         status.setObservedGeneration(generation);
         Optional<Instant> nextTick = valid ? requests.nextTick(pipeline, now) : Optional.empty();
         status.setNextScheduledTime(nextTick.map(Instant::toString).orElse(null));
@@ -207,7 +207,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                     recorder.couldNotStart(pipeline, run, e.getMessage(), now);
                 }
             }
-            case ACTIVE -> {
+            case ACTIVE, NO_POD, POD_CANNOT_START -> {
                 if (suspend) {
                     jobs.suspend(pipeline, run.getJob());
                     events.normal(pipeline, "Pausing", "run " + run.getJob() + " pauses after its batch in flight");
@@ -224,22 +224,31 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         return observation;
     }
 
-    private void recordRunning(EtlPipeline pipeline, JobState state, long generation, Instant now) {
+    private void recordRunning(EtlPipeline pipeline, RunObservation observation, long generation, Instant now) {
         EtlPipelineStatus status = pipeline.getStatus();
         CurrentRun run = status.getCurrentRun();
+        String namespace = pipeline.getMetadata().getNamespace();
         if (run == null) {
             Conditions.set(status, Conditions.RUNNING, false, "Idle", "no run in progress", generation, now);
-        } else if (state == JobState.NO_POD) {
-            String message = "Job " + run.getJob() + " has created no runner pod in " + RunObserver.POD_CREATION_GRACE.toSeconds()
-                    + " s: the Job controller cannot create it; kubectl describe job " + run.getJob() + " -n "
-                    + pipeline.getMetadata().getNamespace() + " shows why";
-            if (!Conditions.says(status, Conditions.RUNNING, false, message)) {
-                events.warning(pipeline, "PodNotCreated", message);
-            }
-            Conditions.set(status, Conditions.RUNNING, false, "PodNotCreated", message, generation, now);
+        } else if (observation.state() == JobState.NO_POD) {
+            notRunning(pipeline, "PodNotCreated", "Job " + run.getJob() + " has created no runner pod in "
+                    + RunObserver.POD_CREATION_GRACE.toSeconds() + " s: the Job controller cannot create it; kubectl describe job "
+                    + run.getJob() + " -n " + namespace + " shows why", generation, now);
+        } else if (observation.state() == JobState.POD_CANNOT_START) {
+            notRunning(pipeline, "PodCannotStart", "the runner cannot start, " + observation.stuckPod()
+                    + "; fix the runner's image or securityContext, then kubectl delete job " + run.getJob() + " -n " + namespace
+                    + " to start it again", generation, now);
         } else {
             Conditions.set(status, Conditions.RUNNING, true, "RunInProgress", "run " + run.getJob() + " (" + run.getReason() + ")", generation, now);
         }
+    }
+
+    /** Running is False for {@code reason}; a Warning Event says so once, when the message is new. */
+    private void notRunning(EtlPipeline pipeline, String reason, String message, long generation, Instant now) {
+        if (!Conditions.says(pipeline.getStatus(), Conditions.RUNNING, false, message)) {
+            events.warning(pipeline, reason, message);
+        }
+        Conditions.set(pipeline.getStatus(), Conditions.RUNNING, false, reason, message, generation, now);
     }
 
     private void recordValidity(EtlPipeline pipeline, List<Violation> violations, long generation, Instant now) {

@@ -18,7 +18,7 @@ public final class Phases {
         }
         if (status.getCurrentRun() != null) {
             return switch (current) {
-                case MISSING, NO_POD -> Phase.Pending;
+                case MISSING, NO_POD, POD_CANNOT_START -> Phase.Pending;
                 case SUSPENDED -> Phase.Paused;
                 default -> Phase.Running;
             };

@@ -29,6 +29,22 @@ class RunObserverTest {
     }
 
     @Test
+    void aPodWhoseContainerTheKubeletRefusesToStartIsReportedWithTheKubeletsReason() {
+        Job job = activeJob(NOW.minusSeconds(5));
+        Pod refused = waiting("CreateContainerConfigError", "container has runAsNonRoot and image will run as root");
+
+        RunObservation observation = observer.observe("p-1", List.of(job), List.of(refused), NOW);
+
+        assertThat(observation.state()).isEqualTo(JobState.POD_CANNOT_START);
+        assertThat(observation.stuckPod())
+                .isEqualTo("pod p-1-abcde: CreateContainerConfigError: container has runAsNonRoot and image will run as root");
+        assertThat(observer.observe("p-1", List.of(job), List.of(waiting("ContainerCreating", null)), NOW).state())
+                .as("a container on its way up").isEqualTo(JobState.ACTIVE);
+        assertThat(observer.observe("p-1", List.of(suspendedJob(1)), List.of(refused), NOW).state())
+                .as("a paused run whose pod is going").isEqualTo(JobState.STOPPING);
+    }
+
+    @Test
     void aSuspendedJobWhosePodIsStillTerminatingIsStoppingNotSuspended() {
         Pod terminating = pod("Running", "2026-11-26T04:00:00Z");
 
@@ -93,6 +109,14 @@ class RunObserverTest {
         return new JobBuilder().withNewMetadata().withName("p-1").addToLabels(Labels.RUN, "1").endMetadata()
                 .withNewSpec().withSuspend(true).endSpec()
                 .withNewStatus().withActive(0).withTerminating(terminating).endStatus()
+                .build();
+    }
+
+    private static Pod waiting(String reason, String message) {
+        return new PodBuilder().withNewMetadata().withName("p-1-abcde").addToLabels(Labels.RUN, "1").endMetadata()
+                .withNewStatus().withPhase("Pending").addNewContainerStatus().withName(RunnerJobFactory.CONTAINER)
+                .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState()
+                .endContainerStatus().endStatus()
                 .build();
     }
 

@@ -2,6 +2,7 @@ package dev.platform.etl.testkit.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.platform.etl.testkit.process.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +47,32 @@ public record ImageArchive(Path tar, String id, List<String> entrypoint, List<St
     /** The layer files' names inside the tar, bottom first. */
     public List<String> layers() {
         return strings(json(member(tar, "manifest.json")).path(0).path("Layers"));
+    }
+
+    /**
+     * A copy of this image written to {@code target} whose config names {@code user} instead (an
+     * empty one for root, as an image built without a USER runs): the same layers, another id.
+     */
+    public ImageArchive withUser(String newUser, Path target) {
+        try {
+            Path dir = Files.createTempDirectory("image-archive");
+            try {
+                Processes.run(List.of("tar", "-xf", tar.toString(), "-C", dir.toString()));
+                Path configFile = dir.resolve("config.json");
+                ObjectNode config = (ObjectNode) json(Files.readAllBytes(configFile));
+                ((ObjectNode) config.path("config")).put("User", newUser);
+                Files.write(configFile, JSON.writeValueAsBytes(config));
+                List<String> members = new ArrayList<>(List.of("tar", "-cf", target.toString(), "-C", dir.toString()));
+                members.addAll(Processes.run(List.of("tar", "-tf", tar.toString())).lines().toList());
+                Files.createDirectories(target.toAbsolutePath().getParent());
+                Processes.run(members);
+            } finally {
+                RootFsCache.delete(dir);
+            }
+            return read(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The uid and gid its config names ({@code 65532:65532}); 0 where it names none. */

@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A kubelet for tests and local clusters: registers one Node, keeps its Lease and Ready condition
  * fresh, runs each pod bound to it as a container under runc or a local JVM ({@link ContainerLauncher}),
- * writes container statuses, readiness and termination messages back, restarts containers of
- * {@code restartPolicy: Always} pods, and on deletion sends SIGTERM, then SIGKILL after the grace
- * period, then removes the pod. It serves pods' logs to the API server ({@code kubectl logs}). Only
+ * writes container statuses, readiness and termination messages back (with a Warning Event where a
+ * container's config refuses it), restarts containers of {@code restartPolicy: Always} pods, and on
+ * deletion sends SIGTERM, then SIGKILL after the grace period, then removes the pod. It serves pods' logs to the API server ({@code kubectl logs}). Only
  * the first container of a pod is run; init containers, liveness probes and seccomp profiles are not
  * emulated.
  */
@@ -53,6 +53,7 @@ public final class ProcessKubelet implements AutoCloseable {
     private final KubernetesClient client;
     private final ContainerLauncher launcher;
     private final PodStatusWriter statuses;
+    private final KubeletEvents events;
     private final KubeletLogServer logServer;
     private final Map<String, String> stubbedImages;
     private final Map<String, PodProcess> pods = new ConcurrentHashMap<>();
@@ -68,6 +69,7 @@ public final class ProcessKubelet implements AutoCloseable {
         this.launcher = launcher;
         this.stubbedImages = stubbedImages;
         this.statuses = new PodStatusWriter(client);
+        this.events = new KubeletEvents(client);
         this.logServer = new KubeletLogServer(serving, (namespace, pod) -> find(namespace, pod).map(PodProcess::log));
     }
 
@@ -243,6 +245,7 @@ public final class ProcessKubelet implements AutoCloseable {
             if (!e.getMessage().equals(run.lastWaitingMessage)) {
                 run.lastWaitingMessage = e.getMessage();
                 statuses.waiting(pod, run, "CreateContainerConfigError", e.getMessage());
+                events.warning(pod, run, "Failed", "Error: " + e.getMessage());
             }
         }
     }

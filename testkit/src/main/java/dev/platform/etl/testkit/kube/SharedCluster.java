@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -53,23 +54,27 @@ public final class SharedCluster {
      * The images the product's manifests name: the tars of {@code make images} under runc where runc
      * can run here, else the jars.
      */
-    private static PodImages podImages() {
+    public static PodImages podImages() {
         if (!Runc.usable()) {
             return PodImages.jarsOnly(projectImages());
         }
-        Map<String, Path> tars = Map.of("etl-runner", imageTar("etl-runner"), "etl-operator", imageTar("etl-operator"));
-        if (!tars.values().stream().allMatch(Files::isRegularFile)) {
-            throw new IllegalStateException("runc can run images here, but " + tars.values() + " are not all built: "
+        List<Path> tars = List.of(imageTar("etl-runner"), imageTar("etl-operator"));
+        if (!tars.stream().allMatch(Files::isRegularFile)) {
+            throw new IllegalStateException("runc can run images here, but " + tars + " are not all built: "
                     + "make images (make test builds them)");
         }
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "etl-operator");
-        return new PodImages(projectImages(), tars, Runc.forThisProcess(cache.resolve("runtime"), new RootFsCache(cache.resolve("rootfs"))));
+        return new PodImages(projectImages(), imageFolder(), Runc.forThisProcess(cache.resolve("runtime"), new RootFsCache(cache.resolve("rootfs"))));
     }
 
     /** The tar {@code make images} writes for this machine's architecture, e.g. {@code target/images/etl-runner-amd64.tar}. */
     public static Path imageTar(String imageName) {
-        String architecture = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
-        return RepositoryRoot.find().resolve("target/images/" + imageName + "-" + architecture + ".tar");
+        return PodImages.tar(imageFolder(), imageName);
+    }
+
+    /** Where {@code make images} writes the images, and where the kubelet looks up the image a pod names. */
+    public static Path imageFolder() {
+        return RepositoryRoot.find().resolve("target/images");
     }
 
     /** The images the product's manifests name, played by the jars that `./mvnw package` builds. */
