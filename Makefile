@@ -3,7 +3,7 @@ MVN ?= ./mvnw -B
 DEMO_CP = demo/target/classes:$$(cat demo/target/classpath.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-soak runc controlplane demo es-demo chaos crds bench bench-operator
+.PHONY: help build test test-soak runc registry controlplane demo es-demo chaos crds bench bench-operator
 
 help: ## list the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -11,17 +11,24 @@ help: ## list the verbs
 build: ## compile everything and package runner-image/target/etl-runner.jar
 	$(MVN) -q -DskipTests package
 
-test: controlplane runc ## the whole test suite (real PostgreSQL, Elasticsearch and Kubernetes control plane, started by the tests), and the images
+test: controlplane runc registry ## the whole test suite (real PostgreSQL, Elasticsearch and Kubernetes control plane, started by the tests), and the images
 	$(MVN) -Pimages verify
 
 test-soak: controlplane ## the suite N times in a row from fresh clones, under stress-ng load (N=5 LOAD=2, MODULES=runner-image,operator for those alone)
 	@N=$(or $(N),5) LOAD=$(or $(LOAD),2) MODULES=$(MODULES) tools/soak.sh
 
+# installs Debian's package $(2) for the command $(1) when it is missing, if root
+APT_INSTALL = command -v $(1) >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y -qq $(2) >/dev/null 2>&1 \
+	  || { apt-get update -qq && apt-get install -y -qq $(2) >/dev/null; }
+
 runc: ## Debian's runc, which runs the images in the tests: installed when missing, if root
-	@command -v runc >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y -qq runc >/dev/null 2>&1 \
-	  || { apt-get update -qq && apt-get install -y -qq runc >/dev/null; }
+	@$(call APT_INSTALL,runc,runc)
 	@command -v runc >/dev/null && [ "$$(id -u)" = 0 ] && echo "containers: runc $$(runc --version | head -1 | cut -d' ' -f3)" \
 	  || echo "containers: none (runc and root are needed); tests that run images are skipped"
+
+registry: ## skopeo and Debian's docker-registry, for the test of make push: installed when missing, if root
+	@$(call APT_INSTALL,skopeo,skopeo)
+	@$(call APT_INSTALL,docker-registry,docker-registry)
 
 controlplane: ## build the local Kubernetes (etcd, kube-apiserver, controller-manager, scheduler, kubectl) once from Go modules
 	@controlplane/build.sh >/dev/null
@@ -57,11 +64,17 @@ LOCAL_KUBE = .demo/local-cluster
 KUBECTL = $(if $(wildcard $(LOCAL_KUBE)),.demo/bin/kubectl --kubeconfig .demo/kubeconfig,kubectl)
 IMAGES = target/images
 IMAGE_ARCH ?= $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,amd64)
-.PHONY: images up up-kind up-local down kubeconfig logs-runner
+IMAGE_REGISTRY = $(shell sed -n 's:.*<image.registry>\(.*\)</image.registry>.*:\1:p' pom.xml)
+IMAGE_TAG = $(shell sed -n 's:.*<image.tag>\(.*\)</image.tag>.*:\1:p' pom.xml)
+.PHONY: images push up up-kind up-local down kubeconfig logs-runner
 
 images: ## build the base, runner and operator images for amd64 and arm64 into target/images, offline (no Docker, no registry; needs apt)
 	$(MVN) -q -DskipTests -Pimages package -pl base-image,runner-image,operator -am
 	@for id in $(IMAGES)/*.id; do printf '%-36s %5s  %s\n' "$${id%.id}.tar" "$$(numfmt --to=si --round=nearest --suffix=B $$(stat -c %s "$${id%.id}.tar"))" "$$(cat "$$id")"; done
+
+push: images ## push both images to REGISTRY as TAG, amd64 and arm64 under one tag, with skopeo (defaults: the chart's; SKOPEO_FLAGS=--dest-tls-verify=false for plain HTTP)
+	@$(call APT_INSTALL,skopeo,skopeo)
+	@REGISTRY=$(or $(REGISTRY),$(IMAGE_REGISTRY)) TAG=$(or $(TAG),$(IMAGE_TAG)) tools/push-images.sh
 
 up: up-$(CLUSTER) ## a cluster with the operator, the demo database and the example pipelines (CLUSTER=kind|local)
 
