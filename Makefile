@@ -93,9 +93,10 @@ up-kind:
 	mkdir -p .demo && touch .demo/kind
 	kubectl get etlp -n $(DEMO_NS)
 
-up-local: controlplane
+up-local: controlplane runc
 	@test ! -f .demo/cluster.pid || ! kill -0 $$(cat .demo/cluster.pid) 2>/dev/null || { echo "already up (make down first)"; exit 1; }
-	@$(MVN) -q -DskipTests package
+	@# pods run from the images where runc and root are at hand, else from the jars
+	@$(MVN) -q -DskipTests $$(command -v runc >/dev/null && [ "$$(id -u)" = 0 ] && echo -Pimages) package
 	@mkdir -p .demo && rm -f $(LOCAL_KUBE)
 	@nohup java -cp "$(DEMO_CP)" dev.platform.etl.demo.LocalKubernetes > .demo/cluster.log 2>&1 & echo $$! > .demo/cluster.pid
 	@echo "starting the local cluster (log: .demo/cluster.log)"

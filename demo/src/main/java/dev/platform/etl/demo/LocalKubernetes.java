@@ -11,9 +11,11 @@ import dev.platform.etl.testkit.postgres.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 
 /**
- * {@code make up} without Docker: the local control plane and a process kubelet, the demo
+ * {@code make up} without Docker: the local control plane and a process kubelet (running pods from
+ * the images under runc where it can, else from the jars), the demo
  * PostgreSQL, the chart installed with real Helm, the demo Secrets and the example pipelines. It
  * stays in the foreground until {@code make down} asks it to stop, and leaves a kubeconfig
  * in {@code .demo/kubeconfig} and kubectl in {@code .demo/bin/kubectl}.
@@ -39,7 +41,7 @@ public final class LocalKubernetes {
         deleteRecursively(CLUSTER);
         PostgresServer database = LocalDemo.database();
         LocalControlPlane plane = LocalControlPlane.start(CLUSTER.resolve("control-plane"));
-        ProcessKubelet kubelet = ProcessKubelet.start(plane, SharedCluster.projectImages(), Files.createDirectories(CLUSTER.resolve("pods")));
+        ProcessKubelet kubelet = ProcessKubelet.start(plane, SharedCluster.podImages(), Files.createDirectories(CLUSTER.resolve("pods")), Map.of());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 Files.deleteIfExists(READY);
