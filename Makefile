@@ -40,8 +40,10 @@ es-demo: ## embedded PostgreSQL and Elasticsearch: the demo films into an index,
 crds: ## regenerate crds/ (and the chart's copy) from the api/ classes (tests fail while they differ)
 	$(MVN) -q -pl api test -Dtest=CrdDriftTest -Dcrds.write=true
 
-bench: ## throughput and memory against the ceilings (BENCH_ROWS=1000000, BENCH_CASES=postgres,elasticsearch,incremental,memory,deletes,reload,parallel, BENCH_BATCHES=500,2000,10000, PEERS=1 adds sling and dlt): a table, and bench/results/*.json
+bench: ## throughput and memory against the ceilings (BENCH_ROWS=1000000, BENCH_CASES=postgres,elasticsearch,incremental,memory,deletes,reload,parallel,start, BENCH_BATCHES=500,2000,10000, PEERS=1 adds sling and dlt): a table, and bench/results/*.json
 	@$(MVN) -q -DskipTests package -pl bench -am
+	@# the start case runs the runner's image: built where runc and root are at hand
+	@if command -v runc >/dev/null && [ "$$(id -u)" = 0 ]; then $(MAKE) -s images >/dev/null; fi
 	java -cp "bench/target/classes:$$(cat bench/target/classpath.txt)" dev.platform.etl.bench.Benchmark
 
 bench-operator: controlplane ## one operator, N pipelines on the local control plane, runner pods stubbed (BENCH_PIPELINES=100,500,1000, BENCH_IDLE_SECONDS=60, BENCH_CHART_SET=key=value,...)

@@ -32,7 +32,7 @@ import java.util.Set;
  */
 public final class Benchmark {
     /** What {@code BENCH_CASES} can choose; all by default. */
-    private static final List<String> CASES = List.of("postgres", "elasticsearch", "incremental", "memory", "deletes", "reload", "parallel");
+    private static final List<String> CASES = List.of("postgres", "elasticsearch", "incremental", "memory", "deletes", "reload", "parallel", "start");
     /** The batch of the parallel loads: large enough that the ranges' own work, not round trips, sets the pace. */
     private static final int PARALLEL_BATCH = 10_000;
     /** The runner's batch beside the peers: a bulk load's. */
@@ -113,6 +113,11 @@ public final class Benchmark {
             try (Connection server = postgres.connect("bench")) {
                 results.put("parallelFullLoad@" + PARALLEL_BATCH, ParallelLoads.measure(this::parallelPipeline, secrets, environment, work, server, rows));
             }
+        }
+        if (cases.contains("start")) {
+            prepare("bench_start", 5_000);
+            StartLatency.measure(postgres.jdbcUrl("bench_start"), work, () -> reset("bench_start", true))
+                    .ifPresent(start -> results.put("startToFirstBatch", start));
         }
         report();
     }
