@@ -41,7 +41,7 @@ public final class Benchmark {
     private static final String QUERY = "SELECT id, title, description, creation_date, rating, type, modified FROM content.film_work";
     private static final String INDEX = "film_dim";
     private static final String ELASTICSEARCH_TARGET = "elasticsearch: {secretRef: search, index: film_dim, idColumn: film_id}";
-    private static final String POSTGRES_TARGET = "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}";
+    static final String POSTGRES_TARGET = "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}";
 
     private final Path work;
     private final PostgresServer postgres;
@@ -285,7 +285,7 @@ public final class Benchmark {
                 HttpResponse.BodyHandlers.discarding());
     }
 
-    private static String pipeline(String name, String mode, int batch, String extra, String target) {
+    static String pipeline(String name, String mode, int batch, String extra, String target) {
         return """
                 apiVersion: etl.platform.dev/v1alpha1
                 kind: EtlPipeline

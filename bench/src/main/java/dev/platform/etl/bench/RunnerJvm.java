@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class RunnerJvm {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LOG_TIME = Pattern.compile("^(\\S+) \\[INFO] PipelineRun - .* (starts|SUCCEEDED)", Pattern.MULTILINE);
-    private static final DateTimeFormatter LOG_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    static final DateTimeFormatter LOG_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
     /** One run: wall time of the process, time from the run's start to its end inside the runner, peak RSS, CPU seconds (NaN when unknown). */
     record Measurement(JsonNode summary, double totalSeconds, double runnerSeconds, long peakRssBytes, double cpuSeconds) {

@@ -17,7 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +35,6 @@ import java.util.regex.Pattern;
  */
 final class StartLatency {
     private static final Pattern LOGGED = Pattern.compile("^(\\S+) \\[INFO] \\S+ - .*(run \\S+ \\(.*\\) starts|batch 1 committed)", Pattern.MULTILINE);
-    private static final DateTimeFormatter LOG_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
     private static final long MEMORY = 512L << 20;
     private static final int ROUNDS = 5;
 
@@ -94,20 +92,7 @@ final class StartLatency {
     /** The pod's env, as the operator's Job gives it (secrets resolved, as the kubelet resolves them). */
     private static List<String> environment(String jdbcUrl) {
         List<String> env = new ArrayList<>();
-        env.add(PodEnvironment.PIPELINE + "=" + """
-                apiVersion: etl.platform.dev/v1alpha1
-                kind: EtlPipeline
-                metadata: {name: start, namespace: bench}
-                spec:
-                  mode: Full
-                  batchSize: 500
-                  source: {postgres: {secretRef: source-db}}
-                  tasks:
-                    - sqlReader: {query: "SELECT id, title, description, creation_date, rating, type, modified FROM content.film_work"}
-                    - transform: {rename: {id: film_id}, drop: [type], set: {source_system: films}}
-                  target:
-                    postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}
-                """);
+        env.add(PodEnvironment.PIPELINE + "=" + Benchmark.pipeline("start", "Full", 500, "", Benchmark.POSTGRES_TARGET));
         for (String secret : List.of("source-db", "target-db")) {
             env.add(PodEnvironment.secretVariable(secret, "jdbcUrl") + "=" + jdbcUrl);
             env.add(PodEnvironment.secretVariable(secret, "username") + "=postgres");
@@ -167,7 +152,7 @@ final class StartLatency {
             Instant batch = null;
             Matcher m = LOGGED.matcher(log);
             while (m.find()) {
-                Instant at = OffsetDateTime.parse(m.group(1), LOG_FORMAT).toInstant();
+                Instant at = OffsetDateTime.parse(m.group(1), RunnerJvm.LOG_FORMAT).toInstant();
                 if (m.group(2).endsWith("starts")) {
                     start = start == null ? at : start;
                 } else {
