@@ -24,6 +24,9 @@ public record PodEnvironment(Map<String, String> environment) implements Secrets
     /** How long the runner's lease lasts without a renewal, and how often it is renewed. */
     public static final String LEASE_TTL = "ETL_LEASE_TTL";
     public static final String LEASE_HEARTBEAT = "ETL_LEASE_HEARTBEAT";
+    /** Their values when neither the operator nor the command line sets them. */
+    public static final String DEFAULT_LEASE_TTL = "30s";
+    public static final String DEFAULT_LEASE_HEARTBEAT = "10s";
     /**
      * The runner's exit code after SIGTERM (128 + 15): paused on a batch boundary, or its batch
      * abandoned when the grace period ran out. The runner Job's pod failure policy ignores it.

@@ -1,5 +1,6 @@
 package dev.platform.etl.operator.config;
 
+import dev.platform.etl.api.pod.PodEnvironment;
 import java.util.Map;
 
 /**
@@ -33,8 +34,8 @@ public record RunnerDefaults(String image, String imagePullPolicy, String servic
                 env.getOrDefault("ETL_RUNNER_MEMORY_REQUEST", "256Mi"),
                 env.getOrDefault("ETL_RUNNER_CPU_LIMIT", "1"),
                 env.getOrDefault("ETL_RUNNER_MEMORY_LIMIT", "512Mi"),
-                env.getOrDefault("ETL_RUNNER_LEASE_TTL", "30s"),
-                env.getOrDefault("ETL_RUNNER_LEASE_HEARTBEAT", "10s"),
+                env.getOrDefault("ETL_RUNNER_LEASE_TTL", PodEnvironment.DEFAULT_LEASE_TTL),
+                env.getOrDefault("ETL_RUNNER_LEASE_HEARTBEAT", PodEnvironment.DEFAULT_LEASE_HEARTBEAT),
                 Integer.parseInt(env.getOrDefault("ETL_RUNNER_JOB_HISTORY", "3")),
                 RunnerPodTemplate.fromEnvironment(env));
     }

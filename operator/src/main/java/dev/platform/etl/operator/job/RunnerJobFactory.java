@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.pod.PodEnvironment;
 import dev.platform.etl.api.pod.SecretKeys;
+import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.operator.config.RunnerDefaults;
 import dev.platform.etl.operator.config.RunnerPodTemplate;
@@ -49,6 +50,7 @@ public final class RunnerJobFactory {
     /** The pod's index in an Indexed Job, which the Job controller writes on each pod. */
     public static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
     private static final String INDEX_VARIABLE = "JOB_COMPLETION_INDEX";
+    private static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
     private static final ObjectMapper YAML = new YAMLMapper();
 
     private final RunnerDefaults defaults;
@@ -81,7 +83,7 @@ public final class RunnerJobFactory {
                     .withSuspend(false)
                     .withNewPodFailurePolicy()
                         .withRules(new PodFailurePolicyRuleBuilder().withAction("FailJob")
-                                        .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In").withValues(1, 2).endOnExitCodes()
+                                        .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In").withValues(RunResult.FAILED.exitCode(), RunResult.INVALID.exitCode()).endOnExitCodes()
                                         .build(),
                                 new PodFailurePolicyRuleBuilder().withAction("Ignore")
                                         .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
@@ -133,7 +135,7 @@ public final class RunnerJobFactory {
         if (runner.getSecurityContext() == null) {
             runner.setSecurityContext(restrictedContainer());
         }
-        runner.setTerminationMessagePath("/dev/termination-log");
+        runner.setTerminationMessagePath(TERMINATION_MESSAGE_PATH);
         runner.setTerminationMessagePolicy("FallbackToLogsOnError");
         runner.getVolumeMounts().add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
         return pod;
@@ -176,7 +178,7 @@ public final class RunnerJobFactory {
         env.add(new EnvVar(PodEnvironment.PIPELINE, manifest(pipeline), null));
         env.add(new EnvVar(Allowlist.POSTGRES_TABLES_ENV, String.join(",", allowlist.postgresTables()), null));
         env.add(new EnvVar(Allowlist.ELASTICSEARCH_INDICES_ENV, String.join(",", allowlist.elasticsearchIndices()), null));
-        env.add(new EnvVar(PodEnvironment.TERMINATION_LOG, "/dev/termination-log", null));
+        env.add(new EnvVar(PodEnvironment.TERMINATION_LOG, TERMINATION_MESSAGE_PATH, null));
         env.add(new EnvVar(PodEnvironment.STOP_GRACE_PERIOD, stopGracePeriod() + "s", null));
         env.add(new EnvVar(PodEnvironment.LEASE_TTL, defaults.leaseTtl(), null));
         env.add(new EnvVar(PodEnvironment.LEASE_HEARTBEAT, defaults.leaseHeartbeat(), null));

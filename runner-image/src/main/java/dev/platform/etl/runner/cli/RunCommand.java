@@ -95,9 +95,9 @@ final class RunCommand implements Callable<Integer> {
                         "no pipeline: give -f FILE, or set " + PodEnvironment.PIPELINE)));
                 secrets = pod;
             }
-            Duration ttl = positiveDuration("--lease-ttl", leaseTtl != null ? leaseTtl : env.getOrDefault(PodEnvironment.LEASE_TTL, "30s"));
+            Duration ttl = positiveDuration("--lease-ttl", leaseTtl != null ? leaseTtl : env.getOrDefault(PodEnvironment.LEASE_TTL, PodEnvironment.DEFAULT_LEASE_TTL));
             Duration renewal = positiveDuration("--heartbeat",
-                    heartbeat != null ? heartbeat : env.getOrDefault(PodEnvironment.LEASE_HEARTBEAT, "10s"));
+                    heartbeat != null ? heartbeat : env.getOrDefault(PodEnvironment.LEASE_HEARTBEAT, PodEnvironment.DEFAULT_LEASE_HEARTBEAT));
             if (renewal.compareTo(ttl) >= 0) {
                 throw new IllegalArgumentException("the heartbeat (" + renewal.toMillis() + " ms) must be shorter than the lease TTL ("
                         + ttl.toMillis() + " ms), or the lease expires between renewals");
