@@ -7,7 +7,7 @@ import javax.sql.DataSource;
 /**
  * The database that holds the control schema {@code etl}, and its transactions. What is stored
  * there has a class per concern: the lease ({@code lease.LeaseStore}), the checkpoint and the
- * run's progress ({@code checkpoint.CheckpointStore}), the run rows ({@link RunRows}), the pause
+ * run's progress ({@code commit.BatchCommit}), the run rows ({@link RunRows}), the pause
  * flag ({@link PauseRequests}) and the status view ({@link PipelineStatus}).
  */
 public final class ControlDatabase {

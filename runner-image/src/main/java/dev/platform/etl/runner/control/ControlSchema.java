@@ -1,5 +1,6 @@
 package dev.platform.etl.runner.control;
 
+import dev.platform.etl.api.spec.Mode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,6 +16,15 @@ public final class ControlSchema {
     private static final long MIGRATION_LOCK = 0x45544c5f43544cL;
 
     private ControlSchema() {
+    }
+
+    /**
+     * The column of {@code etl.pipeline_state} that holds a mode's checkpoint. Each mode has its
+     * own: a Full run (say, a reload) neither overwrites nor clears the checkpoint of the
+     * pipeline's Incremental runs.
+     */
+    public static String checkpointColumn(Mode mode) {
+        return mode == Mode.Full ? "full_load_checkpoint" : "checkpoint";
     }
 
     public static void migrate(DataSource dataSource) throws SQLException {

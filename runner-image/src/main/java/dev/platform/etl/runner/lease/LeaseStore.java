@@ -3,8 +3,8 @@ package dev.platform.etl.runner.lease;
 import dev.platform.etl.api.spec.Mode;
 import dev.platform.etl.runner.checkpoint.Checkpoint;
 import dev.platform.etl.runner.checkpoint.CheckpointJson;
-import dev.platform.etl.runner.checkpoint.CheckpointStore;
 import dev.platform.etl.runner.control.ControlDatabase;
+import dev.platform.etl.runner.control.ControlSchema;
 import dev.platform.etl.runner.control.RunCounters;
 import dev.platform.etl.runner.control.RunRows;
 import dev.platform.etl.runner.control.RunStatus;
@@ -79,7 +79,7 @@ public final class LeaseStore {
                  WHERE s.lease_holder IS NULL OR s.lease_expires_at < now()
                 RETURNING lease_token, %s::text,
                           coalesce((SELECT p.pause_requested FROM etl.pipeline_state p WHERE p.pipeline = ?), false)"""
-                .formatted(CheckpointStore.column(mode));
+                .formatted(ControlSchema.checkpointColumn(mode));
         try (Statement timeout = connection.createStatement()) {
             // a holder frozen with the row locked must not hold every claimer up with it
             timeout.execute("SET LOCAL lock_timeout = " + CLAIM_LOCK_TIMEOUT.toMillis());
@@ -145,7 +145,7 @@ public final class LeaseStore {
                 UPDATE etl.pipeline_state
                    SET lease_holder = NULL, lease_expires_at = NULL, updated_at = now(),
                        %1$s = CASE WHEN ? THEN NULL ELSE %1$s END
-                 WHERE pipeline = ? AND lease_token = ? AND lease_holder = ?""".formatted(CheckpointStore.column(lease.mode())))) {
+                 WHERE pipeline = ? AND lease_token = ? AND lease_holder = ?""".formatted(ControlSchema.checkpointColumn(lease.mode())))) {
             statement.setBoolean(1, clearCheckpoint);
             statement.setString(2, lease.pipeline());
             statement.setLong(3, lease.token());

@@ -2,8 +2,6 @@ package dev.platform.etl.runner.retry;
 
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.transport.TransportException;
-import dev.platform.etl.runner.lease.LeaseLostException;
-import dev.platform.etl.runner.sink.BulkFailure;
 import java.io.EOFException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -34,7 +32,7 @@ public final class ErrorClassifier {
 
     public static boolean isTransient(Throwable failure, Stage stage) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof LeaseLostException) {
+            if (t instanceof PermanentFailure) {
                 return false;
             }
             if (t instanceof SQLException sql && isTransientSql(sql, stage)) {
@@ -78,7 +76,7 @@ public final class ErrorClassifier {
         if (t instanceof TransportException e) {
             return e.statusCode();
         }
-        if (t instanceof BulkFailure e) {
+        if (t instanceof HttpStatusFailure e) {
             return e.status();
         }
         return -1;

@@ -3,7 +3,7 @@ package dev.platform.etl.runner.run;
 import dev.platform.etl.api.pod.RunnerProgress;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.runner.checkpoint.Checkpoint;
-import dev.platform.etl.runner.checkpoint.CheckpointStore;
+import dev.platform.etl.runner.commit.BatchCommit;
 import dev.platform.etl.runner.control.ControlDatabase;
 import dev.platform.etl.runner.control.RunCounters;
 import dev.platform.etl.runner.lease.Lease;
@@ -211,7 +211,7 @@ final class BatchLoop {
             return control.inTransaction(tx -> writeFenced(tx, inFlight.batch()).rows());
         });
         return recordCommitted(inFlight.number(), inFlight.batch(), written, retries.call("commit the checkpoint of batch "
-                + inFlight.number(), Stage.CONTROL, () -> control.inTransaction(tx -> CheckpointStore.commitProgress(tx, null, lease,
+                + inFlight.number(), Stage.CONTROL, () -> control.inTransaction(tx -> BatchCommit.commitProgress(tx, null, lease,
                 next(inFlight.batch()), counters.plusBatch(inFlight.batch().rowsRead(), written)))));
     }
 
@@ -259,7 +259,7 @@ final class BatchLoop {
         boolean pauseRequested = retries.call("write batch " + batchNumber, Stage.WRITE, () -> control.inTransaction(tx -> {
             Sink.Written write = writeFenced(tx, batch);
             written[0] = write.rows();
-            return CheckpointStore.commitProgress(tx, write.unsent(), lease, next(batch), counters.plusBatch(batch.rowsRead(), written[0]));
+            return BatchCommit.commitProgress(tx, write.unsent(), lease, next(batch), counters.plusBatch(batch.rowsRead(), written[0]));
         }));
         return recordCommitted(batchNumber, batch, written[0], pauseRequested);
     }

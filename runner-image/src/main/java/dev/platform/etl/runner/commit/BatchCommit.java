@@ -1,6 +1,8 @@
-package dev.platform.etl.runner.checkpoint;
+package dev.platform.etl.runner.commit;
 
-import dev.platform.etl.api.spec.Mode;
+import dev.platform.etl.runner.checkpoint.Checkpoint;
+import dev.platform.etl.runner.checkpoint.CheckpointJson;
+import dev.platform.etl.runner.control.ControlSchema;
 import dev.platform.etl.runner.control.RunCounters;
 import dev.platform.etl.runner.lease.Lease;
 import dev.platform.etl.runner.lease.LeaseLostException;
@@ -10,20 +12,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** Where a pipeline's checkpoint is kept ({@code etl.pipeline_state}), and how a batch's progress is committed. */
-public final class CheckpointStore {
+/**
+ * How a batch's progress is committed: in one round trip with the write's last statement, fenced
+ * by the lease. It sits above both {@code lease} and {@code sink}, the two things it joins.
+ */
+public final class BatchCommit {
     /** The SQLSTATE that {@code etl.lease_lost} raises. */
     private static final String LEASE_LOST = "EL001";
 
-    private CheckpointStore() {
-    }
-
-    /**
-     * Each mode keeps its checkpoint in a column of its own: a Full run (say, a reload) neither
-     * overwrites nor clears the checkpoint of the pipeline's Incremental runs.
-     */
-    public static String column(Mode mode) {
-        return mode == Mode.Full ? "full_load_checkpoint" : "checkpoint";
+    private BatchCommit() {
     }
 
     /**
@@ -50,7 +47,7 @@ public final class CheckpointStore {
                 SELECT CASE WHEN EXISTS (SELECT FROM state)
                             THEN coalesce((SELECT p.pause_requested FROM etl.pipeline_state p WHERE p.pipeline = ?), false)
                             ELSE etl.lease_lost(?, ?) END;
-                COMMIT""".formatted(column(lease.mode())))) {
+                COMMIT""".formatted(ControlSchema.checkpointColumn(lease.mode())))) {
             int next = unsent == null ? 1 : unsent.bind(statement);
             String json = CheckpointJson.write(checkpoint);
             statement.setString(next, json);
