@@ -2,7 +2,6 @@ package dev.platform.etl.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.platform.etl.api.pod.RunnerProgress;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +10,7 @@ import java.util.Map;
  * created, so an operator restarted in between adopts the Job instead of creating a second.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class CurrentRun {
+public class CurrentRun extends RunCounters {
     @JsonPropertyDescription("The run's number, counting from 1 for this pipeline.")
     private Long number;
     @JsonPropertyDescription("The name of the Job that runs it.")
@@ -22,12 +21,6 @@ public class CurrentRun {
     private String requestedAt;
     @JsonPropertyDescription("While it runs: its progress in one line (rows read and written, batches, rows per second), as kubectl get -o wide shows it.")
     private String progress;
-    @JsonPropertyDescription("While it runs: rows read in its committed batches so far.")
-    private Long rowsRead;
-    @JsonPropertyDescription("While it runs: rows written in its committed batches so far.")
-    private Long rowsWritten;
-    @JsonPropertyDescription("While it runs: its committed batches so far.")
-    private Long batches;
     @JsonPropertyDescription("While it runs: where its last committed batch ended (cursor and tieBreaker values).")
     private Map<String, String> checkpoint;
     @JsonPropertyDescription("While it runs: rows read per second since it started.")
@@ -47,47 +40,12 @@ public class CurrentRun {
         this.requestedAt = requestedAt;
     }
 
-    /** Takes the runner's latest report of how far the run has come. */
-    public void takeProgress(RunnerProgress reported) {
-        progress = reported.describe();
-        rowsRead = reported.rowsRead();
-        rowsWritten = reported.rowsWritten();
-        batches = reported.batches();
-        checkpoint = reported.checkpoint() == null || reported.checkpoint().isEmpty() ? null : reported.checkpoint();
-        rowsPerSecond = reported.rowsPerSecond();
-        progressAt = reported.at();
-    }
-
     public String getProgress() {
         return progress;
     }
 
     public void setProgress(String progress) {
         this.progress = progress;
-    }
-
-    public Long getRowsRead() {
-        return rowsRead;
-    }
-
-    public void setRowsRead(Long rowsRead) {
-        this.rowsRead = rowsRead;
-    }
-
-    public Long getRowsWritten() {
-        return rowsWritten;
-    }
-
-    public void setRowsWritten(Long rowsWritten) {
-        this.rowsWritten = rowsWritten;
-    }
-
-    public Long getBatches() {
-        return batches;
-    }
-
-    public void setBatches(Long batches) {
-        this.batches = batches;
     }
 
     public Map<String, String> getCheckpoint() {

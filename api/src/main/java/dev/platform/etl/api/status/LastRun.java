@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class LastRun {
+public class LastRun extends RunCounters {
     @JsonPropertyDescription("The run's id, as in the control schema (etl.pipeline_run.run_id).")
     private String runId;
     @JsonPropertyDescription("The Job that ran it.")
@@ -16,12 +16,6 @@ public class LastRun {
     private String finishedAt;
     @JsonPropertyDescription("SUCCEEDED, PAUSED, FAILED, INVALID or SKIPPED.")
     private RunResult result;
-    @JsonPropertyDescription("Rows read from the source in committed batches.")
-    private Long rowsRead;
-    @JsonPropertyDescription("Rows written to the target in committed batches.")
-    private Long rowsWritten;
-    @JsonPropertyDescription("Committed batches.")
-    private Long batches;
     @JsonPropertyDescription("Why the run did not succeed, if it did not.")
     private String message;
     @JsonPropertyDescription("With spec.parallelism above 1: each range, as its latest pod ended; the counters above are their sums.")
@@ -65,30 +59,6 @@ public class LastRun {
 
     public void setResult(RunResult result) {
         this.result = result;
-    }
-
-    public Long getRowsRead() {
-        return rowsRead;
-    }
-
-    public void setRowsRead(Long rowsRead) {
-        this.rowsRead = rowsRead;
-    }
-
-    public Long getRowsWritten() {
-        return rowsWritten;
-    }
-
-    public void setRowsWritten(Long rowsWritten) {
-        this.rowsWritten = rowsWritten;
-    }
-
-    public Long getBatches() {
-        return batches;
-    }
-
-    public void setBatches(Long batches) {
-        this.batches = batches;
     }
 
     public String getMessage() {

@@ -5,17 +5,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** One range of a run with spec.parallelism above 1: how far it has come, and, once its pod has ended, how. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class RangeRun {
+public class RangeRun extends RunCounters {
     @JsonPropertyDescription("The range's index, from 0: the pod's completion index in the run's Indexed Job.")
     private Integer index;
     @JsonPropertyDescription("How its latest pod ended: SUCCEEDED, PAUSED, FAILED, INVALID or SKIPPED; absent while it runs.")
     private RunResult result;
-    @JsonPropertyDescription("Rows read from the source in its committed batches.")
-    private Long rowsRead;
-    @JsonPropertyDescription("Rows written to the target in its committed batches.")
-    private Long rowsWritten;
-    @JsonPropertyDescription("Its committed batches.")
-    private Long batches;
     @JsonPropertyDescription("Why it did not succeed, if it did not.")
     private String message;
 
@@ -23,11 +17,9 @@ public class RangeRun {
     }
 
     public RangeRun(int index, RunResult result, long rowsRead, long rowsWritten, long batches, String message) {
+        super(rowsRead, rowsWritten, batches);
         this.index = index;
         this.result = result;
-        this.rowsRead = rowsRead;
-        this.rowsWritten = rowsWritten;
-        this.batches = batches;
         this.message = message;
     }
 
@@ -45,30 +37,6 @@ public class RangeRun {
 
     public void setResult(RunResult result) {
         this.result = result;
-    }
-
-    public Long getRowsRead() {
-        return rowsRead;
-    }
-
-    public void setRowsRead(Long rowsRead) {
-        this.rowsRead = rowsRead;
-    }
-
-    public Long getRowsWritten() {
-        return rowsWritten;
-    }
-
-    public void setRowsWritten(Long rowsWritten) {
-        this.rowsWritten = rowsWritten;
-    }
-
-    public Long getBatches() {
-        return batches;
-    }
-
-    public void setBatches(Long batches) {
-        this.batches = batches;
     }
 
     public String getMessage() {

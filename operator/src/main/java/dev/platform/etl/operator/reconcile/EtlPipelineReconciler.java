@@ -13,13 +13,13 @@ import dev.platform.etl.operator.job.JobNames;
 import dev.platform.etl.operator.job.Labels;
 import dev.platform.etl.operator.job.RunnerJobs;
 import dev.platform.etl.operator.observe.JobState;
-import dev.platform.etl.operator.observe.RangeProgress;
 import dev.platform.etl.operator.observe.RunObservation;
 import dev.platform.etl.operator.observe.RunObserver;
 import dev.platform.etl.operator.observe.RunProgressReader;
 import dev.platform.etl.operator.run.RunRequests;
 import dev.platform.etl.operator.status.Conditions;
 import dev.platform.etl.operator.status.Phases;
+import dev.platform.etl.operator.status.RunProgress;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -154,9 +154,9 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     /** What the run's pods have reported so far: one runner's progress, or each range's and their sums. */
     private void takeProgress(CurrentRun run, RunObservation observation, List<Pod> runPods) {
         if (runPods.stream().anyMatch(pod -> RunObserver.completionIndex(pod).isPresent())) {
-            RangeProgress.take(run, observation.ranges(), progress.readRanges(runPods));
+            RunProgress.takeRanges(run, observation.ranges(), progress.readRanges(runPods));
         } else {
-            progress.read(runPods).ifPresent(run::takeProgress);
+            progress.read(runPods).ifPresent(reported -> RunProgress.take(run, reported));
         }
     }
 

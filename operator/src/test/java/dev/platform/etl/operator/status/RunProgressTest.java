@@ -1,4 +1,4 @@
-package dev.platform.etl.operator.observe;
+package dev.platform.etl.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -7,11 +7,12 @@ import dev.platform.etl.api.pod.RunnerProgress;
 import dev.platform.etl.api.status.CurrentRun;
 import dev.platform.etl.api.status.RangeRun;
 import dev.platform.etl.api.status.RunResult;
+import dev.platform.etl.operator.observe.RunnerSummary;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What status.currentRun shows of a run of several ranges while it runs. */
-class RangeProgressTest {
+class RunProgressTest {
 
     @Test
     void eachRangeShowsItsRunningPodsReportOrItsEndedPodsSummaryAndTheRunTheirSums() {
@@ -23,7 +24,7 @@ class RangeProgressTest {
                 1, new RunnerProgress(10, 10, 1, Map.of(), 50, "2026-11-26T10:00:05Z"),
                 2, new RunnerProgress(60, 60, 2, Map.of(), 70, "2026-11-26T10:00:07Z"));
 
-        RangeProgress.take(run, ended, running);
+        RunProgress.takeRanges(run, ended, running);
 
         assertThat(run.getRanges()).extracting(RangeRun::getIndex, RangeRun::getResult, RangeRun::getRowsRead)
                 .as("range 1's replacement pod reports from its own start; its paused pod is history")
@@ -41,7 +42,7 @@ class RangeProgressTest {
     void aRunWhoseRangesHaveReportedNothingYetShowsNothing() {
         CurrentRun run = new CurrentRun(1, "p-1", "runRequest r-1", "2026-11-26T10:00:00Z");
 
-        RangeProgress.take(run, Map.of(), Map.of());
+        RunProgress.takeRanges(run, Map.of(), Map.of());
 
         assertThat(run.getRanges()).isNull();
         assertThat(run.getRowsRead()).isNull();
