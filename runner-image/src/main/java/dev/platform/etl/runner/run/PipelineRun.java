@@ -167,7 +167,8 @@ public final class PipelineRun {
             } catch (Exception e) {
                 return RunOutcome.failed(RunCounters.ZERO, null, "control schema unavailable: " + ErrorClassifier.describe(e));
             }
-            return lease.isEmpty() ? RunOutcome.skipped() : runHolding(lease.get(), bounds, plan, source, sink, control, leases, retries);
+            return lease.isEmpty() ? RunOutcome.skipped()
+                    : runHolding(new RunContext(plan, source, sink, control, retries), lease.get(), bounds, leases);
         }
     }
 
@@ -180,18 +181,17 @@ public final class PipelineRun {
      * Runs the batches and records how they ended, then releases the lease. A full load completes
      * when it has read everything: at once, or, split into ranges, with the last of its ranges.
      */
-    private RunOutcome runHolding(Lease lease, RangeBounds bounds, RunPlan plan, PostgresSource source, Sink sink,
-                                  ControlDatabase control, LeaseStore leases, Retries retries) {
+    private RunOutcome runHolding(RunContext run, Lease lease, RangeBounds bounds, LeaseStore leases) {
         RunOutcome outcome;
         try (LeaseHeartbeat heartbeat = new LeaseHeartbeat(leases, lease, settings.leaseTtl(), settings.heartbeat())) {
-            outcome = runBatches(lease, bounds, plan, source, sink, control, retries, heartbeat).redacted(settings.redaction());
+            outcome = runBatches(run, lease, bounds, heartbeat).redacted(settings.redaction());
         }
         boolean fullLoadDone = spec.getMode() == Mode.Full && outcome.result() == RunResult.SUCCEEDED;
         LoadRange range = settings.range();
         try {
-            retries.call("record the run's result", Stage.CONTROL, () -> control.inTransaction(transaction -> {
+            run.retries().call("record the run's result", Stage.CONTROL, () -> run.control().inTransaction(transaction -> {
                 if (fullLoadDone && (range == null || RangeStore.finish(transaction, name, range, settings.runId()))) {
-                    sink.completeLoad(transaction);
+                    run.sink().completeLoad(transaction);
                 }
                 LeaseStore.release(transaction, lease, outcome.status(), outcome.counters(), outcome.checkpoint(), outcome.message(),
                         fullLoadDone && range == null);
@@ -205,22 +205,21 @@ public final class PipelineRun {
     }
 
     /** Never throws: whatever goes wrong while the lease is held ends as a FAILED outcome, to be recorded. */
-    private RunOutcome runBatches(Lease lease, RangeBounds bounds, RunPlan plan, PostgresSource source, Sink sink,
-                                  ControlDatabase control, Retries retries, LeaseHeartbeat heartbeat) {
+    private RunOutcome runBatches(RunContext run, Lease lease, RangeBounds bounds, LeaseHeartbeat heartbeat) {
         if (bounds != null && bounds.done()) {
             LOG.info("{}: range {} was already read to its end in this load", name, settings.range());
             return new RunOutcome(RunResult.SUCCEEDED, RunCounters.ZERO, lease.checkpoint(), null);
         }
         ScanPlan scan = null;
         try {
-            scan = startScan(lease, lease.checkpoint(), bounds, plan, source, retries);
+            scan = startScan(run, lease, lease.checkpoint(), bounds);
             boolean resuming = (bounds == null ? scan.start() : lease.checkpoint()) != null;
-            if (retries.call("set up the target", Stage.WRITE, () -> sink.setUp(resuming))) {
-                scan = startScan(lease, null, bounds, plan, source, retries);
+            if (run.retries().call("set up the target", Stage.WRITE, () -> run.sink().setUp(resuming))) {
+                scan = startScan(run, lease, null, bounds);
             }
-            try (SourceReader reader = source.open(scan, plan.readerColumns())) {
-                return new BatchLoop(lease, control, plan, plan.versioned(spec), sink, retries, heartbeat, stop)
-                        .run(scan.start(), readWithRetries(scan, reader, retries));
+            try (SourceReader reader = run.source().open(scan, run.plan().readerColumns())) {
+                return new BatchLoop(run, lease, heartbeat, run.plan().versioned(spec), stop)
+                        .run(scan.start(), readWithRetries(scan, reader, run.retries()));
             }
         } catch (Exception | LinkageError e) {
             return RunOutcome.failed(RunCounters.ZERO, scan == null ? lease.checkpoint() : scan.start(), ErrorClassifier.describe(e));
@@ -235,16 +234,15 @@ public final class PipelineRun {
     }
 
     /** The run's read, after {@code checkpoint}, or from the beginning (of its range) when that is null. */
-    private ScanPlan startScan(Lease lease, Checkpoint checkpoint, RangeBounds bounds, RunPlan plan, PostgresSource source,
-                               Retries retries) throws Exception {
+    private ScanPlan startScan(RunContext run, Lease lease, Checkpoint checkpoint, RangeBounds bounds) throws Exception {
         OffsetDateTime horizon = null;
-        if (plan.needsHorizon()) {
+        if (run.plan().needsHorizon()) {
             Duration lag = spec.getIncremental().getLag() == null ? null : Durations.parse(spec.getIncremental().getLag());
-            horizon = retries.call("read the source's transaction horizon", Stage.READ, () -> Horizon.compute(source, lag));
+            horizon = run.retries().call("read the source's transaction horizon", Stage.READ, () -> Horizon.compute(run.source(), lag));
         }
         // a range without a checkpoint of its own starts after its lower bound
         Checkpoint start = checkpoint == null && bounds != null ? bounds.start() : checkpoint;
-        ScanPlan scan = plan.scan(start, horizon, bounds == null ? null : bounds.upper());
+        ScanPlan scan = run.plan().scan(start, horizon, bounds == null ? null : bounds.upper());
         LOG.info("{}: run {} ({}{}) starts {}{}{}", lease.pipeline(), settings.runId(), spec.getMode(),
                 settings.range() == null ? "" : ", range " + settings.range(),
                 scan.start() == null ? "from the beginning" : "after checkpoint " + scan.start().asMap(),

@@ -120,8 +120,9 @@ class WritesInFlightTest {
             LeaseStore leases = new LeaseStore(control);
             Lease lease = leases.claim(PIPELINE, PIPELINE, "test", "run-1", Duration.ofSeconds(30), Mode.Full).orElseThrow();
             try (LeaseHeartbeat heartbeat = new LeaseHeartbeat(leases, lease, Duration.ofSeconds(30), Duration.ofSeconds(10))) {
-                return new BatchLoop(lease, control, plan(), false, sink, new Retries(1, Duration.ofMillis(1), Duration.ofMillis(1)),
-                        heartbeat, new StopSignal()).run(null, batches(5));
+                // the loop reads through the callable it is given: it needs no source
+                RunContext run = new RunContext(plan(), null, sink, control, new Retries(1, Duration.ofMillis(1), Duration.ofMillis(1)));
+                return new BatchLoop(run, lease, heartbeat, false, new StopSignal()).run(null, batches(5));
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
