@@ -9,7 +9,9 @@ import dev.platform.etl.operator.health.OperatorMetrics;
 import dev.platform.etl.operator.job.RunnerJobFactory;
 import dev.platform.etl.operator.job.RunnerJobs;
 import dev.platform.etl.operator.observe.RunProgressReader;
+import dev.platform.etl.operator.informer.RunnerInformers;
 import dev.platform.etl.operator.reconcile.EtlPipelineReconciler;
+import dev.platform.etl.operator.status.StatusWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -90,11 +92,12 @@ public final class EtlOperator {
             }
         });
         RunnerJobs jobs = new RunnerJobs(client, new RunnerJobFactory(config.runner(), config.allowlist()), config.runner().jobHistory());
+        PipelineEvents events = new PipelineEvents(client);
         EtlPipelineReconciler reconciler = new EtlPipelineReconciler(new PipelineValidator(config.allowlist()), jobs,
-                new RunProgressReader(client), config.reconcile().progressRefresh(), new PipelineEvents(client), new OperatorMetrics(registry), Clock.systemUTC());
+                new RunProgressReader(client), config.reconcile().progressRefresh(), events, new StatusWriter(events, new OperatorMetrics(registry)), Clock.systemUTC());
         operator.register(reconciler, controller -> {
             controller.withReconciliationMaxInterval(config.reconcile().resyncPeriod());
-            controller.withItemStore(EtlPipelineReconciler.pipelineStore());
+            controller.withItemStore(RunnerInformers.pipelineStore());
             if (config.reconcile().rateLimitPerSecond() > 0) {
                 controller.withRateLimiter(new LinearRateLimiter(Duration.ofSeconds(1), config.reconcile().rateLimitPerSecond()));
             }

@@ -23,19 +23,18 @@ class ArchitectureTest {
     static final ArchRule eachFloorUsesOnlyTheFloorsBelow = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("wiring").definedBy("dev.platform.etl.operator")
             .layer("reconcile").definedBy("..operator.reconcile..")
-            .layer("events, health and run requests").definedBy("..operator.events..", "..operator.health..", "..operator.run..")
             .layer("status").definedBy("..operator.status..")
+            .layer("services").definedBy("..operator.events..", "..operator.health..", "..operator.run..", "..operator.informer..")
             .layer("observe").definedBy("..operator.observe..")
             .layer("job").definedBy("..operator.job..")
             .layer("config").definedBy("..operator.config..")
             .whereLayer("wiring").mayNotBeAccessedByAnyLayer()
             .whereLayer("reconcile").mayOnlyBeAccessedByLayers("wiring")
-            .whereLayer("events, health and run requests").mayOnlyBeAccessedByLayers("wiring", "reconcile")
-            .whereLayer("status").mayOnlyBeAccessedByLayers("wiring", "reconcile", "events, health and run requests")
-            .whereLayer("observe").mayOnlyBeAccessedByLayers("wiring", "reconcile", "events, health and run requests", "status")
-            .whereLayer("job").mayOnlyBeAccessedByLayers("wiring", "reconcile", "events, health and run requests", "status", "observe")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("wiring", "reconcile", "events, health and run requests", "status",
-                    "observe", "job");
+            .whereLayer("status").mayOnlyBeAccessedByLayers("wiring", "reconcile")
+            .whereLayer("services").mayOnlyBeAccessedByLayers("wiring", "reconcile", "status")
+            .whereLayer("observe").mayOnlyBeAccessedByLayers("wiring", "reconcile", "status", "services")
+            .whereLayer("job").mayOnlyBeAccessedByLayers("wiring", "reconcile", "status", "services", "observe")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("wiring", "reconcile", "status", "services", "observe", "job");
 
     @ArchTest
     static final ArchRule neverTheRunner = noClasses().should().dependOnClassesThat().resideInAPackage("dev.platform.etl.runner..")

@@ -1,4 +1,4 @@
-package dev.platform.etl.operator.reconcile;
+package dev.platform.etl.operator.informer;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
