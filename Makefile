@@ -1,6 +1,6 @@
 # The user's verbs. `make help` lists them.
 MVN ?= ./mvnw -B
-DEMO_CP = demo/target/classes:$$(cat demo/target/classpath.txt)
+DEMO_CP = tools/demo/target/classes:$$(cat tools/demo/target/classpath.txt)
 
 .DEFAULT_GOAL := help
 .PHONY: help build test test-soak runc registry controlplane demo es-demo chaos crds bench bench-operator
@@ -31,31 +31,31 @@ registry: ## skopeo and Debian's docker-registry, for the test of make push: ins
 	@$(call APT_INSTALL,docker-registry,docker-registry)
 
 controlplane: ## build the local Kubernetes (etcd, kube-apiserver, controller-manager, scheduler, kubectl) once from Go modules
-	@controlplane/build.sh >/dev/null
+	@test/controlplane/build.sh >/dev/null
 
 es-demo: ## embedded PostgreSQL and Elasticsearch: the demo films into an index, count and one document
-	@$(MVN) -q -DskipTests package -pl demo -am
+	@$(MVN) -q -DskipTests package -pl tools/demo -am
 	java -cp "$(DEMO_CP)" dev.platform.etl.demo.ElasticsearchDemo examples
 
 crds: ## regenerate crds/ (and the chart's copy) from the api/ classes (tests fail while they differ)
 	$(MVN) -q -pl api test -Dtest=CrdDriftTest -Dcrds.write=true
 
-bench: ## throughput and memory against the ceilings (BENCH_ROWS=1000000, BENCH_CASES=postgres,elasticsearch,incremental,memory,deletes,reload,parallel,start, BENCH_BATCHES=500,2000,10000, PEERS=1 adds sling and dlt): a table, and bench/results/*.json
-	@$(MVN) -q -DskipTests package -pl bench -am
+bench: ## throughput and memory against the ceilings (BENCH_ROWS=1000000, BENCH_CASES=postgres,elasticsearch,incremental,memory,deletes,reload,parallel,start, BENCH_BATCHES=500,2000,10000, PEERS=1 adds sling and dlt): a table, and tools/bench/results/*.json
+	@$(MVN) -q -DskipTests package -pl tools/bench -am
 	@# the start case runs the runner's image: built where runc and root are at hand
 	@if command -v runc >/dev/null && [ "$$(id -u)" = 0 ]; then $(MAKE) -s images >/dev/null; fi
-	java -cp "bench/target/classes:$$(cat bench/target/classpath.txt)" dev.platform.etl.bench.Benchmark
+	java -cp "tools/bench/target/classes:$$(cat tools/bench/target/classpath.txt)" dev.platform.etl.bench.Benchmark
 
 bench-operator: controlplane ## one operator, N pipelines on the local control plane, runner pods stubbed (BENCH_PIPELINES=100,500,1000, BENCH_IDLE_SECONDS=60, BENCH_CHART_SET=key=value,...)
-	@$(MVN) -q -DskipTests package -pl bench -am
-	java -cp "bench/target/classes:$$(cat bench/target/classpath.txt)" dev.platform.etl.bench.operator.OperatorBench
+	@$(MVN) -q -DskipTests package -pl tools/bench -am
+	java -cp "tools/bench/target/classes:$$(cat tools/bench/target/classpath.txt)" dev.platform.etl.bench.operator.OperatorBench
 
 chaos: ## kill -9 a runner at 50 random points of a run and check each recovery (KILLS=50, SEED=...)
 	$(MVN) -pl runner-image -am test -Dtest=CrashRecoveryTest#aRunnerKilledAtRandomPointsIsRecoveredExactly \
 	  -Dsurefire.failIfNoSpecifiedTests=false -Detl.chaos.kills=$(or $(KILLS),50) $(if $(SEED),-Detl.chaos.seed=$(SEED))
 
 demo: ## everything local: embedded PostgreSQL, demo data, a full and an incremental pipeline
-	@$(MVN) -q -DskipTests package -pl demo -am
+	@$(MVN) -q -DskipTests package -pl tools/demo -am
 	java -cp "$(DEMO_CP)" dev.platform.etl.demo.Demo examples
 
 # --- Kubernetes: kind where Docker and kind exist, else a local control plane with a process kubelet ---
@@ -68,7 +68,7 @@ IMAGES = target/images
 IMAGE_ARCH ?= $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,amd64)
 IMAGE_REGISTRY = $(shell sed -n 's:.*<image.registry>\(.*\)</image.registry>.*:\1:p' pom.xml)
 IMAGE_TAG = $(shell sed -n 's:.*<image.tag>\(.*\)</image.tag>.*:\1:p' pom.xml)
-.PHONY: images push up up-kind up-local down kubeconfig logs-runner
+.PHONY: images push up up-kind up-local down kubeconfig kube-logs kube-run kube-pause kube-resume kube-status
 
 images: ## build the base, runner and operator images for amd64 and arm64 into target/images, offline (no Docker, no registry; needs apt)
 	$(MVN) -q -DskipTests -Pimages package -pl base-image,runner-image,operator -am
@@ -86,7 +86,7 @@ up-kind:
 	kind load image-archive $(IMAGES)/etl-runner-$(IMAGE_ARCH).tar --name $(KIND_CLUSTER)
 	kind load image-archive $(IMAGES)/etl-operator-$(IMAGE_ARCH).tar --name $(KIND_CLUSTER)
 	kubectl create namespace $(DEMO_NS) --dry-run=client -o yaml | kubectl apply -f -
-	kubectl -n $(DEMO_NS) create configmap demo-sql --from-file=01-schema.sql=testkit/src/main/resources/demo/schema.sql \
+	kubectl -n $(DEMO_NS) create configmap demo-sql --from-file=01-schema.sql=test/testkit/src/main/resources/demo/schema.sql \
 	  --from-file=02-data.sql=examples/k8s/demo-data.sql --dry-run=client -o yaml | kubectl apply -f -
 	kubectl apply -f examples/k8s/demo-databases.yaml -f examples/k8s/secrets.yaml
 	kubectl -n $(DEMO_NS) rollout status deployment/postgres --timeout=180s
@@ -123,17 +123,28 @@ endif
 kubeconfig: ## print the local cluster's kubeconfig path, for KUBECONFIG (kubectl: .demo/bin/kubectl)
 	@test -f $(LOCAL_KUBE) && echo $(CURDIR)/.demo/kubeconfig || { echo "no local cluster: make up" >&2; exit 1; }
 
-logs-runner: ## the runner's output of a pipeline in the cluster: make logs-runner NAME=film-dim
+kube-logs: ## the runner's output of a pipeline in the cluster: make kube-logs NAME=film-dim
 ifneq ($(wildcard $(LOCAL_KUBE)),)
 	@tail -n 200 .demo/cluster/pods/$(DEMO_NS)_$(NAME)-*/runner.log
 else
 	kubectl -n $(DEMO_NS) logs -l etl.platform.dev/pipeline=$(NAME) --tail=200 --prefix
 endif
 
-# --- run, pause, resume, status: in the cluster after `make up` (WHERE=kube), else the local demo database (WHERE=local) ---
-WHERE ?= $(if $(wildcard .demo/kind)$(wildcard $(LOCAL_KUBE)),kube,local)
-LOCAL = $(MVN) -q -DskipTests package -pl demo -am && java -cp "$(DEMO_CP)" dev.platform.etl.demo.LocalDemo
-.PHONY: db-up db-down db-reset-demo db-touch-filmwork-one db-last-run db-inc-state run pause resume status
+kube-run: ## in the cluster of make up, request a run: make kube-run NAME=film-dim-inc (a new spec.runRequest)
+	$(KUBECTL) -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"runRequest":"make-'$$(date +%s)'"}}'
+
+kube-pause: ## in the cluster, pause after the batch in flight: make kube-pause NAME=film-dim (spec.suspend=true)
+	$(KUBECTL) -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"suspend":true}}'
+
+kube-resume: ## in the cluster, resume from the checkpoint: make kube-resume NAME=film-dim (spec.suspend=false)
+	$(KUBECTL) -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"suspend":false}}'
+
+kube-status: ## in the cluster, a pipeline's status: make kube-status NAME=film-dim
+	$(KUBECTL) -n $(DEMO_NS) get etlp $(NAME) -o jsonpath='{.status}{"\n"}'
+
+# --- the local demo database (port 55432), no cluster: the runner's CLI against it ---
+LOCAL = $(MVN) -q -DskipTests package -pl tools/demo -am && java -cp "$(DEMO_CP)" dev.platform.etl.demo.LocalDemo
+.PHONY: db-up db-down db-reset-demo db-touch-filmwork-one db-last-run db-inc-state local-run local-pause local-resume local-status
 
 db-up: ## start the local demo database (port 55432), with demo data the first time
 	@$(LOCAL) db-up
@@ -153,30 +164,14 @@ db-last-run: ## latest etl.pipeline_run row of a pipeline: make db-last-run NAME
 db-inc-state: ## checkpoint, pause flag and lease of a pipeline: make db-inc-state NAME=film-dim-inc
 	@$(LOCAL) db-inc-state $(NAME)
 
-run: ## request a run: make run NAME=film-dim-inc (cluster: a new runRequest; local: runs examples/NAME.yaml)
-ifeq ($(WHERE),kube)
-	$(KUBECTL) -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"runRequest":"make-'$$(date +%s)'"}}'
-else
+local-run: ## run examples/NAME.yaml against the local demo database (started if needed): make local-run NAME=film-dim-inc
 	@$(LOCAL) run $(NAME)
-endif
 
-pause: ## pause after the batch in flight: make pause NAME=film-dim (cluster: spec.suspend=true; local: the pause flag)
-ifeq ($(WHERE),kube)
-	$(KUBECTL) -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"suspend":true}}'
-else
+local-pause: ## set the pause flag: the run in progress pauses after its batch, the next one at once: make local-pause NAME=film-dim
 	@$(LOCAL) control pause $(NAME)
-endif
 
-resume: ## resume from the checkpoint: make resume NAME=film-dim
-ifeq ($(WHERE),kube)
-	$(KUBECTL) -n $(DEMO_NS) patch etlp $(NAME) --type merge -p '{"spec":{"suspend":false}}'
-else
+local-resume: ## clear the pause flag: make local-resume NAME=film-dim
 	@$(LOCAL) control resume $(NAME)
-endif
 
-status: ## a pipeline's state: make status NAME=film-dim (cluster: phase and status; local: checkpoint, pause flag, lease, last run)
-ifeq ($(WHERE),kube)
-	$(KUBECTL) -n $(DEMO_NS) get etlp $(NAME) -o jsonpath='{.status}{"\n"}'
-else
+local-status: ## checkpoint, pause flag, lease and last run: make local-status NAME=film-dim
 	@$(LOCAL) control status $(NAME)
-endif

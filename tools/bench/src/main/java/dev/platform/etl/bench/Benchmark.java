@@ -28,7 +28,7 @@ import java.util.Set;
 /**
  * {@code make bench}: the runner against the ceilings of a client-side mover, on BENCH_ROWS films
  * (1,000,000 by default), side by side. Measured once, printed as a table and written to
- * bench/results/*.json. A benchmark, never a test: nothing here passes or fails.
+ * tools/bench/results/*.json. A benchmark, never a test: nothing here passes or fails.
  */
 public final class Benchmark {
     /** What {@code BENCH_CASES} can choose; all by default. */
@@ -306,7 +306,7 @@ public final class Benchmark {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         System.out.println();
         System.out.println(json.writeValueAsString(results));
-        Path file = Path.of("bench", "results", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
+        Path file = Path.of("tools", "bench", "results", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
         Files.createDirectories(file.getParent());
         json.writeValue(file.toFile(), results);
         System.out.println("written to " + file);

@@ -8,11 +8,11 @@ import java.util.List;
 
 /**
  * Where etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kubectl are: the
- * directory that {@code controlplane/build.sh} prints after building them once from their pinned
+ * directory that {@code test/controlplane/build.sh} prints after building them once from their pinned
  * Go modules (or that {@code ETL_KUBE_BINARIES} names, for prebuilt binaries).
  */
 public record ControlPlaneBinaries(Path directory) {
-    public static final String BUILD_SCRIPT = "controlplane/build.sh";
+    public static final String BUILD_SCRIPT = "test/controlplane/build.sh";
 
     public Path etcd() {
         return directory.resolve("etcd");

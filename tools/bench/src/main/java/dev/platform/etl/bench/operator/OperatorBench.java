@@ -240,7 +240,7 @@ public final class OperatorBench {
 
     private void write() throws Exception {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Path file = Path.of("bench", "results", "operator-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
+        Path file = Path.of("tools", "bench", "results", "operator-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
         Files.createDirectories(file.getParent());
         json.writeValue(file.toFile(), results);
         System.out.println("written to " + file);

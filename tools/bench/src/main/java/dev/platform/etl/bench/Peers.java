@@ -18,13 +18,13 @@ import java.util.stream.Stream;
  * each timed from its process's start to its end and verified by count and checksum like the
  * runner: sling (its binary, published on PyPI as sling-linux-amd64) and dlt with the connectorx
  * backend, merging by key. Both come from a virtual environment the bench creates under
- * bench/target/peers, with pinned versions. Without Python 3 and pip, or without PyPI, the bench
+ * tools/bench/target/peers, with pinned versions. Without Python 3 and pip, or without PyPI, the bench
  * says why and goes on without them.
  */
 final class Peers {
     private static final List<String> PACKAGES = List.of("sling-linux-amd64==1.4.11", "dlt[postgres,sql-database]==1.31.0", "connectorx==0.4.6",
             "pyarrow==21.0.0");
-    private static final Path VENV = Path.of("bench", "target", "peers");
+    private static final Path VENV = Path.of("tools", "bench", "target", "peers");
     private static final long TIMEOUT_MINUTES = 20;
     /** The films as both peers read them: dlt cannot merge on a uuid key, so the key is text for both. */
     private static final String SOURCE_VIEW = """
@@ -69,7 +69,7 @@ final class Peers {
                 "select * from bench_peers.film_source", "--tgt-conn", "BENCH_PG", "--tgt-object", "bench_sling.film_dim",
                 "--mode", "full-refresh"), Map.of("BENCH_PG", postgresUrl + "?sslmode=disable", "SLING_HOME_DIR", work.resolve("sling").toString()),
                 work, database, "bench_sling.film_dim", expected));
-        results.put("dltConnectorx", timedAndVerified("dlt", List.of(python().toString(), Path.of("bench", "peers", "dlt_load.py").toString()),
+        results.put("dltConnectorx", timedAndVerified("dlt", List.of(python().toString(), Path.of("tools", "bench", "peers", "dlt_load.py").toString()),
                 Map.of("BENCH_POSTGRES_URL", postgresUrl, "BENCH_DLT_DIR", work.resolve("dlt").toString(), "RUNTIME__LOG_LEVEL", "WARNING"),
                 work, database, "bench_dlt.film_dim", expected));
         return Optional.of(results);
