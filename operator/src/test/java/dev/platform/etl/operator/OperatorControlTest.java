@@ -7,7 +7,7 @@ import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.operator.support.OperatorFixture;
-import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.pipeline.DemoPipelines;
 import dev.platform.etl.testkit.postgres.Gate;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -42,7 +42,7 @@ class OperatorControlTest {
     void aForbiddenTargetIsInvalidWithAWarningAndNoJobThenAFixBringsItBack() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
         fixture.execute("CREATE TABLE analytics.film_secret (LIKE analytics.film_dim INCLUDING ALL)");
-        fixture.apply(DemoPipelines.filmDim("forbidden", "Full", 5, "r-1", "").replace("analytics.film_dim", "analytics.film_secret"));
+        fixture.apply(DemoPipelines.filmDim("forbidden").tieBreaker("id").batchSize(5).runRequest("r-1").postgres(target -> target.setTable("analytics.film_secret")).yaml());
 
         EtlPipeline invalid = fixture.awaitPhase("forbidden", Phase.Invalid);
 
@@ -70,7 +70,7 @@ class OperatorControlTest {
         fixture = OperatorFixture.start(dir, FILMS);
         EtlPipeline paused;
         try (Gate gate = fixture.stallWriteOfFilmAt(6, "modified, id")) {
-            fixture.apply(DemoPipelines.filmDim("pausable", "Incremental", 2, "r-1", ""));
+            fixture.apply(DemoPipelines.filmDim("pausable").incremental("modified", "id").batchSize(2).runRequest("r-1").yaml());
             OperatorFixture.awaitStalledWrite(gate);
             fixture.patchSpec("pausable", "{\"suspend\": true}");
             await("the runner got SIGTERM").atMost(OperatorFixture.RUN_TIMEOUT)
@@ -101,7 +101,7 @@ class OperatorControlTest {
         fixture = OperatorFixture.start(dir, FILMS);
         EtlPipeline done;
         try (Gate gate = fixture.stallWriteOfFilmAt(5, "id")) {
-            fixture.apply(DemoPipelines.filmDim("busy", "Full", 4, "r-1", ""));
+            fixture.apply(DemoPipelines.filmDim("busy").tieBreaker("id").batchSize(4).runRequest("r-1").yaml());
             OperatorFixture.awaitStalledWrite(gate);
             fixture.patchSpec("busy", "{\"runRequest\": \"r-2\"}");
             fixture.stopOperator();
@@ -127,7 +127,7 @@ class OperatorControlTest {
         fixture = OperatorFixture.start(dir, FILMS);
         EtlPipeline done;
         try (Gate gate = fixture.stallWriteOfFilmAt(6, "id")) {
-            fixture.apply(DemoPipelines.filmDim("crashy", "Full", 2, "r-1", ""));
+            fixture.apply(DemoPipelines.filmDim("crashy").tieBreaker("id").batchSize(2).runRequest("r-1").yaml());
             OperatorFixture.awaitStalledWrite(gate);
             fixture.executor().killPod("crashy-1");
             // the dead runner's lease would run out by its TTL; the test makes it run out now

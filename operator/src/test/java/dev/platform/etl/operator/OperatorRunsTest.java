@@ -7,7 +7,7 @@ import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.operator.support.OperatorFixture;
-import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.pipeline.DemoPipelines;
 import dev.platform.etl.testkit.demo.DemoData;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ class OperatorRunsTest {
     @Test
     void aFullPipelineRunsOncePerRunRequestAndReportsItsCounters() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
-        fixture.apply(DemoPipelines.filmDim("film-dim", "Full", 2, "r-001", ""));
+        fixture.apply(DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(2).runRequest("r-001").yaml());
 
         EtlPipeline first = fixture.awaitRunsFinished("film-dim", 1);
         fixture.patchSpec("film-dim", "{\"runRequest\": \"r-002\"}");
@@ -69,7 +69,7 @@ class OperatorRunsTest {
     @Test
     void anIncrementalPipelineReadsNothingWithoutChangesAndOneRowAfterATouch() throws Exception {
         fixture = OperatorFixture.start(dir, FILMS);
-        fixture.apply(DemoPipelines.filmDim("film-dim-inc", "Incremental", 5, "r-1", ""));
+        fixture.apply(DemoPipelines.filmDim("film-dim-inc").incremental("modified", "id").batchSize(5).runRequest("r-1").yaml());
         EtlPipeline first = fixture.awaitRunsFinished("film-dim-inc", 1);
 
         fixture.patchSpec("film-dim-inc", "{\"runRequest\": \"r-2\"}");

@@ -12,7 +12,7 @@ import dev.platform.etl.operator.config.ReconcileSettings;
 import dev.platform.etl.operator.config.RunnerDefaults;
 import dev.platform.etl.operator.config.RunnerPodTemplate;
 import dev.platform.etl.operator.job.RunnerJobFactory;
-import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.pipeline.DemoPipelines;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -138,7 +138,7 @@ class HelmChartTest {
     void everyContainerOfTheChartAndOfTheRunnerJobIsRestricted() throws Exception {
         List<PodSpec> pods = new ArrayList<>();
         Chart.ofKind(Chart.render(EVERY_OPTION, Map.of()), Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
-        EtlPipeline pipeline = new ManifestLoader().parsePipeline(DemoPipelines.filmDim("film-dim", "Full", 500, "r-1", ""));
+        EtlPipeline pipeline = new ManifestLoader().parsePipeline(DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(500).runRequest("r-1").yaml());
         pipeline.getMetadata().setUid("uid");
         pods.add(new RunnerJobFactory(RunnerDefaults.fromEnvironment(Map.of()), Allowlist.fromEnvironment(Map.of()))
                 .build(pipeline, 1, "film-dim-1").getSpec().getTemplate().getSpec());
@@ -245,7 +245,7 @@ class HelmChartTest {
     /** The runner Job the operator configured by the chart (its Deployment's env) builds. */
     static Job runnerJob(Path values, Map<String, Object> settings) throws Exception {
         OperatorConfig config = OperatorConfig.fromEnvironment(env(Chart.ofKind(Chart.render(values, settings), Deployment.class).get(0)));
-        EtlPipeline pipeline = new ManifestLoader().parsePipeline(DemoPipelines.filmDim("film-dim", "Full", 500, "r-1", ""));
+        EtlPipeline pipeline = new ManifestLoader().parsePipeline(DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(500).runRequest("r-1").yaml());
         pipeline.getMetadata().setUid("uid");
         return new RunnerJobFactory(config.runner(), config.allowlist()).build(pipeline, 1, "film-dim-1");
     }

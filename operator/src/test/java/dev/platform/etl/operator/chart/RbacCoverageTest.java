@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.operator.support.MockCluster;
 import dev.platform.etl.operator.support.OperatorFixture;
-import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.pipeline.DemoPipelines;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -65,7 +65,7 @@ class RbacCoverageTest {
 
     private Set<String> operatorRequestsDuringALifecycle() throws Exception {
         try (OperatorFixture fixture = OperatorFixture.start(dir, 12)) {
-            fixture.apply(DemoPipelines.filmDim("lifecycle", "Full", 2, "r-1", "").replace("analytics.film_dim", "analytics.nope"));
+            fixture.apply(DemoPipelines.filmDim("lifecycle").tieBreaker("id").batchSize(2).runRequest("r-1").postgres(target -> target.setTable("analytics.nope")).yaml());
             fixture.awaitPhase("lifecycle", Phase.Invalid);
             fixture.slowLoggedTargetWrites(100);
             fixture.patchSpec("lifecycle", "{\"target\": {\"postgres\": {\"table\": \"analytics.film_dim\"}}}");

@@ -7,7 +7,7 @@ import dev.platform.etl.api.manifest.ManifestLoader;
 import dev.platform.etl.api.pod.PodEnvironment;
 import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.operator.config.RunnerDefaults;
-import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.pipeline.DemoPipelines;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -21,7 +21,7 @@ class RunnerJobFactoryTest {
 
     private final RunnerJobFactory factory = new RunnerJobFactory(DEFAULTS,
             Allowlist.fromEnvironment(Map.of(Allowlist.POSTGRES_TABLES_ENV, "analytics.film_dim")));
-    private final Job job = factory.build(pipeline(""), 7, "film-dim-7");
+    private final Job job = factory.build(pipeline(1), 7, "film-dim-7");
 
     @Test
     void thePodRunsOneRestrictedNonRootContainer() {
@@ -46,7 +46,7 @@ class RunnerJobFactoryTest {
 
     @Test
     void aParallelLoadIsAnIndexedJobWhosePodsEachReadTheRangeOfTheirIndex() {
-        Job indexed = factory.build(pipeline("  parallelism: 4\n"), 7, "film-dim-7");
+        Job indexed = factory.build(pipeline(4), 7, "film-dim-7");
         Container runner = indexed.getSpec().getTemplate().getSpec().getContainers().get(0);
 
         assertThat(job.getSpec().getCompletionMode()).isNull();
@@ -115,9 +115,10 @@ class RunnerJobFactoryTest {
                 .isEqualTo(JobNames.forRun(longName, 123456));
     }
 
-    private static EtlPipeline pipeline(String extraSpec) {
+    private static EtlPipeline pipeline(int parallelism) {
         try {
-            EtlPipeline pipeline = new ManifestLoader().parsePipeline(DemoPipelines.filmDim("film-dim", "Full", 500, "r-1", extraSpec));
+            EtlPipeline pipeline = new ManifestLoader().parsePipeline(DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(500)
+                    .runRequest("r-1").parallelism(parallelism).yaml());
             pipeline.getMetadata().setNamespace("etl-test");
             pipeline.getMetadata().setUid("0b0e3f0c-1111-2222-3333-444455556666");
             return pipeline;

@@ -7,7 +7,7 @@ import dev.platform.etl.api.manifest.ManifestLoader;
 import dev.platform.etl.api.status.EtlPipelineStatus;
 import dev.platform.etl.api.status.LastRun;
 import dev.platform.etl.api.status.RunResult;
-import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.pipeline.DemoPipelines;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +63,7 @@ class RunRequestsTest {
     }
 
     private static EtlPipeline pipeline(String runRequest, String schedule) throws Exception {
-        EtlPipeline pipeline = new ManifestLoader().parsePipeline(DemoPipelines.filmDim("p", "Full", 10, "x", ""));
+        EtlPipeline pipeline = new ManifestLoader().parsePipeline(DemoPipelines.filmDim("p").tieBreaker("id").batchSize(10).runRequest("x").yaml());
         pipeline.getSpec().setRunRequest(runRequest);
         pipeline.getSpec().setSchedule(schedule);
         pipeline.getMetadata().setCreationTimestamp(CREATED.toString());

@@ -1,10 +1,10 @@
 package dev.platform.etl.runner.lease;
 
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.platform.etl.runner.support.Jvm;
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
@@ -37,7 +37,7 @@ class CrashRecoveryTest {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
         fixture.logTargetWrites();
         fixture.slowTargetWrites(40);
-        Path pipeline = fixture.writePipeline("crash", PipelineYaml.resumableFullFilmDim("crash", 2));
+        Path pipeline = fixture.writePipeline(filmDim("crash").batchSize(2).tieBreaker("id"));
 
         for (int kill = 1; kill <= kills; kill++) {
             fixture.execute("TRUNCATE analytics.film_dim, analytics.write_log");
@@ -78,7 +78,7 @@ class CrashRecoveryTest {
         String stalledFilm = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 6 LIMIT 1");
         // writing the 7th film waits on an advisory lock that the test holds: the batch stalls
         fixture.stallTargetWriteOf(stalledFilm, 4242);
-        Path pipeline = fixture.writePipeline("zombie", PipelineYaml.resumableFullFilmDim("zombie", 3));
+        Path pipeline = fixture.writePipeline(filmDim("zombie").batchSize(3).tieBreaker("id"));
 
         RunnerProcess zombie;
         RunOutput successor;

@@ -1,10 +1,10 @@
 package dev.platform.etl.runner.lease;
 
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.platform.etl.runner.support.Jvm;
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
@@ -126,7 +126,7 @@ class FencedWritesTest {
                 BEGIN INSERT INTO analytics.write_order (film_id, title) VALUES (NEW.film_id, NEW.title); RETURN NEW; END $$;
                 CREATE TRIGGER log_order AFTER INSERT OR UPDATE ON analytics.film_dim FOR EACH ROW EXECUTE FUNCTION analytics.log_order();
                 """);
-        return fixture.writePipeline("fenced", PipelineYaml.resumableFullFilmDim("fenced", 3));
+        return fixture.writePipeline(filmDim("fenced").batchSize(3).tieBreaker("id"));
     }
 
     private static void assertTheNewerRunsRowsStand(RunnerFixture fixture) throws Exception {

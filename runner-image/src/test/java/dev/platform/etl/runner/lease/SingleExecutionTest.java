@@ -1,10 +1,10 @@
 package dev.platform.etl.runner.lease;
 
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.platform.etl.runner.support.Jvm;
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
@@ -32,7 +32,7 @@ class SingleExecutionTest {
         // whichever runner claims the lease stalls on its first batch until the other has given up:
         // the two always overlap, however slowly either JVM starts
         fixture.stallTargetWriteOf(fixture.text("SELECT id::text FROM content.film_work ORDER BY id LIMIT 1"), GATE);
-        Path pipeline = fixture.writePipeline("twins", PipelineYaml.fullFilmDim("twins", 3));
+        Path pipeline = fixture.writePipeline(filmDim("twins").batchSize(3));
 
         for (int round = 1; round <= ROUNDS; round++) {
             List<RunOutput> outputs = new ArrayList<>();

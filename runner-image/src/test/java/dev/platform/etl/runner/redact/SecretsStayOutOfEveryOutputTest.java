@@ -1,10 +1,11 @@
 package dev.platform.etl.runner.redact;
 
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
+import static dev.platform.etl.runner.support.TestPipelines.filmIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.platform.etl.api.pod.PodEnvironment;
 import dev.platform.etl.runner.support.Jvm;
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import java.net.ServerSocket;
@@ -100,13 +101,12 @@ class SecretsStayOutOfEveryOutputTest {
     }
 
     private RunOutput runFilmDim(String... extra) {
-        Path pipeline = fixture.writePipeline("film-dim", PipelineYaml.fullFilmDim("film-dim", 10));
+        Path pipeline = fixture.writePipeline(filmDim("film-dim").batchSize(10));
         return fixture.startProcess(pipeline, Jvm.SMALL, extra).await(Duration.ofMinutes(1));
     }
 
     private RunOutput runFilmIndex() {
-        Path pipeline = fixture.writePipeline("secret-films",
-                PipelineYaml.filmIndex("secret-films", "Full", 10, "", PipelineYaml.FILM_QUERY, INDEX));
+        Path pipeline = fixture.writePipeline(filmIndex("secret-films", INDEX).batchSize(10));
         return fixture.startProcess(pipeline, Jvm.SMALL).await(Duration.ofMinutes(1));
     }
 

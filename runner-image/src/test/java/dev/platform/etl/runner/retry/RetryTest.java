@@ -1,10 +1,11 @@
 package dev.platform.etl.runner.retry;
 
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
+import static dev.platform.etl.runner.support.TestPipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.platform.etl.runner.support.Jvm;
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
@@ -28,8 +29,7 @@ class RetryTest {
     void aTargetTableRenamedAwayForAWhileIsRetriedUntilItIsBack() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 20);
         fixture.slowTargetWrites(40);
-        Path pipeline = fixture.writePipeline("flip", PipelineYaml.fullFilmDim("flip", 2)
-                .replace("retry: {maxAttempts: 3, initialBackoff: 100ms, maxBackoff: 1s}", "retry: {maxAttempts: 10, initialBackoff: 200ms, maxBackoff: 5s}"));
+        Path pipeline = fixture.writePipeline(filmDim("flip").batchSize(2).retry(10, "200ms", "5s"));
 
         RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL);
         await().atMost(Duration.ofMinutes(1)).until(() -> fixture.runningBatches("etl-test/flip") >= 2);
@@ -65,7 +65,7 @@ class RetryTest {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
         fixture.logTargetWrites();
         fixture.stallTargetWriteOf(fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 6 LIMIT 1"), 5757);
-        Path pipeline = fixture.writePipeline("ended", PipelineYaml.resumableFullFilmDim("ended", 3));
+        Path pipeline = fixture.writePipeline(filmDim("ended").batchSize(3).tieBreaker("id"));
 
         RunnerProcess runner;
         try (Gate gate = fixture.closedGate(5757)) {
@@ -86,9 +86,8 @@ class RetryTest {
     @Test
     void aSyntaxErrorInTheReaderFailsOnTheFirstAttempt() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 5);
-        Path pipeline = fixture.writePipeline("typo", PipelineYaml.pipeline("typo", "Full", 2, "",
-                "SELEC id AS film_id, title FROM content.film_work", "",
-                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}"));
+        Path pipeline = fixture.writePipeline(pipeline("typo").batchSize(2)
+                .query("SELEC id AS film_id, title FROM content.film_work").postgresTarget("analytics.film_dim", "film_id"));
 
         RunOutput run = fixture.startProcess(pipeline, Jvm.SMALL).await(Duration.ofMinutes(1));
 

@@ -1,9 +1,9 @@
 package dev.platform.etl.runner.run;
 
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.testkit.postgres.Gate;
@@ -33,8 +33,8 @@ class DeleteMissingTest {
     @BeforeEach
     void mirrorPipeline() throws Exception {
         fixture = RunnerFixture.withFilms(dir, FILMS);
-        pipeline = fixture.writePipeline("mirror", PipelineYaml.resumableFullFilmDim("mirror", 3)
-                .replace("keyColumns: [film_id]}", "keyColumns: [film_id], deleteMissing: true}"));
+        pipeline = fixture.writePipeline("mirror", filmDim("mirror").batchSize(3).tieBreaker("id")
+                .postgres(target -> target.setDeleteMissing(true)).yaml());
     }
 
     @Test
@@ -83,7 +83,7 @@ class DeleteMissingTest {
 
     @Test
     void aLoadBegunWithoutDeleteMissingIsNotCompletedWithItAndDeletesNothing() throws Exception {
-        Path plain = fixture.writePipeline("mirror-plain", PipelineYaml.resumableFullFilmDim("mirror", 3));
+        Path plain = fixture.writePipeline("mirror-plain", filmDim("mirror").batchSize(3).tieBreaker("id").yaml());
         fixture.execute("INSERT INTO analytics.film_dim (film_id, title) VALUES (gen_random_uuid(), 'stray')");
         fixture.stallTargetWriteOf(fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 6 LIMIT 1"), GATE);
         try (Gate gate = fixture.closedGate(GATE)) {

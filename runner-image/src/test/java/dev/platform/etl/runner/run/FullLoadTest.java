@@ -1,10 +1,12 @@
 package dev.platform.etl.runner.run;
 
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
+import static dev.platform.etl.runner.support.TestPipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.testkit.pipeline.PipelineBuilder.Transform;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,7 @@ class FullLoadTest {
     @Test
     void runningTheSameFullPipelineTwiceLeavesAnIdenticalTargetWithoutDuplicates() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
-        Path pipeline = fixture.writePipeline("full", PipelineYaml.fullFilmDim("full-idempotency", 2));
+        Path pipeline = fixture.writePipeline("full", filmDim("full-idempotency").batchSize(2).yaml());
 
         RunOutput first = fixture.run(pipeline);
         String afterFirst = fixture.checksum("analytics.film_dim", "film_id");
@@ -53,7 +55,7 @@ class FullLoadTest {
                 CREATE TABLE mart.etl_staging_batch AS SELECT * FROM analytics.film_dim WITH NO DATA;""");
         fixture.addUrlParameters("target-db", "options=-c%20search_path%3Dmart,pg_temp");
 
-        RunOutput run = fixture.run(fixture.writePipeline("full", PipelineYaml.resumableFullFilmDim("search-path", 5)));
+        RunOutput run = fixture.run(fixture.writePipeline("full", filmDim("search-path").batchSize(5).tieBreaker("id").yaml()));
 
         assertThat(run.result()).as(run.stderr()).isEqualTo("SUCCEEDED");
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim WHERE title = 'stale'")).as("every row upserted").isZero();
@@ -68,7 +70,7 @@ class FullLoadTest {
                 SELECT id, 'stale' FROM content.film_work ORDER BY id DESC LIMIT 5""");
         fixture.logTargetWrites();
 
-        RunOutput run = fixture.run(fixture.writePipeline("full", PipelineYaml.resumableFullFilmDim("midway", 2)));
+        RunOutput run = fixture.run(fixture.writePipeline("full", filmDim("midway").batchSize(2).tieBreaker("id").yaml()));
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(fixture.count("""
@@ -101,7 +103,7 @@ class FullLoadTest {
     @Test
     void transformsShapeTheTargetRows() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 5);
-        RunOutput run = fixture.run(fixture.writePipeline("full", PipelineYaml.fullFilmDim("shape", 500)));
+        RunOutput run = fixture.run(fixture.writePipeline("full", filmDim("shape").batchSize(500).yaml()));
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(fixture.text("""
@@ -149,8 +151,8 @@ class FullLoadTest {
 
     /** A full load of content.prices, without its seq, into analytics.price_by_code by code. */
     private static Path pricesByCode(RunnerFixture fixture, int batchSize) {
-        return fixture.writePipeline("prices", PipelineYaml.pipeline("prices", "Full", batchSize, "",
-                "SELECT seq, code, price FROM content.prices ORDER BY seq", "    - transform: {drop: [seq]}\n",
-                "postgres: {secretRef: target-db, table: analytics.price_by_code, keyColumns: [code]}"));
+        return fixture.writePipeline(pipeline("prices").batchSize(batchSize)
+                .query("SELECT seq, code, price FROM content.prices ORDER BY seq").transform(Transform.drop("seq"))
+                .postgresTarget("analytics.price_by_code", "code"));
     }
 }

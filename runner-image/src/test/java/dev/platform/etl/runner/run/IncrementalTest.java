@@ -1,11 +1,15 @@
 package dev.platform.etl.runner.run;
 
+import static dev.platform.etl.runner.support.TestPipelines.FILM_QUERY;
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
+import static dev.platform.etl.runner.support.TestPipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.platform.etl.runner.support.PipelineYaml;
+import dev.platform.etl.api.spec.Mode;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.testkit.demo.DemoData;
+import dev.platform.etl.testkit.pipeline.PipelineBuilder.Transform;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -31,7 +35,7 @@ class IncrementalTest {
 
     @Test
     void aSecondRunWithoutChangesReadsNothingAndKeepsTheCheckpoint() throws Exception {
-        Path pipeline = fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 2));
+        Path pipeline = fixture.writePipeline(filmDim("inc").batchSize(2).incremental("modified", "id"));
 
         RunOutput first = fixture.run(pipeline);
         String checkpoint = fixture.text(CHECKPOINT);
@@ -52,7 +56,7 @@ class IncrementalTest {
 
     @Test
     void touchingOneRowMakesTheNextRunReadAndWriteExactlyThatRow() throws Exception {
-        Path pipeline = fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 2));
+        Path pipeline = fixture.writePipeline(filmDim("inc").batchSize(2).incremental("modified", "id"));
         fixture.run(pipeline);
         String before = fixture.text(CHECKPOINT);
 
@@ -76,7 +80,7 @@ class IncrementalTest {
             DemoData.insertFilms(connection, 1, 25);
         }
         fixture.execute("UPDATE content.film_work SET modified = timestamptz '2024-06-01 12:00:00.123456+00'");
-        Path pipeline = fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 4));
+        Path pipeline = fixture.writePipeline(filmDim("inc").batchSize(4).incremental("modified", "id"));
 
         RunOutput first = fixture.run(pipeline);
         RunOutput second = fixture.run(pipeline);
@@ -91,16 +95,16 @@ class IncrementalTest {
 
     @Test
     void transformsThatRenameOrDropTheKeysetColumnsDoNotChangeTheCheckpoint() throws Exception {
-        Path plain = fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 5));
+        Path plain = fixture.writePipeline(filmDim("inc").batchSize(5).incremental("modified", "id"));
         fixture.run(plain);
         String plainCheckpoint = fixture.text(CHECKPOINT);
         fixture.execute("TRUNCATE etl.pipeline_state, etl.pipeline_run, analytics.film_dim");
 
-        Path reshaped = fixture.writePipeline("inc", PipelineYaml.pipeline("inc", "Incremental", 5,
-                "  incremental: {cursorColumn: modified, tieBreakerColumn: id}\n", PipelineYaml.FILM_QUERY, """
-                    - transform: {rename: {id: film_id, modified: changed_at}}
-                    - transform: {drop: [changed_at, type]}
-                """, "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}"));
+        Path reshaped = fixture.writePipeline(pipeline("inc").batchSize(5)
+                .incremental("modified", "id").query(FILM_QUERY)
+                .transform(Transform.rename("id", "film_id").andRename("modified", "changed_at"))
+                .transform(Transform.drop("changed_at", "type"))
+                .postgresTarget("analytics.film_dim", "film_id"));
         RunOutput first = fixture.run(reshaped);
         RunOutput second = fixture.run(reshaped);
 
@@ -113,7 +117,7 @@ class IncrementalTest {
 
     @Test
     void aRowCommittedLateWithAnEarlierCursorIsNotLost() throws Exception {
-        Path pipeline = fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 3));
+        Path pipeline = fixture.writePipeline(filmDim("inc").batchSize(3).incremental("modified", "id"));
         fixture.run(pipeline);
         String x = fixture.text("SELECT md5('film-5')::uuid::text");
         String y = fixture.text("SELECT md5('film-6')::uuid::text");
@@ -142,7 +146,7 @@ class IncrementalTest {
         // the 13th film in id order cannot be written: batches 1 to 3 (12 films) commit, batch 4 fails
         String thirteenth = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 12 LIMIT 1");
         refuseTargetWriteOf(thirteenth);
-        Path pipeline = fixture.writePipeline("full", PipelineYaml.resumableFullFilmDim("full", 4));
+        Path pipeline = fixture.writePipeline(filmDim("full").batchSize(4).tieBreaker("id"));
 
         RunOutput stopped = fixture.run(pipeline);
         fixture.execute("DROP TRIGGER refuse ON analytics.film_dim");
@@ -159,8 +163,8 @@ class IncrementalTest {
 
     @Test
     void aFullReloadBetweenIncrementalRunsKeepsTheIncrementalCheckpoint() throws Exception {
-        Path incremental = fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 5));
-        Path reload = fixture.writePipeline("inc-reload", PipelineYaml.resumableFullFilmDim("inc", 5));
+        Path incremental = fixture.writePipeline(filmDim("inc").batchSize(5).incremental("modified", "id"));
+        Path reload = fixture.writePipeline("inc-reload", filmDim("inc").batchSize(5).tieBreaker("id").yaml());
         fixture.run(incremental);
         String checkpoint = fixture.text(CHECKPOINT);
 
@@ -178,12 +182,12 @@ class IncrementalTest {
     void aPausedFullLoadResumesWhereItStoppedEvenAfterAnIncrementalRunInBetween() throws Exception {
         String thirteenth = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 12 LIMIT 1");
         refuseTargetWriteOf(thirteenth);
-        Path full = fixture.writePipeline("inc", PipelineYaml.resumableFullFilmDim("inc", 4));
+        Path full = fixture.writePipeline(filmDim("inc").batchSize(4).tieBreaker("id"));
         RunOutput stopped = fixture.run(full);
         fixture.execute("DROP TRIGGER refuse ON analytics.film_dim");
 
-        RunOutput incremental = fixture.run(fixture.writePipeline("inc", PipelineYaml.incrementalFilmDim("inc", 4)));
-        RunOutput resumed = fixture.run(fixture.writePipeline("inc", PipelineYaml.resumableFullFilmDim("inc", 4)));
+        RunOutput incremental = fixture.run(fixture.writePipeline(filmDim("inc").batchSize(4).incremental("modified", "id")));
+        RunOutput resumed = fixture.run(fixture.writePipeline(filmDim("inc").batchSize(4).tieBreaker("id")));
 
         assertThat(stopped.summary().path("batches").asLong()).isEqualTo(3);
         assertThat(incremental.rowsRead()).isEqualTo(FILMS);
@@ -192,10 +196,9 @@ class IncrementalTest {
 
     @Test
     void aCursorColumnMissingFromTheReaderOutputIsInvalidBeforeAnythingIsWritten() throws Exception {
-        RunOutput run = fixture.run(fixture.writePipeline("inc", PipelineYaml.pipeline("inc", "Incremental", 5,
-                "  incremental: {cursorColumn: updated_at, tieBreakerColumn: id}\n", PipelineYaml.FILM_QUERY,
-                "    - transform: {rename: {id: film_id}, drop: [type]}\n",
-                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("inc").batchSize(5)
+                .incremental("updated_at", "id").query(FILM_QUERY).transform(Transform.rename("id", "film_id").andDrop("type"))
+                .postgresTarget("analytics.film_dim", "film_id")));
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.message()).contains("spec.incremental.cursorColumn: column 'updated_at' is not in the reader's output");
@@ -205,9 +208,9 @@ class IncrementalTest {
 
     @Test
     void incrementalModeWithoutItsSectionIsInvalid() throws Exception {
-        RunOutput run = fixture.run(fixture.writePipeline("inc", PipelineYaml.pipeline("inc", "Incremental", 5, "",
-                PipelineYaml.FILM_QUERY, "    - transform: {rename: {id: film_id}, drop: [type]}\n",
-                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("inc").batchSize(5)
+                .mode(Mode.Incremental).query(FILM_QUERY).transform(Transform.rename("id", "film_id").andDrop("type"))
+                .postgresTarget("analytics.film_dim", "film_id")));
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.message()).contains("spec.incremental: is required when spec.mode is Incremental");

@@ -1,10 +1,13 @@
 package dev.platform.etl.runner.run;
 
+import static dev.platform.etl.runner.support.TestPipelines.FILM_QUERY;
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
+import static dev.platform.etl.runner.support.TestPipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.testkit.pipeline.PipelineBuilder.Transform;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,16 +33,17 @@ class MalformedInputTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "a fractional batch size|  batchSize: 2|  batchSize: 1.5|spec.batchSize",
-            "a statement timeout beyond any number|        query:|        statementTimeout: 99999999999999999999s\\n        query:"
+            "a statement timeout beyond any number|      query:|      statementTimeout: 99999999999999999999s\\n      query:"
                     + "|spec.tasks[0].sqlReader.statementTimeout",
-            "a statement timeout beyond PostgreSQL's milliseconds|        query:|        statementTimeout: 9999999999ms\\n        query:"
+            "a statement timeout beyond PostgreSQL's milliseconds|      query:|      statementTimeout: 9999999999ms\\n      query:"
                     + "|spec.tasks[0].sqlReader.statementTimeout",
-            "a zero backoff|initialBackoff: 100ms|initialBackoff: 0ms|spec.retry.initialBackoff",
-            "a backoff whose milliseconds overflow|maxBackoff: 1s|maxBackoff: 999999999999h|spec.retry.maxBackoff",
-            "a namespace with a slash|namespace: etl-test|namespace: etl/test|metadata.namespace",
-            "a name with a slash|name: malformed,|name: mal/formed,|metadata.name"})
+            "a zero backoff|initialBackoff: \"100ms\"|initialBackoff: 0ms|spec.retry.initialBackoff",
+            "a backoff whose milliseconds overflow|maxBackoff: \"1s\"|maxBackoff: 999999999999h|spec.retry.maxBackoff",
+            "a namespace with a slash|namespace: \"etl-test\"|namespace: etl/test|metadata.namespace",
+            "a name with a slash|name: \"malformed\"|name: mal/formed|metadata.name"})
+    // values the api's types cannot hold are patched into the manifest's text
     void aFieldThatCannotMeanWhatItSaysIsInvalidAndNamed(String what, String from, String to, String field) throws Exception {
-        String yaml = PipelineYaml.fullFilmDim("malformed", 2);
+        String yaml = filmDim("malformed").batchSize(2).yaml();
         assertThat(yaml).contains(from);
 
         RunOutput run = fixture.run(fixture.writePipeline("malformed", yaml.replace(from, to.replace("\\n", "\n"))));
@@ -53,7 +57,7 @@ class MalformedInputTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"--heartbeat,0ms", "--heartbeat,99999999999999999999s", "--lease-ttl,0s", "--lease-ttl,1.5s"})
     void aLeaseOptionThatCannotBeKeptIsInvalidAndLeavesNoRunningRow(String option, String value) throws Exception {
-        RunOutput run = fixture.run(fixture.writePipeline("lease", PipelineYaml.fullFilmDim("lease", 2)), option, value);
+        RunOutput run = fixture.run(fixture.writePipeline(filmDim("lease").batchSize(2)), option, value);
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.message()).contains(option);
@@ -62,10 +66,9 @@ class MalformedInputTest {
 
     @Test
     void aDurationThatIsNotOneNamesItsField() throws Exception {
-        RunOutput run = fixture.run(fixture.writePipeline("lag", PipelineYaml.pipeline("lag", "Incremental", 2,
-                "  incremental: {cursorColumn: modified, tieBreakerColumn: id, lag: 5 minutes}\n", PipelineYaml.FILM_QUERY,
-                "    - transform: {rename: {id: film_id}, drop: [type]}\n",
-                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("lag").batchSize(2)
+                .incremental("modified", "id").lag("5 minutes").query(FILM_QUERY).transform(Transform.rename("id", "film_id").andDrop("type"))
+                .postgresTarget("analytics.film_dim", "film_id")));
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.message()).contains("spec.incremental.lag: '5 minutes' is not a duration");

@@ -1,8 +1,9 @@
 package dev.platform.etl.runner.run;
 
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
+import static dev.platform.etl.runner.support.TestPipelines.filmIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.testkit.elasticsearch.SearchIndex;
@@ -32,7 +33,7 @@ class ParallelLoadTest {
     @Test
     void fourRangesRunAtOnceLoadTheTableExactlyAndCompleteTheLoadOnce() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 1000);
-        Path pipeline = fixture.writePipeline("parallel", PipelineYaml.parallelFullFilmDim("parallel", 50, 4));
+        Path pipeline = fixture.writePipeline(filmDim("parallel").batchSize(50).tieBreaker("id").parallelism(4));
 
         List<RunOutput> runs = runRanges(fixture, pipeline, "run-1", 4, 0, 1, 2, 3);
 
@@ -59,7 +60,7 @@ class ParallelLoadTest {
     @Test
     void aRangeRunAgainInTheSameRunReadsNothingAndANewRunLoadsAgain() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 200);
-        Path pipeline = fixture.writePipeline("parallel", PipelineYaml.parallelFullFilmDim("parallel", 50, 2));
+        Path pipeline = fixture.writePipeline(filmDim("parallel").batchSize(50).tieBreaker("id").parallelism(2));
         runRanges(fixture, pipeline, "run-1", 2, 0, 1);
 
         RunOutput replaced = fixture.run(pipeline, "--range", "1/2", "--run-id", "run-1");
@@ -75,7 +76,7 @@ class ParallelLoadTest {
     @Test
     void aLoadResumedAfterTheSourceGrewKeepsItsRangesAndEndsExact() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 400);
-        Path pipeline = fixture.writePipeline("parallel", PipelineYaml.parallelFullFilmDim("parallel", 50, 4));
+        Path pipeline = fixture.writePipeline(filmDim("parallel").batchSize(50).tieBreaker("id").parallelism(4));
         runRanges(fixture, pipeline, "run-1", 4, 0, 1);
         String bounds = fixture.text(BOUNDS);
 
@@ -99,8 +100,7 @@ class ParallelLoadTest {
     void threeRangesIntoOneNewElasticsearchIndexGiveOneDocumentPerFilm() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 300);
         SearchIndex index = fixture.withElasticsearch(SharedElasticsearch.get().url(), "films_ranged");
-        Path pipeline = fixture.writePipeline("parallel", PipelineYaml.filmIndex("parallel", "Full", 20,
-                "  incremental: {tieBreakerColumn: id}\n  parallelism: 3\n", PipelineYaml.FILM_QUERY, index.name()));
+        Path pipeline = fixture.writePipeline(filmIndex("parallel", index.name()).batchSize(20).tieBreaker("id").parallelism(3));
 
         List<RunOutput> runs = runRanges(fixture, pipeline, "run-1", 3, 0, 1, 2);
 
@@ -113,7 +113,7 @@ class ParallelLoadTest {
     @Test
     void anEmptySourceGivesEveryRangeNothingToDo() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 0);
-        Path pipeline = fixture.writePipeline("parallel", PipelineYaml.parallelFullFilmDim("parallel", 50, 3));
+        Path pipeline = fixture.writePipeline(filmDim("parallel").batchSize(50).tieBreaker("id").parallelism(3));
 
         List<RunOutput> runs = runRanges(fixture, pipeline, "run-1", 3, 0, 1, 2);
 
@@ -128,7 +128,7 @@ class ParallelLoadTest {
     @Test
     void aRangeThatDoesNotMatchSpecParallelismIsInvalidAndTouchesNothing() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 10);
-        Path pipeline = fixture.writePipeline("parallel", PipelineYaml.parallelFullFilmDim("parallel", 50, 4));
+        Path pipeline = fixture.writePipeline(filmDim("parallel").batchSize(50).tieBreaker("id").parallelism(4));
 
         RunOutput run = fixture.run(pipeline, "--range", "0/2");
         RunOutput malformed = fixture.run(pipeline, "--range", "4/4");

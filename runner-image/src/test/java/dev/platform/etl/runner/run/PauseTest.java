@@ -1,10 +1,10 @@
 package dev.platform.etl.runner.run;
 
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.platform.etl.runner.support.Jvm;
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
@@ -36,7 +36,7 @@ class PauseTest {
 
     @Test
     void aPauseRequestedDuringARunStopsAfterTheBatchInFlightAndResumeCompletesExactly() throws Exception {
-        pipeline = fixture.writePipeline("pausable", PipelineYaml.incrementalFilmDim("pausable", 1));
+        pipeline = fixture.writePipeline(filmDim("pausable").batchSize(1).incremental("modified", "id"));
         RunOutput pause;
         RunOutput paused;
         try (Gate gate = stallWriteOfFilmAt(6)) {
@@ -67,7 +67,7 @@ class PauseTest {
 
     @Test
     void sigtermDuringABatchFinishesThatBatchThenPauses() throws Exception {
-        pipeline = fixture.writePipeline("pausable", PipelineYaml.incrementalFilmDim("pausable", 3));
+        pipeline = fixture.writePipeline(filmDim("pausable").batchSize(3).incremental("modified", "id"));
         RunOutput stopped;
         try (Gate gate = stallWriteOfFilmAt(7)) {
             RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL);
@@ -92,7 +92,7 @@ class PauseTest {
 
     @Test
     void aBatchThatCannotFinishWithinTheGracePeriodAfterSigtermIsRolledBack() throws Exception {
-        pipeline = fixture.writePipeline("pausable", PipelineYaml.incrementalFilmDim("pausable", 3));
+        pipeline = fixture.writePipeline(filmDim("pausable").batchSize(3).incremental("modified", "id"));
         fixture.environment().put("ETL_STOP_GRACE_PERIOD", "1s");
         RunOutput stopped;
         try (Gate gate = stallWriteOfFilmAt(7)) {

@@ -1,12 +1,12 @@
 package dev.platform.etl.runner.run;
 
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.platform.etl.api.pod.RunnerProgress;
 import dev.platform.etl.runner.support.Jvm;
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.runner.support.RunnerProcess;
@@ -26,7 +26,7 @@ class ProgressTest {
     @Test
     void midRunTheLogAndTheStatusShowTheCommittedBatchesTheirCheckpointAndTheRate() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 12);
-        Path pipeline = fixture.writePipeline("progress", PipelineYaml.resumableFullFilmDim("progress", 3));
+        Path pipeline = fixture.writePipeline(filmDim("progress").batchSize(3).tieBreaker("id"));
         fixture.stallTargetWriteOf(fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 6 LIMIT 1"), GATE);
         String lastCommitted = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 5 LIMIT 1");
         RunOutput done;

@@ -1,10 +1,14 @@
 package dev.platform.etl.runner.run;
 
+import static dev.platform.etl.runner.support.TestPipelines.FILM_QUERY;
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
+import static dev.platform.etl.runner.support.TestPipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.testkit.pipeline.PipelineBuilder.Transform;
+import dev.platform.etl.testkit.pipeline.PipelineBuilder;
 import dev.platform.etl.testkit.postgres.TestDatabase;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Tasks v1 rules and the allowlist: rejected pipelines exit 2 and touch nothing;
@@ -27,7 +32,7 @@ class RejectedPipelinesTest {
     @BeforeEach
     void loadTargetOnce() throws Exception {
         fixture = RunnerFixture.withFilms(dir, 10);
-        RunOutput setup = fixture.run(fixture.writePipeline("valid", PipelineYaml.fullFilmDim("valid", 100)));
+        RunOutput setup = fixture.run(fixture.writePipeline(filmDim("valid").batchSize(100)));
         assertThat(setup.exitCode()).as(setup.stderr()).isZero();
         fixture.execute("UPDATE content.film_work SET title = 'changed since the last load'");
         targetBefore = fixture.checksum("analytics.film_dim", "film_id");
@@ -81,9 +86,8 @@ class RejectedPipelinesTest {
     @Test
     void aTargetTableOutsideTheAllowlistIsInvalidAndNothingIsWritten() throws Exception {
         fixture.execute("CREATE TABLE analytics.film_secret (LIKE analytics.film_dim INCLUDING ALL)");
-        RunOutput run = fixture.run(fixture.writePipeline("forbidden", PipelineYaml.pipeline("forbidden", "Full", 100, "",
-                PipelineYaml.FILM_QUERY, "    - transform: {rename: {id: film_id}, drop: [type]}\n",
-                "postgres: {secretRef: target-db, table: analytics.film_secret, keyColumns: [film_id]}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("forbidden").batchSize(100)
+                .query(FILM_QUERY).transform(Transform.rename("id", "film_id").andDrop("type")).postgresTarget("analytics.film_secret", "film_id")));
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.message()).contains("spec.target.postgres.table: 'analytics.film_secret' is not in the allowlist");
@@ -93,9 +97,8 @@ class RejectedPipelinesTest {
 
     @Test
     void aReaderColumnMissingFromTheOutputIsInvalidNamingTheField() throws Exception {
-        RunOutput run = fixture.run(fixture.writePipeline("bad-key", PipelineYaml.pipeline("bad-key", "Full", 100, "",
-                "SELECT id AS film_id, title FROM content.film_work", "",
-                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [id]}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("bad-key").batchSize(100)
+                .query("SELECT id AS film_id, title FROM content.film_work").postgresTarget("analytics.film_dim", "id")));
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.message()).contains("spec.target.postgres.keyColumns[0]: column 'id' is not in the rows written");
@@ -104,9 +107,9 @@ class RejectedPipelinesTest {
 
     @Test
     void anUnknownSourceTableFailsWithPostgresMessageRecordedAndNothingWritten() throws Exception {
-        RunOutput run = fixture.run(fixture.writePipeline("unknown-table", PipelineYaml.pipeline("unknown-table", "Full", 100, "",
-                "SELECT id AS film_id, title FROM content.no_such_table", "",
-                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("unknown-table").batchSize(100)
+                .query("SELECT id AS film_id, title FROM content.no_such_table")
+                .postgresTarget("analytics.film_dim", "film_id")));
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.result()).isEqualTo("FAILED");
@@ -121,9 +124,9 @@ class RejectedPipelinesTest {
     @Test
     void theReaderCannotModifyTheSource() throws Exception {
         long films = fixture.count("SELECT count(*) FROM content.film_work");
-        RunOutput run = fixture.run(fixture.writePipeline("deleting-reader", PipelineYaml.pipeline("deleting-reader", "Full", 100, "",
-                "WITH d AS (DELETE FROM content.film_work RETURNING *) SELECT id AS film_id, title FROM d", "",
-                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("deleting-reader").batchSize(100)
+                .query("WITH d AS (DELETE FROM content.film_work RETURNING *) SELECT id AS film_id, title FROM d")
+                .postgresTarget("analytics.film_dim", "film_id")));
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.message()).as("refused as the subquery every reader runs in").contains("data-modifying statement");
@@ -134,9 +137,9 @@ class RejectedPipelinesTest {
     @Test
     void aReaderCallingAFunctionThatWritesFailsInItsReadOnlyTransaction() throws Exception {
         fixture.execute("CREATE SEQUENCE content.film_counter");
-        RunOutput run = fixture.run(fixture.writePipeline("writing-function", PipelineYaml.pipeline("writing-function", "Full", 100, "",
-                "SELECT id AS film_id, title FROM content.film_work WHERE nextval('content.film_counter') > 0", "",
-                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("writing-function").batchSize(100)
+                .query("SELECT id AS film_id, title FROM content.film_work WHERE nextval('content.film_counter') > 0")
+                .postgresTarget("analytics.film_dim", "film_id")));
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.message()).contains("read-only transaction");
@@ -177,15 +180,13 @@ class RejectedPipelinesTest {
 
     /** A full load whose reader may run one second per statement. */
     private static String slowReader(String name, String sourceSecret, String query) {
-        return PipelineYaml.pipeline(name, "Full", 100, "", query, "",
-                        "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")
-                .replace("        query:", "        statementTimeout: 1s\n        query:")
-                .replace("secretRef: source-db", "secretRef: " + sourceSecret);
+        return pipeline(name).source(sourceSecret).batchSize(100).statementTimeout("1s").query(query)
+                .postgresTarget("analytics.film_dim", "film_id").yaml();
     }
 
     @Test
     void anUnexpectedErrorStillEndsWithTheSummaryAndExit1() throws Exception {
-        RunOutput run = fixture.run(fixture.writePipeline("bad-url", PipelineYaml.fullFilmDim("bad-url", 100)),
+        RunOutput run = fixture.run(fixture.writePipeline(filmDim("bad-url").batchSize(100)),
                 "--control-db", "postgres://localhost/not-a-jdbc-url");
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
@@ -197,7 +198,7 @@ class RejectedPipelinesTest {
 
     @Test
     void aHeartbeatNotShorterThanTheLeaseIsInvalid() throws Exception {
-        RunOutput run = fixture.run(fixture.writePipeline("slow-heartbeat", PipelineYaml.fullFilmDim("slow-heartbeat", 100)),
+        RunOutput run = fixture.run(fixture.writePipeline(filmDim("slow-heartbeat").batchSize(100)),
                 "--lease-ttl", "5s", "--heartbeat", "5s");
 
         assertThat(run.exitCode()).isEqualTo(2);
@@ -208,9 +209,8 @@ class RejectedPipelinesTest {
 
     @Test
     void anUnnamedReaderColumnIsInvalidWithTheFixInTheMessage() throws Exception {
-        RunOutput run = fixture.run(fixture.writePipeline("unnamed", PipelineYaml.pipeline("unnamed", "Full", 100, "",
-                "SELECT id AS film_id, title, 1 FROM content.film_work", "",
-                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("unnamed").batchSize(100)
+                .query("SELECT id AS film_id, title, 1 FROM content.film_work").postgresTarget("analytics.film_dim", "film_id")));
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.message()).contains("spec.tasks[0].sqlReader.query: the output column '?column?' has no usable name")
@@ -220,16 +220,19 @@ class RejectedPipelinesTest {
 
     /** Each way a reader runs: one streamed statement, keyset pages of a full load, keyset pages of an incremental one. */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"Full streamed,Full,", "Full in pages,Full,'  incremental: {tieBreakerColumn: id}\n'",
-            "Incremental,Incremental,'  incremental: {cursorColumn: modified, tieBreakerColumn: id}\n'"})
-    void aReaderOfSeveralStatementsIsInvalidAndNoStatementOfItRuns(String path, String mode, String incremental) throws Exception {
+    @ValueSource(strings = {"Full streamed", "Full in pages", "Incremental"})
+    void aReaderOfSeveralStatementsIsInvalidAndNoStatementOfItRuns(String path) throws Exception {
         long films = fixture.count("SELECT count(*) FROM content.film_work");
         String victim = fixture.text("SELECT id::text FROM content.film_work ORDER BY id LIMIT 1");
-        RunOutput run = fixture.run(fixture.writePipeline("two-statements", PipelineYaml.pipeline("two-statements", mode, 100,
-                incremental == null ? "" : incremental,
-                PipelineYaml.FILM_QUERY + "; COMMIT; DELETE FROM content.film_work WHERE id = '" + victim + "'",
-                "    - transform: {rename: {id: film_id}, drop: [type]}\n",
-                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+        PipelineBuilder pipeline = pipeline("two-statements").batchSize(100)
+                .query(FILM_QUERY + "; COMMIT; DELETE FROM content.film_work WHERE id = '" + victim + "'").transform(Transform.rename("id", "film_id").andDrop("type"))
+                .postgresTarget("analytics.film_dim", "film_id");
+        switch (path) {
+            case "Full in pages" -> pipeline.tieBreaker("id");
+            case "Incremental" -> pipeline.incremental("modified", "id");
+            default -> { }
+        }
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline));
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.result()).isEqualTo("INVALID");
@@ -241,9 +244,9 @@ class RejectedPipelinesTest {
     @Test
     void aReaderThatClosesTheSubqueryItselfCannotSmuggleAStatementOut() throws Exception {
         long films = fixture.count("SELECT count(*) FROM content.film_work");
-        RunOutput run = fixture.run(fixture.writePipeline("smuggler", PipelineYaml.pipeline("smuggler", "Full", 100, "",
-                "SELECT id AS film_id, title FROM content.film_work) AS x; DELETE FROM content.film_work; SELECT * FROM (SELECT 1",
-                "", "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("smuggler").batchSize(100)
+                .query("SELECT id AS film_id, title FROM content.film_work) AS x; DELETE FROM content.film_work; SELECT * FROM (SELECT 1")
+                .postgresTarget("analytics.film_dim", "film_id")));
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.message()).contains("must be exactly one SELECT statement");

@@ -1,12 +1,14 @@
 package dev.platform.etl.runner.run;
 
+import static dev.platform.etl.runner.support.TestPipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.testkit.elasticsearch.SearchIndex;
 import dev.platform.etl.testkit.elasticsearch.SharedElasticsearch;
+import dev.platform.etl.testkit.pipeline.PipelineBuilder.Transform;
+import dev.platform.etl.testkit.pipeline.PipelineBuilder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SoftDeletesTest {
     private static final int FILMS = 9;
     private static final String QUERY = "SELECT id, title, modified, deleted_at, archived FROM content.film_work";
-    private static final String INCREMENTAL = "  incremental: {cursorColumn: modified, tieBreakerColumn: id, deletedColumn: %s}\n";
 
     @TempDir
     Path dir;
@@ -31,9 +32,8 @@ class SoftDeletesTest {
 
     @Test
     void aRowMarkedDeletedIsDeletedFromThePostgresTargetAndTheMarkIsNeverWritten() throws Exception {
-        Path pipeline = fixture.writePipeline("soft", PipelineYaml.pipeline("soft", "Incremental", 2, INCREMENTAL.formatted("deleted_at"), QUERY,
-                "    - transform: {rename: {id: film_id}, drop: [archived]}\n",
-                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}"));
+        Path pipeline = fixture.writePipeline(softDeletes("soft", "deleted_at", "archived").batchSize(2)
+                .postgresTarget("analytics.film_dim", "film_id"));
         RunOutput first = fixture.run(pipeline);
         String gone = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 4 LIMIT 1");
         fixture.execute("UPDATE content.film_work SET deleted_at = now(), modified = now() WHERE id = '" + gone + "'");
@@ -52,9 +52,8 @@ class SoftDeletesTest {
 
     @Test
     void aBooleanMarkDeletesOnlyWhenTrue() throws Exception {
-        Path pipeline = fixture.writePipeline("soft", PipelineYaml.pipeline("soft", "Incremental", 4, INCREMENTAL.formatted("archived"), QUERY,
-                "    - transform: {rename: {id: film_id}, drop: [deleted_at]}\n",
-                "postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}"));
+        Path pipeline = fixture.writePipeline(softDeletes("soft", "archived", "deleted_at").batchSize(4)
+                .postgresTarget("analytics.film_dim", "film_id"));
         fixture.execute("UPDATE content.film_work SET archived = true WHERE id IN (SELECT id FROM content.film_work ORDER BY id LIMIT 3)");
 
         RunOutput run = fixture.run(pipeline);
@@ -66,9 +65,8 @@ class SoftDeletesTest {
     @Test
     void aRowMarkedDeletedLeavesTheIndexAndALateOlderWriteCannotBringItBack() throws Exception {
         SearchIndex index = fixture.withElasticsearch(SharedElasticsearch.get().url(), "films_soft");
-        Path pipeline = fixture.writePipeline("soft-es", PipelineYaml.pipeline("soft-es", "Incremental", 2, INCREMENTAL.formatted("deleted_at"),
-                QUERY, "    - transform: {rename: {id: film_id}, drop: [archived]}\n",
-                "elasticsearch: {secretRef: search, index: " + index.name() + ", idColumn: film_id}"));
+        Path pipeline = fixture.writePipeline(softDeletes("soft-es", "deleted_at", "archived").batchSize(2)
+                .elasticsearchTarget(index.name(), "film_id"));
         fixture.run(pipeline);
         String gone = fixture.text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 4 LIMIT 1");
         long before = Long.parseLong(fixture.text("SELECT (extract(epoch FROM modified) * 1000000)::bigint FROM content.film_work "
@@ -84,5 +82,11 @@ class SoftDeletesTest {
         assertThat(index.count()).isEqualTo(FILMS - 1);
         assertThat(index.source(fixture.text("SELECT id::text FROM content.film_work ORDER BY id LIMIT 1")).has("deleted_at"))
                 .as("the mark is not a field of the documents").isFalse();
+    }
+
+    /** An incremental read of QUERY whose rows are deleted where {@code deletedColumn} says so; {@code otherColumn} is dropped. */
+    private static PipelineBuilder softDeletes(String name, String deletedColumn, String otherColumn) {
+        return pipeline(name).incremental("modified", "id").deletedColumn(deletedColumn).query(QUERY)
+                .transform(Transform.rename("id", "film_id").andDrop(otherColumn));
     }
 }

@@ -1,10 +1,12 @@
 package dev.platform.etl.runner.run;
 
+import static dev.platform.etl.runner.support.TestPipelines.filmDim;
+import static dev.platform.etl.runner.support.TestPipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.testkit.pipeline.PipelineBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The runner streams: 200,000 rows pass through a JVM limited to 128 MB of heap, and rows too
@@ -26,7 +29,7 @@ class StreamingMemoryTest {
     @Test
     void twoHundredThousandRowsFitIn128MegabytesOfHeap() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
-        Path pipeline = fixture.writePipeline("big", PipelineYaml.fullFilmDim("big", 1000));
+        Path pipeline = fixture.writePipeline(filmDim("big").batchSize(1000));
 
         RunOutput run = fixture.startProcess(pipeline, List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"))
                 .await(Duration.ofMinutes(5));
@@ -41,9 +44,8 @@ class StreamingMemoryTest {
     void aRowLargerThanTheHeapFailsTheRunWithItsSummaryAndReleasesTheLease() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 0);
         fixture.execute("CREATE TABLE analytics.values_copy (id int PRIMARY KEY, body text)");
-        Path pipeline = fixture.writePipeline("huge", PipelineYaml.pipeline("huge", "Full", 10, "",
-                "SELECT 1 AS id, repeat('x', 100 * 1024 * 1024) AS body", "",
-                "postgres: {secretRef: target-db, table: analytics.values_copy, keyColumns: [id]}"));
+        Path pipeline = fixture.writePipeline(pipeline("huge").batchSize(10)
+                .query("SELECT 1 AS id, repeat('x', 100 * 1024 * 1024) AS body").postgresTarget("analytics.values_copy", "id"));
 
         RunOutput run = fixture.startProcess(pipeline, List.of("-Xmx64m", "-XX:+UseSerialGC")).await(Duration.ofMinutes(5));
 
@@ -55,15 +57,15 @@ class StreamingMemoryTest {
     }
 
     /** 12,000 rows of 4 KB: a batch of 20,000 such rows would take several times a 64 MB heap. */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"streamed,", "in keyset pages,'  incremental: {tieBreakerColumn: id}\n'"})
-    void rowsTooWideForTheirBatchSizeAreReadInBatchesBoundedByBytes(String path, String incremental) throws Exception {
+    @ParameterizedTest(name = "in keyset pages: {0}")
+    @ValueSource(booleans = {false, true})
+    void rowsTooWideForTheirBatchSizeAreReadInBatchesBoundedByBytes(boolean inKeysetPages) throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 0);
         fixture.execute("CREATE TABLE content.wide AS SELECT g AS id, repeat(md5(g::text), 128) AS body FROM generate_series(1, 12000) g");
         fixture.execute("CREATE TABLE analytics.values_copy (id int PRIMARY KEY, body text)");
-        Path pipeline = fixture.writePipeline("wide", PipelineYaml.pipeline("wide", "Full", 20_000,
-                incremental == null ? "" : incremental.replace("\\n", "\n"), "SELECT id, body FROM content.wide", "",
-                "postgres: {secretRef: target-db, table: analytics.values_copy, keyColumns: [id]}"));
+        PipelineBuilder wide = pipeline("wide").batchSize(20_000).query("SELECT id, body FROM content.wide")
+                .postgresTarget("analytics.values_copy", "id");
+        Path pipeline = fixture.writePipeline(inKeysetPages ? wide.tieBreaker("id") : wide);
 
         RunOutput run = fixture.startProcess(pipeline, List.of("-Xmx64m", "-XX:+UseSerialGC")).await(Duration.ofMinutes(5));
 

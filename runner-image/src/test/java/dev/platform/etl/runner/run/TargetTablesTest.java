@@ -1,11 +1,12 @@
 package dev.platform.etl.runner.run;
 
+import static dev.platform.etl.runner.support.TestPipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.platform.etl.api.validation.Allowlist;
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.testkit.pipeline.PipelineBuilder.Transform;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +38,8 @@ class TargetTablesTest {
 
     @Test
     void columnsTheRowsLackKeepTheirIdentityGeneratedAndDefaultValuesOnInsertAndUpdate() throws Exception {
-        Path pipeline = fixture.writePipeline("facts", PipelineYaml.pipeline("facts", "Full", 3, "",
-                "SELECT id AS film_id, title FROM content.film_work", "",
-                "postgres: {secretRef: target-db, table: analytics.film_facts, keyColumns: [film_id]}"));
+        Path pipeline = fixture.writePipeline(pipeline("facts").batchSize(3)
+                .query("SELECT id AS film_id, title FROM content.film_work").postgresTarget("analytics.film_facts", "film_id"));
 
         RunOutput first = fixture.run(pipeline);
         String identities = fixture.text("SELECT string_agg(film_id || ':' || sk || ':' || serial_no || ':' || loaded_at, ',' ORDER BY film_id) FROM analytics.film_facts");
@@ -64,9 +64,8 @@ class TargetTablesTest {
         fixture.environment().put(Allowlist.POSTGRES_TABLES_ENV, "analytics.film_titles");
         fixture.execute("CREATE TABLE analytics.film_titles (film_id uuid NOT NULL, title text NOT NULL, UNIQUE (film_id, title))");
 
-        RunOutput run = fixture.run(fixture.writePipeline("titles", PipelineYaml.pipeline("titles", "Full", 3, "",
-                "SELECT id AS film_id, title FROM content.film_work", "",
-                "postgres: {secretRef: target-db, table: analytics.film_titles, keyColumns: [film_id]}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("titles").batchSize(3)
+                .query("SELECT id AS film_id, title FROM content.film_work").postgresTarget("analytics.film_titles", "film_id")));
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.result()).isEqualTo("INVALID");
@@ -80,9 +79,9 @@ class TargetTablesTest {
         fixture.execute("""
                 CREATE TABLE analytics.film_titles (film_id uuid PRIMARY KEY, title text NOT NULL);
                 CREATE VIEW analytics.film_titles_view AS SELECT film_id, title FROM analytics.film_titles""");
-        Path pipeline = fixture.writePipeline("view", PipelineYaml.pipeline("view", "Full", 3, "",
-                "SELECT id AS film_id, title FROM content.film_work", "",
-                "postgres: {secretRef: target-db, table: analytics.film_titles_view, keyColumns: [film_id]}"));
+        Path pipeline = fixture.writePipeline(pipeline("view").batchSize(3)
+                .query("SELECT id AS film_id, title FROM content.film_work")
+                .postgresTarget("analytics.film_titles_view", "film_id"));
 
         RunOutput first = fixture.run(pipeline);
         fixture.execute("UPDATE content.film_work SET title = title || ' (restored)'");
@@ -96,9 +95,9 @@ class TargetTablesTest {
 
     @Test
     void aColumnTheTargetLacksIsInvalidBeforeTheFirstBatchNamingIt() throws Exception {
-        RunOutput run = fixture.run(fixture.writePipeline("extra", PipelineYaml.pipeline("extra", "Full", 3, "",
-                "SELECT id AS film_id, title FROM content.film_work", "    - transform: {set: {source_system: films}}\n",
-                "postgres: {secretRef: target-db, table: analytics.film_facts, keyColumns: [film_id]}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("extra").batchSize(3)
+                .query("SELECT id AS film_id, title FROM content.film_work").transform(Transform.set("source_system", "films"))
+                .postgresTarget("analytics.film_facts", "film_id")));
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.result()).isEqualTo("INVALID");
@@ -111,10 +110,10 @@ class TargetTablesTest {
     void createTableMakesAMissingTableWithTheReadersExactTypesAndAPrimaryKeyOnTheKeyColumns() throws Exception {
         fixture.environment().put(Allowlist.POSTGRES_TABLES_ENV, "analytics.film_copies");
         createTypedSource();
-        Path pipeline = fixture.writePipeline("copies", PipelineYaml.pipeline("copies", "Full", 2, "",
-                "SELECT id, price, released, at, tags, doc, code, price * 2 AS doubled FROM content.typed", """
-                    - transform: {rename: {id: film_id}, set: {source_system: films, copies: 3}}
-                """, "postgres: {secretRef: target-db, table: analytics.film_copies, keyColumns: [film_id], createTable: true}"));
+        Path pipeline = fixture.writePipeline(pipeline("copies").batchSize(2)
+                .query("SELECT id, price, released, at, tags, doc, code, price * 2 AS doubled FROM content.typed")
+                .transform(Transform.rename("id", "film_id").andSet("source_system", "films").andSet("copies", 3))
+                .postgresTarget("analytics.film_copies", "film_id").postgres(target -> target.setCreateTable(true)));
 
         RunOutput first = fixture.run(pipeline);
         RunOutput second = fixture.run(pipeline);
@@ -138,9 +137,8 @@ class TargetTablesTest {
     @Test
     void aMissingTableWithoutCreateTableIsInvalidNamingTheFlagAndNothingIsCreated() throws Exception {
         fixture.environment().put(Allowlist.POSTGRES_TABLES_ENV, "analytics.film_copies");
-        RunOutput run = fixture.run(fixture.writePipeline("copies", PipelineYaml.pipeline("copies", "Full", 3, "",
-                "SELECT id AS film_id, title FROM content.film_work", "",
-                "postgres: {secretRef: target-db, table: analytics.film_copies, keyColumns: [film_id]}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("copies").batchSize(3)
+                .query("SELECT id AS film_id, title FROM content.film_work").postgresTarget("analytics.film_copies", "film_id")));
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.message()).contains("analytics.film_copies does not exist").contains("createTable: true");
@@ -150,9 +148,9 @@ class TargetTablesTest {
 
     @Test
     void createTableOutsideTheAllowlistIsInvalidAndCreatesNothing() throws Exception {
-        RunOutput run = fixture.run(fixture.writePipeline("copies", PipelineYaml.pipeline("copies", "Full", 3, "",
-                "SELECT id AS film_id, title FROM content.film_work", "",
-                "postgres: {secretRef: target-db, table: analytics.film_copies, keyColumns: [film_id], createTable: true}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("copies").batchSize(3)
+                .query("SELECT id AS film_id, title FROM content.film_work")
+                .postgresTarget("analytics.film_copies", "film_id").postgres(target -> target.setCreateTable(true))));
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.message()).contains("analytics.film_copies");
@@ -162,9 +160,9 @@ class TargetTablesTest {
     @Test
     void addColumnsAddsTheColumnsTheTableLacksAndKeepsItsRows() throws Exception {
         fixture.execute("INSERT INTO analytics.film_facts (film_id, title) SELECT id, title FROM content.film_work LIMIT 2");
-        RunOutput run = fixture.run(fixture.writePipeline("extra", PipelineYaml.pipeline("extra", "Full", 3, "",
-                "SELECT id AS film_id, title, rating FROM content.film_work", "    - transform: {set: {source_system: films}}\n",
-                "postgres: {secretRef: target-db, table: analytics.film_facts, keyColumns: [film_id], addColumns: true}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("extra").batchSize(3)
+                .query("SELECT id AS film_id, title, rating FROM content.film_work").transform(Transform.set("source_system", "films"))
+                .postgresTarget("analytics.film_facts", "film_id").postgres(target -> target.setAddColumns(true))));
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(fixture.strings("""
@@ -181,9 +179,9 @@ class TargetTablesTest {
 
     @Test
     void aColumnWhoseTypeTheTableCannotTakeIsInvalidNamingBothTypesAndNothingChanges() throws Exception {
-        RunOutput run = fixture.run(fixture.writePipeline("clash", PipelineYaml.pipeline("clash", "Full", 3, "",
-                "SELECT id AS film_id, title, true AS loaded_at FROM content.film_work", "",
-                "postgres: {secretRef: target-db, table: analytics.film_facts, keyColumns: [film_id], addColumns: true}")));
+        RunOutput run = fixture.run(fixture.writePipeline(pipeline("clash").batchSize(3)
+                .query("SELECT id AS film_id, title, true AS loaded_at FROM content.film_work")
+                .postgresTarget("analytics.film_facts", "film_id").postgres(target -> target.setAddColumns(true))));
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.message()).contains("column 'loaded_at' is timestamp with time zone in analytics.film_facts, but the rows carry boolean");

@@ -1,10 +1,12 @@
 package dev.platform.etl.runner.run;
 
+import static dev.platform.etl.runner.support.TestPipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.testkit.pipeline.PipelineBuilder.Transform;
+import dev.platform.etl.testkit.pipeline.PipelineBuilder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +47,7 @@ class ValueFidelityTest {
                  (5, NULL, NULL, '0044-03-15 12:00:00.5+00 BC', '10000-01-01 00:00:01', '4713-01-01 BC',
                   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
                 """);
-        RunOutput run = copyIntoValuesCopy(fixture, "content.all_types", 2, "");
+        RunOutput run = copyIntoValuesCopy(fixture, "content.all_types", 2);
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.rowsWritten()).isEqualTo(5);
@@ -81,7 +83,7 @@ class ValueFidelityTest {
                  (6, 2, 'q', 'r', 1e-12, '294276-12-31 23:59:59.999999+00', '2000-01-01 00:00:00', '2000-01-01',
                   'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a13', true, '1', '2', 'Infinity', 'NaN', 2, '\\x02');
                 """);
-        RunOutput run = copyIntoValuesCopy(fixture, "content.common_types", 4, "    - transform: {set: {source: constant}}\n");
+        RunOutput run = copyIntoValuesCopy(fixture, "content.common_types", 4, Transform.set("source", "constant"));
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.rowsWritten()).isEqualTo(6);
@@ -108,7 +110,7 @@ class ValueFidelityTest {
                 INSERT INTO content.specials (id, n, nc) VALUES
                  (1, 'NaN', 'NaN'), (2, 'Infinity', 1.5), (3, '-Infinity', -2.25), (4, 0.1, NULL), (5, NULL, 'NaN')""");
 
-        RunOutput run = copyIntoValuesCopy(fixture, "content.specials", 2, "");
+        RunOutput run = copyIntoValuesCopy(fixture, "content.specials", 2);
 
         assertThat(run.result()).as(run.stderr()).isEqualTo("SUCCEEDED");
         assertThat(fixture.strings("SELECT n::text || ' ' || coalesce(nc::text, '-') FROM analytics.values_copy WHERE n IS NOT NULL ORDER BY id"))
@@ -117,9 +119,13 @@ class ValueFidelityTest {
     }
 
     /** A Full pipeline from every column of {@code table} into analytics.values_copy, keyed by id. */
-    private static RunOutput copyIntoValuesCopy(RunnerFixture fixture, String table, int batchSize, String transforms) throws Exception {
-        return fixture.run(fixture.writePipeline("values", PipelineYaml.pipeline("values", "Full", batchSize, "",
-                "SELECT * FROM " + table, transforms,
-                "postgres: {secretRef: target-db, table: analytics.values_copy, keyColumns: [id]}")));
+    private static RunOutput copyIntoValuesCopy(RunnerFixture fixture, String table, int batchSize, Transform... transforms)
+            throws Exception {
+        PipelineBuilder pipeline = pipeline("values").batchSize(batchSize).query("SELECT * FROM " + table)
+                .postgresTarget("analytics.values_copy", "id");
+        for (Transform transform : transforms) {
+            pipeline.transform(transform);
+        }
+        return fixture.run(fixture.writePipeline(pipeline));
     }
 }

@@ -1,8 +1,8 @@
 package dev.platform.etl.runner.sink;
 
+import static dev.platform.etl.runner.support.TestPipelines.filmIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.testkit.elasticsearch.SearchIndex;
@@ -29,8 +29,7 @@ class AliasOwnershipTest {
         SearchIndex foreign = new SearchIndex(elasticsearch, "forbidden2");
         foreign.delete();
         foreign.create("{\"aliases\": {\"acc_search\": {}}}");
-        Path pipeline = fixture.writePipeline("acc", PipelineYaml.filmIndex("acc", "Full", 2, "", PipelineYaml.FILM_QUERY, alias.name())
-                .replace("index: acc_search", "alias: acc_search"));
+        Path pipeline = fixture.writePipeline(filmIndex("acc", alias.name()).batchSize(2).alias(alias.name()));
 
         RunOutput run = fixture.run(pipeline);
 
@@ -45,8 +44,7 @@ class AliasOwnershipTest {
     void aReloadDeletesTheIndexItsPreviousLoadCreated() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, 6);
         SearchIndex alias = fixture.withElasticsearch(elasticsearch, "acc_reload");
-        Path pipeline = fixture.writePipeline("reload", PipelineYaml.filmIndex("reload", "Full", 2, "", PipelineYaml.FILM_QUERY, alias.name())
-                .replace("index: acc_reload", "alias: acc_reload"));
+        Path pipeline = fixture.writePipeline(filmIndex("reload", alias.name()).batchSize(2).alias(alias.name()));
         assertThat(fixture.run(pipeline).result()).isEqualTo("SUCCEEDED");
         SearchIndex first = new SearchIndex(elasticsearch, alias.indicesBehind().get(0));
 

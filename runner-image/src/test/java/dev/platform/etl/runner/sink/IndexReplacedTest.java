@@ -1,13 +1,15 @@
 package dev.platform.etl.runner.sink;
 
+import static dev.platform.etl.runner.support.TestPipelines.filmIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.platform.etl.runner.support.PipelineYaml;
+import dev.platform.etl.api.spec.Mode;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
 import dev.platform.etl.testkit.elasticsearch.SearchIndex;
 import dev.platform.etl.testkit.elasticsearch.SharedElasticsearch;
+import dev.platform.etl.testkit.pipeline.PipelineBuilder;
 import dev.platform.etl.testkit.postgres.Gate;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The target index is deleted while a run writes it. Elasticsearch creates it again on the next
@@ -33,13 +36,12 @@ class IndexReplacedTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"Full,'  incremental: {tieBreakerColumn: id}\\n'",
-            "Incremental,'  incremental: {cursorColumn: modified, tieBreakerColumn: id}\\n'"})
-    void anIndexDeletedMidRunFailsTheRunAndTheNextRunLoadsItWhole(String mode, String incremental) throws Exception {
+    @EnumSource(Mode.class)
+    void anIndexDeletedMidRunFailsTheRunAndTheNextRunLoadsItWhole(Mode mode) throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
-        SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_replaced_" + mode.toLowerCase());
-        Path pipeline = fixture.writePipeline("replaced", PipelineYaml.filmIndex("replaced", mode, 3, incremental.replace("\\n", "\n"),
-                PipelineYaml.GATED_FILM_QUERY, index.name()));
+        SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_replaced_" + mode.name().toLowerCase());
+        PipelineBuilder replaced = filmIndex("replaced", index.name()).batchSize(3).query(RunnerFixture.GATED_FILM_QUERY);
+        Path pipeline = fixture.writePipeline(mode == Mode.Full ? replaced.tieBreaker("id") : replaced.incremental("modified", "id"));
 
         RunOutput failed = runDeletingTheIndexMidway(fixture, index, pipeline);
 
@@ -56,9 +58,8 @@ class IndexReplacedTest {
     void anIndexCreatedAgainWithOtherMappingsIsNamedAndReloadedOnceDeleted() throws Exception {
         RunnerFixture fixture = RunnerFixture.withFilms(dir, FILMS);
         SearchIndex index = fixture.withElasticsearch(elasticsearch, "films_remapped");
-        Path pipeline = fixture.writePipeline("remapped", PipelineYaml.filmIndex("remapped", "Incremental", 3,
-                        "  incremental: {cursorColumn: modified, tieBreakerColumn: id}\n", PipelineYaml.GATED_FILM_QUERY, index.name())
-                .replace("idColumn: film_id}", "idColumn: film_id, mappings: {properties: {title: {type: keyword}}}}"));
+        Path pipeline = fixture.writePipeline(filmIndex("remapped", index.name()).batchSize(3).incremental("modified", "id")
+                .query(RunnerFixture.GATED_FILM_QUERY).mappings("{\"properties\": {\"title\": {\"type\": \"keyword\"}}}"));
         assertThat(runDeletingTheIndexMidway(fixture, index, pipeline).result()).isEqualTo("FAILED");
 
         RunOutput refused = fixture.run(pipeline);

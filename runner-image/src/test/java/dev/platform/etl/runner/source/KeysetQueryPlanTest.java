@@ -1,8 +1,8 @@
 package dev.platform.etl.runner.source;
 
+import static dev.platform.etl.runner.support.TestPipelines.FILM_QUERY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunnerFixture;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,7 +28,7 @@ class KeysetQueryPlanTest {
         String lastId = fixture.text("SELECT id::text FROM content.film_work ORDER BY modified DESC, id DESC LIMIT 1");
         String lastModified = fixture.text("SELECT to_char(max(modified) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM content.film_work");
 
-        String page = ReaderQuery.page(PipelineYaml.FILM_QUERY, List.of("modified", "id"), true, true, false);
+        String page = ReaderQuery.page(FILM_QUERY, List.of("modified", "id"), true, true, false);
         StringBuilder plan = new StringBuilder();
         try (Connection connection = fixture.connect();
              PreparedStatement explain = connection.prepareStatement("EXPLAIN " + page)) {

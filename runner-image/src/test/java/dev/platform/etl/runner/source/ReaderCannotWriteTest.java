@@ -2,9 +2,9 @@ package dev.platform.etl.runner.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.platform.etl.runner.support.PipelineYaml;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
+import dev.platform.etl.runner.support.TestPipelines;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * transactions off, nor through the search path. {@code public.victim} keeps its three rows.
  */
 class ReaderCannotWriteTest {
-    private static final String TARGET = "postgres: {secretRef: target-db, table: analytics.values_copy, keyColumns: [id], createTable: true}";
-
     @TempDir
     Path dir;
 
@@ -50,7 +48,7 @@ class ReaderCannotWriteTest {
         String query = "SELECT 'a\\' AS q, ' AS r) AS t; COMMIT; DELETE FROM public.victim; SELECT * FROM (SELECT 1 AS q, 2 --'\n"
                 + "   AS s, set_config('standard_conforming_strings', 'off', false) AS r, g AS id FROM generate_series(1, 10) g";
 
-        RunOutput run = fixture.run(pipeline("splitter", yamlString(query)));
+        RunOutput run = fixture.run(pipeline("splitter", query));
 
         assertThat(run.result()).as(run.stderr()).isEqualTo("INVALID");
         assertThat(run.message()).contains("must be exactly one SELECT statement").contains("when backslashes escape quotes");
@@ -61,8 +59,8 @@ class ReaderCannotWriteTest {
     @Test
     void aQueryThatTurnsStandardConformingStringsOffStopsTheRunBeforeItsNextExecution() throws Exception {
         RunOutput run = fixture.run(pipeline("conforming",
-                "\"SELECT g AS id, set_config('standard_conforming_strings', 'off', false) AS s, public.wipe(g) AS w"
-                        + " FROM generate_series(1, 10) g\""));
+                "SELECT g AS id, set_config('standard_conforming_strings', 'off', false) AS s, public.wipe(g) AS w"
+                        + " FROM generate_series(1, 10) g"));
 
         assertThat(run.result()).as(run.stderr()).isEqualTo("FAILED");
         assertThat(run.message()).contains("turned standard_conforming_strings off");
@@ -80,7 +78,7 @@ class ReaderCannotWriteTest {
     void aQueryThatChangesItsSessionStillReadsInReadOnlyTransactions(String setting) throws Exception {
         fixture.addUrlParameters("source-db", "readOnlyMode=ignore&preferQueryMode=simple");
 
-        RunOutput run = fixture.run(pipeline("settings", "\"SELECT g AS id, " + setting + " AS s, public.wipe(g) AS w FROM generate_series(1, 10) g\""));
+        RunOutput run = fixture.run(pipeline("settings", "SELECT g AS id, " + setting + " AS s, public.wipe(g) AS w FROM generate_series(1, 10) g"));
 
         assertThat(run.result()).as(run.stderr()).isEqualTo("SUCCEEDED");
         assertThat(fixture.count("SELECT count(*) FROM analytics.values_copy")).isEqualTo(10);
@@ -88,14 +86,8 @@ class ReaderCannotWriteTest {
     }
 
     /** A resumable full load of 10 rows in pages of 3, so the query runs four times. */
-    private Path pipeline(String name, String quotedQuery) {
-        String yaml = PipelineYaml.pipeline(name, "Full", 3, "  incremental: {tieBreakerColumn: id}\n", "QUERY", "", TARGET)
-                .replace("\"QUERY\"", quotedQuery);
-        return fixture.writePipeline(name, yaml);
-    }
-
-    /** A YAML double-quoted string holding the text exactly. */
-    private static String yamlString(String text) {
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    private Path pipeline(String name, String query) {
+        return fixture.writePipeline(TestPipelines.pipeline(name).batchSize(3).tieBreaker("id").query(query)
+                .postgresTarget("analytics.values_copy", "id").postgres(target -> target.setCreateTable(true)));
     }
 }

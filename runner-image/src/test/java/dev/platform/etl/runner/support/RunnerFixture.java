@@ -4,6 +4,7 @@ import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.runner.cli.EtlRunner;
 import dev.platform.etl.testkit.demo.DemoData;
 import dev.platform.etl.testkit.elasticsearch.SearchIndex;
+import dev.platform.etl.testkit.pipeline.PipelineBuilder;
 import dev.platform.etl.testkit.postgres.Gate;
 import dev.platform.etl.testkit.postgres.SharedPostgres;
 import dev.platform.etl.testkit.postgres.TestDatabase;
@@ -27,6 +28,13 @@ import java.util.regex.Pattern;
  * line run against them: in this JVM, or as a child JVM like a pod.
  */
 public final class RunnerFixture {
+    /**
+     * The films, each passing {@code content.gate} (see {@link #gateReaderAt}). The gate's cost
+     * keeps every page an index scan in id order, so it runs only for the rows a page returns: a
+     * seq scan would run it for every film while reading the first page.
+     */
+    public static final String GATED_FILM_QUERY = "SELECT id, title, modified FROM content.film_work WHERE content.gate(id, title)";
+
     public static final String ALLOWED_TABLES = "analytics.film_dim,analytics.values_copy,analytics.price_by_code";
 
     private final TestDatabase database;
@@ -67,6 +75,11 @@ public final class RunnerFixture {
 
     public Connection connect() throws SQLException {
         return database.connect();
+    }
+
+    /** Writes the pipeline's manifest for {@code --pipeline}, named after it. */
+    public Path writePipeline(PipelineBuilder pipeline) {
+        return writePipeline(pipeline.build().getMetadata().getName(), pipeline.yaml());
     }
 
     public Path writePipeline(String name, String yaml) {
@@ -177,7 +190,7 @@ public final class RunnerFixture {
     /**
      * Makes {@code content.gate(id, title)} true, waiting at gate {@code gateKey} while it reads
      * the film {@code filmId} when {@code condition} (on {@code title}) holds: a reader of
-     * {@link PipelineYaml#GATED_FILM_QUERY} stalls there.
+     * {@link #GATED_FILM_QUERY} stalls there.
      */
     public void gateReaderAt(String filmId, String condition, long gateKey) throws SQLException {
         execute("""

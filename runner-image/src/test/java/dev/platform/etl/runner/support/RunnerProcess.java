@@ -10,7 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /** The runner as a separate JVM, with this test's classpath: killable, signalable, memory-limited. */
 public final class RunnerProcess {
@@ -54,6 +58,15 @@ public final class RunnerProcess {
             throw new AssertionError(e);
         }
         return new RunOutput(process.exitValue(), read(stdout), read(stderr));
+    }
+
+    /** Waits until the runner has reached a point; if it ends or never gets there, the failure says what it logged. */
+    public void awaitReached(String what, Callable<Boolean> reached) {
+        try {
+            Awaitility.await(what).atMost(Duration.ofMinutes(2)).failFast("the runner ended", this::finished).until(reached);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(what + ": not reached; the runner logged:\n" + stderrSoFar(), e);
+        }
     }
 
     public boolean finished() {

@@ -12,7 +12,7 @@ import dev.platform.etl.e2e.support.OperatorRelease;
 import dev.platform.etl.e2e.support.PipelineNamespace;
 import dev.platform.etl.testkit.container.ImageArchive;
 import dev.platform.etl.testkit.container.Runc;
-import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.pipeline.DemoPipelines;
 import dev.platform.etl.testkit.kube.AuditLog;
 import dev.platform.etl.testkit.kube.RepositoryRoot;
 import dev.platform.etl.testkit.kube.SharedCluster;
@@ -67,7 +67,7 @@ class ChartReleaseTest {
         }
 
         try (PipelineNamespace namespace = PipelineNamespace.create("lifecycle", FILMS)) {
-            namespace.apply(DemoPipelines.filmDim("film-dim", "Full", 5, "r-1", ""));
+            namespace.apply(DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(5).runRequest("r-1").yaml());
             EtlPipeline done = namespace.awaitRunsFinished("film-dim", 1);
 
             assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
@@ -99,7 +99,7 @@ class ChartReleaseTest {
         assertThat(readyOperatorPod().getMetadata().getName()).isNotEqualTo(before);
 
         try (PipelineNamespace namespace = PipelineNamespace.create("uninstall", FILMS)) {
-            namespace.apply(DemoPipelines.filmDim("kept", "Full", 5, "", ""));
+            namespace.apply(DemoPipelines.filmDim("kept").tieBreaker("id").batchSize(5).yaml());
             release.close();
             release = null;
 
@@ -114,7 +114,7 @@ class ChartReleaseTest {
         release.upgrade(Map.of("runner.serviceAccount.name", "etl-runner"));
 
         try (PipelineNamespace namespace = PipelineNamespace.create("no-pod", FILMS)) {
-            namespace.apply(DemoPipelines.filmDim("stuck", "Full", 5, "r-1", ""));
+            namespace.apply(DemoPipelines.filmDim("stuck").tieBreaker("id").batchSize(5).runRequest("r-1").yaml());
 
             await("the run reported as unable to start its pod").atMost(PipelineNamespace.RUN_TIMEOUT)
                     .until(() -> running(namespace.get("stuck")).filter(c -> "PodNotCreated".equals(c.getReason())).isPresent());
@@ -134,7 +134,7 @@ class ChartReleaseTest {
         release.upgrade(Map.of("runner.image.repository", "etl-runner-as-root", "runner.podSecurityContext.runAsUser", "null"));
 
         try (PipelineNamespace namespace = PipelineNamespace.create("as-root", FILMS)) {
-            namespace.apply(DemoPipelines.filmDim("as-root", "Full", 5, "r-1", ""));
+            namespace.apply(DemoPipelines.filmDim("as-root").tieBreaker("id").batchSize(5).runRequest("r-1").yaml());
 
             await("the run reported as unable to start its container").atMost(PipelineNamespace.RUN_TIMEOUT)
                     .until(() -> running(namespace.get("as-root")).filter(c -> "PodCannotStart".equals(c.getReason())).isPresent());
@@ -209,7 +209,7 @@ class ChartReleaseTest {
                 "runner.imagePullSecrets[0].name", "registry-credentials"));
 
         try (PipelineNamespace namespace = PipelineNamespace.create("pod-values", FILMS)) {
-            namespace.apply(DemoPipelines.filmDim("film-dim", "Full", 5, "r-1", ""));
+            namespace.apply(DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(5).runRequest("r-1").yaml());
             EtlPipeline done = namespace.awaitRunsFinished("film-dim", 1);
 
             assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);

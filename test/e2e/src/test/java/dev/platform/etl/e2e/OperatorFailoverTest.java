@@ -7,7 +7,7 @@ import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.e2e.support.OperatorRelease;
 import dev.platform.etl.e2e.support.PipelineNamespace;
-import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.pipeline.DemoPipelines;
 import dev.platform.etl.testkit.kube.SharedCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,7 +44,7 @@ class OperatorFailoverTest {
         release = OperatorRelease.install(Map.of());
         namespace = PipelineNamespace.create("failover", FILMS);
         namespace.database().slowTargetWrites(100);
-        namespace.apply(DemoPipelines.filmDim("busy", "Full", 2, "r-1", ""));
+        namespace.apply(DemoPipelines.filmDim("busy").tieBreaker("id").batchSize(2).runRequest("r-1").yaml());
         await("run 1 committing batches").atMost(PipelineNamespace.RUN_TIMEOUT)
                 .until(() -> namespace.database().runningBatches(namespace.name() + "/busy") >= 2);
 
@@ -80,7 +80,7 @@ class OperatorFailoverTest {
         // java-operator-sdk's Lease lasts 15 s and is not released on shutdown; its follower retries every 2 s
         assertThat(handover).isLessThan(Duration.ofSeconds(30));
         namespace = PipelineNamespace.create("handover", FILMS);
-        namespace.apply(DemoPipelines.filmDim("after", "Full", 5, "r-1", ""));
+        namespace.apply(DemoPipelines.filmDim("after").tieBreaker("id").batchSize(5).runRequest("r-1").yaml());
         assertThat(namespace.awaitRunsFinished("after", 1).getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
     }
 

@@ -9,7 +9,7 @@ import dev.platform.etl.api.status.RangeRun;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.e2e.support.OperatorRelease;
 import dev.platform.etl.e2e.support.PipelineNamespace;
-import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.pipeline.DemoPipelines;
 import dev.platform.etl.testkit.kube.SharedCluster;
 import dev.platform.etl.testkit.postgres.Gate;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -54,7 +54,7 @@ class ParallelLoadOnClusterTest {
     void fourRangesLoadTheTableExactlyAndStatusShowsEachRange() throws Exception {
         namespace = PipelineNamespace.create("ranges", FILMS);
         namespace.database().logTargetWrites();
-        namespace.apply(DemoPipelines.filmDim("ranged", "Full", 2, "r-1", PARALLEL));
+        namespace.apply(DemoPipelines.filmDim("ranged").tieBreaker("id").batchSize(2).runRequest("r-1").parallelism(4).yaml());
 
         EtlPipeline done = namespace.awaitRunsFinished("ranged", 1);
 
@@ -121,7 +121,7 @@ class ParallelLoadOnClusterTest {
         namespace.database().stallTargetWriteOf(namespace.database().text(
                 "SELECT id::text FROM content.film_work ORDER BY id OFFSET " + (FILMS * 3 / 4 + 5) + " LIMIT 1"), LAST_RANGE_GATE);
         try (Gate gate = namespace.database().closedGate(LAST_RANGE_GATE)) {
-            namespace.apply(DemoPipelines.filmDim("ranged", "Full", 2, "r-1", PARALLEL));
+            namespace.apply(DemoPipelines.filmDim("ranged").tieBreaker("id").batchSize(2).runRequest("r-1").parallelism(4).yaml());
             Pod lastRange = awaitBatchesCommitted("ranged", 3, 2);
             namespace.patchSpec("ranged", "{\"suspend\": true}");
             await("the last range's runner got SIGTERM").atMost(PipelineNamespace.RUN_TIMEOUT).until(() -> cluster.kubelet()
@@ -157,7 +157,7 @@ class ParallelLoadOnClusterTest {
         namespace = PipelineNamespace.create(prefix, FILMS);
         namespace.database().logTargetWrites();
         namespace.database().slowTargetWrites(150);
-        namespace.apply(DemoPipelines.filmDim("ranged", "Full", 2, "r-1", PARALLEL));
+        namespace.apply(DemoPipelines.filmDim("ranged").tieBreaker("id").batchSize(2).runRequest("r-1").parallelism(4).yaml());
     }
 
     /** The running pod of range {@code index}, once that range has committed {@code batches} batches. */

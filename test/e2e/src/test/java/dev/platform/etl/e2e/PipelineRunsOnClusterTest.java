@@ -9,7 +9,7 @@ import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.e2e.support.OperatorRelease;
 import dev.platform.etl.e2e.support.PipelineNamespace;
-import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.pipeline.DemoPipelines;
 import dev.platform.etl.testkit.elasticsearch.SearchIndex;
 import dev.platform.etl.testkit.elasticsearch.SharedElasticsearch;
 import dev.platform.etl.testkit.kube.AuditLog;
@@ -59,7 +59,7 @@ class PipelineRunsOnClusterTest {
     @Test
     void eachNewRunRequestGivesOneRunAndTheTargetIsExact() throws Exception {
         namespace = PipelineNamespace.create("full", FILMS);
-        namespace.apply(DemoPipelines.filmDim("film-dim", "Full", 5, "r-1", ""));
+        namespace.apply(DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(5).runRequest("r-1").yaml());
         EtlPipeline first = namespace.awaitRunsFinished("film-dim", 1);
 
         Instant requested = Instant.now();
@@ -99,7 +99,7 @@ class PipelineRunsOnClusterTest {
     @Test
     void anIncrementalPipelineReadsNothingNewThenExactlyTheTouchedRow() throws Exception {
         namespace = PipelineNamespace.create("inc", FILMS);
-        namespace.apply(DemoPipelines.filmDim("film-inc", "Incremental", 5, "r-1", ""));
+        namespace.apply(DemoPipelines.filmDim("film-inc").incremental("modified", "id").batchSize(5).runRequest("r-1").yaml());
         EtlPipeline first = namespace.awaitRunsFinished("film-inc", 1);
         String checkpoint = first.getStatus().getCheckpoint().toString();
 
@@ -127,7 +127,7 @@ class PipelineRunsOnClusterTest {
         EtlPipeline running;
         String wide;
         try (Gate gate = namespace.database().closedGate(PROGRESS_GATE)) {
-            namespace.apply(DemoPipelines.filmDim("film-dim", "Full", 2, "r-1", ""));
+            namespace.apply(DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(2).runRequest("r-1").yaml());
             running = await("three batches committed and shown in status").atMost(PipelineNamespace.RUN_TIMEOUT)
                     .until(() -> namespace.get("film-dim"), p -> p.getStatus() != null && p.getStatus().getCurrentRun() != null
                             && Long.valueOf(3).equals(p.getStatus().getCurrentRun().getBatches()));
@@ -154,7 +154,7 @@ class PipelineRunsOnClusterTest {
         namespace = PipelineNamespace.create("pause", FILMS);
         namespace.database().logTargetWrites();
         namespace.database().slowTargetWrites(150);
-        namespace.apply(DemoPipelines.filmDim("pausable", "Incremental", 2, "r-1", ""));
+        namespace.apply(DemoPipelines.filmDim("pausable").incremental("modified", "id").batchSize(2).runRequest("r-1").yaml());
         awaitBatchesCommitted("pausable", 2);
 
         namespace.patchSpec("pausable", "{\"suspend\": true}");
@@ -183,7 +183,7 @@ class PipelineRunsOnClusterTest {
         namespace = PipelineNamespace.create("delete-pod", FILMS);
         namespace.database().logTargetWrites();
         namespace.database().slowTargetWrites(150);
-        namespace.apply(DemoPipelines.filmDim("deleted", "Full", 2, "r-1", ""));
+        namespace.apply(DemoPipelines.filmDim("deleted").tieBreaker("id").batchSize(2).runRequest("r-1").yaml());
         Pod first = awaitBatchesCommitted("deleted", 2);
 
         cluster.kubectl().run("delete", "pod", first.getMetadata().getName(), "-n", namespace.name(), "--wait=false");
@@ -202,7 +202,7 @@ class PipelineRunsOnClusterTest {
         namespace = PipelineNamespace.create("kill", FILMS);
         namespace.database().logTargetWrites();
         namespace.database().slowTargetWrites(150);
-        namespace.apply(DemoPipelines.filmDim("killed", "Full", 2, "r-1", ""));
+        namespace.apply(DemoPipelines.filmDim("killed").tieBreaker("id").batchSize(2).runRequest("r-1").yaml());
         Pod first = awaitBatchesCommitted("killed", 2);
 
         cluster.kubelet().kill(namespace.name(), first.getMetadata().getName());
@@ -220,8 +220,7 @@ class PipelineRunsOnClusterTest {
     void aTargetTableMissingForAWhileIsRetriedWithBackoffUntilTheRunSucceeds() throws Exception {
         namespace = PipelineNamespace.create("retry", FILMS);
         namespace.database().slowTargetWrites(40);
-        namespace.apply(DemoPipelines.filmDim("flip", "Full", 2, "r-1", "")
-                .replace("retry: {maxAttempts: 3, initialBackoff: 100ms, maxBackoff: 1s}", "retry: {maxAttempts: 10, initialBackoff: 200ms, maxBackoff: 5s}"));
+        namespace.apply(DemoPipelines.filmDim("flip").tieBreaker("id").batchSize(2).runRequest("r-1").retry(10, "200ms", "5s").yaml());
         Pod runner = awaitBatchesCommitted("flip", 2);
 
         namespace.database().execute("ALTER TABLE analytics.film_dim RENAME TO film_dim_away");
@@ -243,9 +242,8 @@ class PipelineRunsOnClusterTest {
         search.delete();
         namespace.client().secrets().inNamespace(namespace.name()).resource(new SecretBuilder().withNewMetadata().withName("search").endMetadata()
                 .withStringData(Map.of("url", SharedElasticsearch.get().url())).build()).create();
-        namespace.apply(DemoPipelines.filmDim("film-es", "Full", 5, "r-1", "  control: {postgres: {secretRef: source-db}}\n")
-                .replace("postgres: {secretRef: target-db, table: analytics.film_dim, keyColumns: [film_id]}",
-                        "elasticsearch: {secretRef: search, index: film_dim, idColumn: film_id}"));
+        namespace.apply(DemoPipelines.filmDim("film-es").tieBreaker("id").batchSize(5).runRequest("r-1")
+                .control("source-db").elasticsearchTarget("film_dim", "film_id").yaml());
         namespace.awaitRunsFinished("film-es", 1);
         List<String> firstIds = search.ids();
 
@@ -263,7 +261,7 @@ class PipelineRunsOnClusterTest {
     void aForbiddenTargetIsInvalidWithAWarningAndNoJob() throws Exception {
         namespace = PipelineNamespace.create("forbidden", FILMS);
         namespace.database().execute("CREATE TABLE analytics.film_secret (LIKE analytics.film_dim INCLUDING ALL)");
-        namespace.apply(DemoPipelines.filmDim("forbidden", "Full", 5, "r-1", "").replace("analytics.film_dim", "analytics.film_secret"));
+        namespace.apply(DemoPipelines.filmDim("forbidden").tieBreaker("id").batchSize(5).runRequest("r-1").postgres(target -> target.setTable("analytics.film_secret")).yaml());
 
         EtlPipeline invalid = namespace.awaitPhase("forbidden", Phase.Invalid);
 
@@ -278,7 +276,7 @@ class PipelineRunsOnClusterTest {
     @Test
     void deletingAPipelineRemovesItsJobsAndPodsButKeepsItsRunHistory() throws Exception {
         namespace = PipelineNamespace.create("gc", FILMS);
-        namespace.apply(DemoPipelines.filmDim("doomed", "Full", 5, "r-1", ""));
+        namespace.apply(DemoPipelines.filmDim("doomed").tieBreaker("id").batchSize(5).runRequest("r-1").yaml());
         namespace.awaitRunsFinished("doomed", 1);
         assertThat(namespace.jobs()).hasSize(1);
 

@@ -12,7 +12,7 @@ import dev.platform.etl.testkit.container.ImageArchive;
 import dev.platform.etl.testkit.container.RootFsCache;
 import dev.platform.etl.testkit.container.Runc;
 import dev.platform.etl.testkit.demo.DemoData;
-import dev.platform.etl.testkit.demo.DemoPipelines;
+import dev.platform.etl.testkit.pipeline.DemoPipelines;
 import dev.platform.etl.testkit.kube.SharedCluster;
 import dev.platform.etl.testkit.postgres.SharedPostgres;
 import dev.platform.etl.testkit.postgres.TestDatabase;
@@ -99,7 +99,7 @@ class RunnerImageTest {
     private int run(Map<String, String> podEnv, List<ContainerSpec.Mount> mounts) {
         ImageArchive image = ImageArchive.read(SharedCluster.imageTar("etl-runner"));
         List<String> env = new ArrayList<>(image.env());
-        env.add(PodEnvironment.PIPELINE + "=" + DemoPipelines.filmDim("film-dim", "Full", 2, "r-1", ""));
+        env.add(PodEnvironment.PIPELINE + "=" + DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(2).runRequest("r-1").yaml());
         for (String secret : List.of("source-db", "target-db")) {
             env.add(PodEnvironment.secretVariable(secret, "jdbcUrl") + "=" + database.jdbcUrl());
             env.add(PodEnvironment.secretVariable(secret, "username") + "=" + database.username());
