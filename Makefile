@@ -125,7 +125,7 @@ kubeconfig: ## print the local cluster's kubeconfig path, for KUBECONFIG (kubect
 
 kube-logs: ## the runner's output of a pipeline in the cluster: make kube-logs NAME=film-dim
 ifneq ($(wildcard $(LOCAL_KUBE)),)
-	@tail -n 200 .demo/cluster/pods/$(DEMO_NS)_$(NAME)-*/runner.log
+	@tail -n 200 .demo/cluster/pods/$(DEMO_NS)_$(NAME)-[0-9]*/runner.log
 else
 	kubectl -n $(DEMO_NS) logs -l etl.platform.dev/pipeline=$(NAME) --tail=200 --prefix
 endif

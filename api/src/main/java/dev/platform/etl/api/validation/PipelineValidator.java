@@ -264,7 +264,7 @@ public final class PipelineValidator {
             violations.add(new Violation(field + ".table", "must be a schema-qualified table name such as analytics.film_dim"));
         } else if (!allowlist.allowsTable(target.getTable())) {
             violations.add(new Violation(field + ".table", "'" + target.getTable()
-                    + "' is not in the allowlist of writable tables (" + Allowlist.POSTGRES_TABLES_ENV + ")"));
+                    + "' is not in the allowlist of writable tables (the chart's allowlist.postgresTables, " + Allowlist.POSTGRES_TABLES_ENV + ")"));
         }
         if (target.getKeyColumns().isEmpty()) {
             violations.add(new Violation(field + ".keyColumns", "must name at least one column"));
@@ -285,7 +285,8 @@ public final class PipelineValidator {
             violations.add(new Violation(written, "must be a lowercase Elasticsearch index name"));
         } else if (!allowlist.allowsIndex(target.writtenName())) {
             violations.add(new Violation(written, "'" + target.writtenName()
-                    + "' is not in the allowlist of writable indices (" + Allowlist.ELASTICSEARCH_INDICES_ENV + ")"));
+                    + "' is not in the allowlist of writable indices (the chart's allowlist.elasticsearchIndices, "
+                    + Allowlist.ELASTICSEARCH_INDICES_ENV + ")"));
         }
         if (isBlank(target.getIdColumn())) {
             violations.add(new Violation(field + ".idColumn", "is required"));

@@ -35,7 +35,8 @@ class PipelineValidatorTest {
     @Test
     void unsetAllowlistAllowsNothing() throws Exception {
         assertThat(validate(VALID, Allowlist.fromEnvironment(Map.of())))
-                .containsExactly("spec.target.postgres.table: 'analytics.film_dim' is not in the allowlist of writable tables (ETL_ALLOWED_POSTGRES_TABLES)");
+                .containsExactly("spec.target.postgres.table: 'analytics.film_dim' is not in the allowlist of writable tables "
+                        + "(the chart's allowlist.postgresTables, ETL_ALLOWED_POSTGRES_TABLES)");
     }
 
     @Test
@@ -93,7 +94,7 @@ class PipelineValidatorTest {
                 + "index (Incremental mode writes into an index in place)");
         assertThat(validate(aliased.replace("mode: Incremental", "mode: Full").replace("alias: film_dim", "alias: films"), ALLOWED))
                 .containsExactly("spec.target.elasticsearch.alias: 'films' is not in the allowlist of writable indices "
-                        + "(ETL_ALLOWED_ELASTICSEARCH_INDICES)");
+                        + "(the chart's allowlist.elasticsearchIndices, ETL_ALLOWED_ELASTICSEARCH_INDICES)");
         assertThat(validate(aliased.replace("mode: Incremental", "mode: Full").replace("alias: film_dim", "alias: film_dim, index: film_dim"),
                 ALLOWED)).containsExactly("spec.target.elasticsearch: set index or alias, not both");
     }
@@ -114,7 +115,8 @@ class PipelineValidatorTest {
                       target: {elasticsearch: {secretRef: es, index: secret_index, idColumn: film_id}}
                 """);
         assertThat(validate(yaml, ALLOWED))
-                .containsExactly("spec.tasks[1].target.elasticsearch.index: 'secret_index' is not in the allowlist of writable indices (ETL_ALLOWED_ELASTICSEARCH_INDICES)");
+                .containsExactly("spec.tasks[1].target.elasticsearch.index: 'secret_index' is not in the allowlist of writable indices "
+                        + "(the chart's allowlist.elasticsearchIndices, ETL_ALLOWED_ELASTICSEARCH_INDICES)");
     }
 
     @Test
