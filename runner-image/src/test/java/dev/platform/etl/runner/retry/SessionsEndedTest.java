@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * After a restart of PostgreSQL every pooled connection is dead, and the pool hands out one used
  * in the last half second without checking it: a retry must not get one of them. Here the server
- * ends every session of a pool of three, each used a moment before.
+ * ends every session of a pool of three, each used a moment before. This JVM widens that half
+ * second to an hour (runner-image/pom.xml), so that a loaded machine, slow between the use and the
+ * retry, cannot turn the dead connections into checked, fresh ones.
  */
 class SessionsEndedTest {
     private static final Duration AT_ONCE = Duration.ofMillis(1);
