@@ -14,8 +14,8 @@ build: ## compile everything and package runner-image/target/etl-runner.jar
 test: controlplane runc registry ## the whole test suite (real PostgreSQL, Elasticsearch and Kubernetes control plane, started by the tests), and the images
 	$(MVN) -Pimages verify
 
-test-soak: controlplane ## the suite N times in a row from fresh clones, under stress-ng load (N=5 LOAD=2, MODULES=runner-image,operator for those alone)
-	@N=$(or $(N),5) LOAD=$(or $(LOAD),2) MODULES=$(MODULES) tools/soak.sh
+test-soak: controlplane ## the suite N times in a row from fresh clones, under stress-ng load (N=5 LOAD=2, MODULES=runner-image,operator for those alone, REV=commit)
+	@N=$(or $(N),5) LOAD=$(or $(LOAD),2) MODULES=$(MODULES) REV=$(REV) tools/soak.sh
 
 # installs Debian's package $(2) for the command $(1) when it is missing, if root
 APT_INSTALL = command -v $(1) >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y -qq $(2) >/dev/null 2>&1 \

@@ -5,6 +5,7 @@
 #   N=5          rounds; it stops at the first failure
 #   LOAD=2       stress-ng workers per kind (--cpu, --io), plus one 1 GiB --vm worker; 0 for none
 #   MODULES=...  run `./mvnw verify -pl MODULES -am` instead of `make test` (e.g. runner-image,operator)
+#   REV=...      the commit to test (default HEAD), so that a soak can go on later on the same one
 #
 # Each round's log is kept in $SOAK_DIR (default: a new folder under /tmp), and its time is printed.
 set -euo pipefail
@@ -13,7 +14,7 @@ rounds=${N:-5}
 load=${LOAD:-2}
 modules=${MODULES:-}
 soak_dir=${SOAK_DIR:-$(mktemp -d /tmp/etl-soak.XXXXXX)}
-head=$(git rev-parse HEAD)
+head=$(git rev-parse "${REV:-HEAD}")
 
 burner=
 stop_burner() { [ -z "$burner" ] || kill "$burner" 2>/dev/null || true; }
@@ -28,6 +29,7 @@ if [ "$load" -gt 0 ]; then
   echo "load: stress-ng --cpu $load --io $load --vm 1 --vm-bytes 1G (pid $burner)"
 fi
 
+echo "commit: $head"
 passed=0
 for round in $(seq 1 "$rounds"); do
   clone="$soak_dir/clone-$round"
