@@ -46,11 +46,13 @@ class OperatorControlTest {
 
         EtlPipeline invalid = fixture.awaitPhase("forbidden", Phase.Invalid);
 
-        Condition valid = invalid.getStatus().getConditions().stream().filter(c -> c.getType().equals("Valid")).findFirst().orElseThrow();
-        assertThat(valid.getStatus()).isEqualTo("False");
-        assertThat(valid.getReason()).isEqualTo("InvalidSpec");
-        assertThat(valid.getMessage()).contains("spec.target.postgres.table: 'analytics.film_secret' is not in the allowlist");
-        assertThat(valid.getObservedGeneration()).isEqualTo(invalid.getMetadata().getGeneration());
+        for (String type : new String[] {"Ready", "Stalled"}) {
+            Condition condition = invalid.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+            assertThat(condition.getStatus()).isEqualTo(type.equals("Ready") ? "False" : "True");
+            assertThat(condition.getReason()).isEqualTo("InvalidSpec");
+            assertThat(condition.getMessage()).contains("spec.target.postgres.table: 'analytics.film_secret' is not in the allowlist");
+            assertThat(condition.getObservedGeneration()).isEqualTo(invalid.getMetadata().getGeneration());
+        }
         await().atMost(Duration.ofSeconds(30)).until(() -> warnings("forbidden").stream().anyMatch(e -> e.getReason().equals("InvalidSpec")));
         assertThat(fixture.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE).list().getItems()).isEmpty();
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_secret")).isZero();
@@ -60,8 +62,10 @@ class OperatorControlTest {
         EtlPipeline fixed = fixture.awaitRunsFinished("forbidden", 1);
 
         assertThat(fixed.getStatus().getPhase()).isEqualTo(Phase.Succeeded);
-        assertThat(fixed.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Valid")).singleElement()
+        assertThat(fixed.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
                 .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+        assertThat(fixed.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Stalled")).singleElement()
+                .satisfies(c -> assertThat(c.getStatus()).isEqualTo("False"));
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
     }
 
@@ -85,6 +89,12 @@ class OperatorControlTest {
         assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'RUNNING'")).isZero();
         assertThat(fixture.text("SELECT status FROM etl.pipeline_run ORDER BY id DESC LIMIT 1")).isEqualTo("PAUSED");
         assertThat(paused.getStatus().getCurrentRun()).isNotNull();
+        assertThat(paused.getStatus().getConditions()).as("a paused run is not in progress")
+                .anySatisfy(c -> assertThat(List.of(c.getType(), c.getStatus(), c.getReason())).containsExactly("Reconciling", "False", "Paused"))
+                .anySatisfy(c -> assertThat(List.of(c.getType(), c.getStatus())).containsExactly("Suspended", "True"));
+        await("an Event says it paused").atMost(Duration.ofSeconds(30))
+                .until(() -> events("pausable").stream().anyMatch(e -> e.getReason().equals("Paused")));
+        assertThat(paused.getStatus().getHandledRunRequest()).as("the run it requested has not ended").isNull();
 
         fixture.patchSpec("pausable", "{\"suspend\": false}");
         EtlPipeline done = fixture.awaitPhase("pausable", Phase.Succeeded);
@@ -146,10 +156,12 @@ class OperatorControlTest {
     }
 
     private List<Event> warnings(String pipeline) {
-        return fixture.client().v1().events().inNamespace(OperatorFixture.NAMESPACE).list().getItems().stream()
-                .filter(e -> "Warning".equals(e.getType()) && pipeline.equals(e.getInvolvedObject().getName()))
-                .toList();
+        return events(pipeline).stream().filter(e -> "Warning".equals(e.getType())).toList();
     }
 
-
+    private List<Event> events(String pipeline) {
+        return fixture.client().v1().events().inNamespace(OperatorFixture.NAMESPACE).list().getItems().stream()
+                .filter(e -> pipeline.equals(e.getInvolvedObject().getName()))
+                .toList();
+    }
 }

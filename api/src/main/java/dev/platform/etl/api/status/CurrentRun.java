@@ -15,6 +15,10 @@ public class CurrentRun extends RunCounters {
     private Long number;
     @JsonPropertyDescription("The name of the Job that runs it.")
     private String job;
+    @JsonPropertyDescription("Its id in etl.pipeline_run: the Job's name and the start of the pipeline's UID.")
+    private String runId;
+    @JsonPropertyDescription("The spec.runRequest value it handles: handledRunRequest takes it when the run ends.")
+    private String runRequest;
     @JsonPropertyDescription("Why it was started: runRequest <value>, schedule <time>, resume after pause, or adopted (a Job found without a record).")
     private String reason;
     @JsonPropertyDescription("When the operator decided to start it (RFC 3339).")
@@ -33,9 +37,11 @@ public class CurrentRun extends RunCounters {
     public CurrentRun() {
     }
 
-    public CurrentRun(long number, String job, String reason, String requestedAt) {
+    public CurrentRun(long number, String job, String runId, String runRequest, String reason, String requestedAt) {
         this.number = number;
         this.job = job;
+        this.runId = runId;
+        this.runRequest = runRequest;
         this.reason = reason;
         this.requestedAt = requestedAt;
     }
@@ -86,6 +92,22 @@ public class CurrentRun extends RunCounters {
 
     public void setJob(String job) {
         this.job = job;
+    }
+
+    public String getRunId() {
+        return runId;
+    }
+
+    public void setRunId(String runId) {
+        this.runId = runId;
+    }
+
+    public String getRunRequest() {
+        return runRequest;
+    }
+
+    public void setRunRequest(String runRequest) {
+        this.runRequest = runRequest;
     }
 
     public String getReason() {

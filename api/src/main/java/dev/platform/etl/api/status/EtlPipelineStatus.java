@@ -9,11 +9,11 @@ import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EtlPipelineStatus {
-    @JsonPropertyDescription("Pending, Running, Paused, Suspended, Succeeded, Failed or Invalid.")
+    @JsonPropertyDescription("Idle (valid, never run yet), Pending (a run that cannot start its pod), Running, Paused, Suspended, Succeeded, Failed or Invalid.")
     private Phase phase;
     @JsonPropertyDescription("The spec generation the operator last acted on.")
     private Long observedGeneration;
-    @JsonPropertyDescription("Valid (the spec passed validation) and Running (a run is in progress), with reasons and messages.")
+    @JsonPropertyDescription("In the kstatus style, each with observedGeneration: Ready (valid and able to run), Reconciling (a run is in progress), Stalled (no progress without a change by a user: an invalid spec, a pod that cannot start), Suspended (spec.suspend) and LastRunSucceeded.")
     private List<Condition> conditions = new ArrayList<>();
     @JsonPropertyDescription("The last run that ended: its result and counters, from the runner's summary.")
     private LastRun lastRun;
@@ -27,7 +27,7 @@ public class EtlPipelineStatus {
     @JsonPropertyDescription("How many runs the operator has started for this pipeline.")
     private Long runCount;
     /** The spec.runRequest value last turned into a run. */
-    @JsonPropertyDescription("The last spec.runRequest value the operator handled.")
+    @JsonPropertyDescription("The spec.runRequest value of the last run that ended: kubectl wait for it to know that the run you requested has finished.")
     private String handledRunRequest;
     /** The last schedule tick turned into a run (ISO-8601). */
     @JsonPropertyDescription("When spec.schedule last requested a run (RFC 3339).")

@@ -1,5 +1,5 @@
 package dev.platform.etl.api.status;
 
 public enum Phase {
-    Pending, Running, Succeeded, Failed, Paused, Suspended, Invalid
+    Idle, Pending, Running, Succeeded, Failed, Paused, Suspended, Invalid
 }

@@ -28,8 +28,11 @@ public final class Labels {
     /** What the run recorded in status handles, so that an operator that lost that status can restore it from the Job. */
     static Map<String, String> handledBy(EtlPipelineStatus status) {
         Map<String, String> annotations = new HashMap<>();
-        if (status != null && status.getHandledRunRequest() != null) {
-            annotations.put(RUN_REQUEST, status.getHandledRunRequest());
+        String runRequest = status == null ? null
+                : status.getCurrentRun() != null && status.getCurrentRun().getRunRequest() != null ? status.getCurrentRun().getRunRequest()
+                : status.getHandledRunRequest();
+        if (runRequest != null) {
+            annotations.put(RUN_REQUEST, runRequest);
         }
         if (status != null && status.getLastScheduledTime() != null) {
             annotations.put(SCHEDULE_TICK, status.getLastScheduledTime());

@@ -126,7 +126,7 @@ public final class RunnerJobFactory {
         runner.setName(CONTAINER);
         runner.setImage(defaults.image());
         runner.setImagePullPolicy(defaults.imagePullPolicy());
-        runner.setArgs(arguments(jobName, ranges));
+        runner.setArgs(arguments(JobNames.runId(jobName, pipeline.getMetadata().getUid()), ranges));
         runner.setEnv(env);
         runner.setResources(new ResourceRequirementsBuilder()
                 .withRequests(Map.of("cpu", new Quantity(defaults.cpuRequest()), "memory", new Quantity(defaults.memoryRequest())))
@@ -160,8 +160,8 @@ public final class RunnerJobFactory {
     }
 
     /** Each pod of an Indexed Job reads the range of its completion index ({@code $(VAR)} is expanded by the kubelet). */
-    private static List<String> arguments(String jobName, int ranges) {
-        List<String> args = new ArrayList<>(List.of("run", "--run-id", jobName));
+    private static List<String> arguments(String runId, int ranges) {
+        List<String> args = new ArrayList<>(List.of("run", "--run-id", runId));
         if (ranges > 1) {
             args.addAll(List.of("--range", "$(" + INDEX_VARIABLE + ")/" + ranges));
         }

@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /** Reads a run's state from its Job and the runner's result from its pods' termination messages. */
@@ -28,6 +29,13 @@ public final class RunObserver {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final Set<String> NORMAL_WAITING = Set.of("ContainerCreating", "PodInitializing");
 
+    /**
+     * Since when each active Job (by UID) has been seen without a pod. A Job whose pod was deleted
+     * has none until the Job controller creates the next, after its backoff: that is no reason to
+     * warn, so the grace runs from when the pod was first missed, not from the Job's creation.
+     */
+    private final Map<String, Instant> podlessSince = new ConcurrentHashMap<>();
+
     public RunObservation observe(String jobName, Collection<Job> jobs, Collection<Pod> pods, Instant now) {
         Optional<Job> job = jobs.stream().filter(j -> j.getMetadata().getName().equals(jobName)).findFirst();
         if (job.isEmpty()) {
@@ -35,7 +43,9 @@ public final class RunObserver {
         }
         Collection<Pod> runPods = podsOf(job.get(), pods);
         JobState state = state(job.get(), runPods);
-        if (state == JobState.ACTIVE && runPods.isEmpty() && createdBefore(job.get(), now.minus(POD_CREATION_GRACE))) {
+        if (state != JobState.ACTIVE || !runPods.isEmpty()) {
+            podlessSince.remove(key(job.get()));
+        } else if (podlessFor(job.get(), now).compareTo(POD_CREATION_GRACE) >= 0) {
             state = JobState.NO_POD;
         }
         String stuckPod = state == JobState.ACTIVE ? runPods.stream().map(RunObserver::cannotStart).flatMap(Optional::stream)
@@ -54,11 +64,19 @@ public final class RunObserver {
     /**
      * Why the kubelet cannot start the pod's runner container, as {@code pod NAME: REASON: message}:
      * it waits for a reason other than the two of a normal start, e.g. CreateContainerConfigError
-     * (a root image under runAsNonRoot, a missing Secret) or ImagePullBackOff.
+     * (a root image under runAsNonRoot, a missing Secret) or ImagePullBackOff; or the scheduler
+     * finds no node for it (Unschedulable, e.g. resources no node has).
      */
     private static Optional<String> cannotStart(Pod pod) {
-        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null || pod.getMetadata().getDeletionTimestamp() != null) {
+        if (pod.getStatus() == null || pod.getMetadata().getDeletionTimestamp() != null) {
             return Optional.empty();
+        }
+        Optional<String> unschedulable = Optional.ofNullable(pod.getStatus().getConditions()).orElse(List.of()).stream()
+                .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason()))
+                .map(c -> "pod " + pod.getMetadata().getName() + ": Unschedulable" + (c.getMessage() == null ? "" : ": " + c.getMessage()))
+                .findFirst();
+        if (unschedulable.isPresent() || pod.getStatus().getContainerStatuses() == null) {
+            return unschedulable;
         }
         return pod.getStatus().getContainerStatuses().stream()
                 .filter(s -> RunnerJobFactory.CONTAINER.equals(s.getName()))
@@ -81,9 +99,13 @@ public final class RunObserver {
         return pods.stream().filter(p -> Objects.equals(run, p.getMetadata().getLabels().get(Labels.RUN))).toList();
     }
 
-    private static boolean createdBefore(Job job, Instant instant) {
-        String created = job.getMetadata().getCreationTimestamp();
-        return created != null && Instant.parse(created).isBefore(instant);
+    /** How long the active Job has had no pod, as this operator saw it; an operator restarted in between starts counting again. */
+    private Duration podlessFor(Job job, Instant now) {
+        return Duration.between(podlessSince.computeIfAbsent(key(job), k -> now), now);
+    }
+
+    private static String key(Job job) {
+        return Objects.requireNonNullElse(job.getMetadata().getUid(), job.getMetadata().getNamespace() + "/" + job.getMetadata().getName());
     }
 
     /**

@@ -6,34 +6,53 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
-/** Kubernetes-style conditions: one per type, their transition time kept while their status holds. */
-public final class Conditions {
-    public static final String VALID = "Valid";
-    public static final String RUNNING = "Running";
+/**
+ * The pipeline's conditions, in the kstatus style that {@code kubectl wait --for=condition=...} and
+ * GitOps tools read: one per type, always present, each with the generation it speaks for, its
+ * transition time kept while its status holds.
+ */
+final class Conditions {
+    /** Valid and able to run: nothing stands in the way but a run request or the schedule. */
+    static final String READY = "Ready";
+    /** A run is in progress. */
+    static final String RECONCILING = "Reconciling";
+    /** No progress without a change by a user: an invalid spec, a pod that cannot start. */
+    static final String STALLED = "Stalled";
+    static final String SUSPENDED = "Suspended";
+    static final String LAST_RUN_SUCCEEDED = "LastRunSucceeded";
+    /** Types older operators wrote, which these replace. */
+    private static final Set<String> RETIRED = Set.of("Valid", "Running");
+
+    static final String TRUE = "True";
+    static final String FALSE = "False";
+    static final String UNKNOWN = "Unknown";
 
     private Conditions() {
     }
 
-    public static void set(EtlPipelineStatus status, String type, boolean value, String reason, String message,
-                           long generation, Instant now) {
-        String text = value ? "True" : "False";
-        Optional<Condition> existing = find(status, type);
-        String transition = existing.filter(c -> text.equals(c.getStatus())).map(Condition::getLastTransitionTime).orElse(now.toString());
-        status.getConditions().removeIf(c -> type.equals(c.getType()));
+    static void set(EtlPipelineStatus status, String type, String value, String reason, String message, long generation, Instant now) {
+        String transition = find(status, type).filter(c -> value.equals(c.getStatus())).map(Condition::getLastTransitionTime)
+                .orElse(now.toString());
+        status.getConditions().removeIf(c -> type.equals(c.getType()) || RETIRED.contains(c.getType()));
         status.getConditions().add(new ConditionBuilder()
-                .withType(type).withStatus(text).withReason(reason).withMessage(message)
+                .withType(type).withStatus(value).withReason(reason).withMessage(message)
                 .withObservedGeneration(generation).withLastTransitionTime(transition)
                 .build());
     }
 
-    public static Optional<Condition> find(EtlPipelineStatus status, String type) {
+    static void set(EtlPipelineStatus status, String type, boolean value, String reason, String message, long generation, Instant now) {
+        set(status, type, value ? TRUE : FALSE, reason, message, generation, now);
+    }
+
+    static Optional<Condition> find(EtlPipelineStatus status, String type) {
         return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 
-    /** Whether the condition already says exactly this (so an Event about it was already sent). */
-    public static boolean says(EtlPipelineStatus status, String type, boolean value, String message) {
-        return find(status, type).filter(c -> (value ? "True" : "False").equals(c.getStatus()))
-                .filter(c -> Objects.equals(message, c.getMessage())).isPresent();
+    /** Whether the condition already says this (so an Event about it was already sent). */
+    static boolean says(EtlPipelineStatus status, String type, String value, String reason, String message) {
+        return find(status, type).filter(c -> value.equals(c.getStatus())).filter(c -> Objects.equals(reason, c.getReason()))
+                .filter(c -> message == null || Objects.equals(message, c.getMessage())).isPresent();
     }
 }

@@ -7,18 +7,19 @@ import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.operator.observe.JobState;
 
 /** The phase users read in {@code kubectl get etlp}, derived from what was observed. */
-public final class Phases {
+final class Phases {
     private Phases() {
     }
 
-    public static Phase of(EtlPipeline pipeline, boolean valid, JobState current) {
+    static Phase of(EtlPipeline pipeline, boolean valid, JobState current) {
         EtlPipelineStatus status = pipeline.getStatus();
         if (!valid) {
             return Phase.Invalid;
         }
         if (status.getCurrentRun() != null) {
             return switch (current) {
-                case MISSING, NO_POD, POD_CANNOT_START -> Phase.Pending;
+                case MISSING -> Boolean.TRUE.equals(pipeline.getSpec().getSuspend()) ? Phase.Suspended : Phase.Pending;
+                case NO_POD, POD_CANNOT_START -> Phase.Pending;
                 case SUSPENDED -> Phase.Paused;
                 default -> Phase.Running;
             };
@@ -28,7 +29,7 @@ public final class Phases {
             return last == RunResult.PAUSED ? Phase.Paused : Phase.Suspended;
         }
         if (last == null) {
-            return Phase.Pending;
+            return Phase.Idle;
         }
         return switch (last) {
             case SUCCEEDED -> Phase.Succeeded;

@@ -12,7 +12,7 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /** What status.currentRun shows of a run in progress, from what its pods report. */
-public final class RunProgress {
+final class RunProgress {
     private RunProgress() {
     }
 

@@ -19,6 +19,7 @@ import dev.platform.etl.operator.run.RunRequests;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -42,9 +43,9 @@ public final class StatusWriter {
         EtlPipelineStatus status = pipeline.getStatus();
         long number = runCount(status) + 1;
         String job = JobNames.forRun(pipeline.getMetadata().getName(), number);
-        status.setCurrentRun(new CurrentRun(number, job, request.reason(), now.toString()));
+        status.setCurrentRun(new CurrentRun(number, job, JobNames.runId(job, pipeline.getMetadata().getUid()), request.runRequest(),
+                request.reason(), now.toString()));
         status.setRunCount(number);
-        status.setHandledRunRequest(request.runRequest());
         if (request.scheduleTick() != null) {
             status.setLastScheduledTime(request.scheduleTick().toString());
         }
@@ -54,10 +55,11 @@ public final class StatusWriter {
     public void adoptRun(EtlPipeline pipeline, Job orphan, Instant now) {
         EtlPipelineStatus status = pipeline.getStatus();
         long number = Long.parseLong(orphan.getMetadata().getLabels().get(Labels.RUN));
-        status.setCurrentRun(new CurrentRun(number, orphan.getMetadata().getName(), "adopted", now.toString()));
-        status.setRunCount(Math.max(number, runCount(status)));
+        String job = orphan.getMetadata().getName();
         Map<String, String> handled = Optional.ofNullable(orphan.getMetadata().getAnnotations()).orElse(Map.of());
-        Optional.ofNullable(handled.get(Labels.RUN_REQUEST)).ifPresent(status::setHandledRunRequest);
+        status.setCurrentRun(new CurrentRun(number, job, JobNames.runId(job, pipeline.getMetadata().getUid()),
+                handled.get(Labels.RUN_REQUEST), "adopted", now.toString()));
+        status.setRunCount(Math.max(number, runCount(status)));
         Optional.ofNullable(handled.get(Labels.SCHEDULE_TICK)).ifPresent(status::setLastScheduledTime);
     }
 
@@ -124,65 +126,112 @@ public final class StatusWriter {
                        Instant now) {
         EtlPipelineStatus status = pipeline.getStatus();
         long generation = pipeline.getMetadata().getGeneration() == null ? 0 : pipeline.getMetadata().getGeneration();
-        recordValidity(pipeline, violations, generation, now);
+        Optional<Stall> stall = stall(pipeline, violations, current);
+        recordStall(pipeline, stall, generation, now);
+        recordReconciling(pipeline, current, stall.isPresent(), generation, now);
+        boolean suspend = Boolean.TRUE.equals(pipeline.getSpec().getSuspend());
+        Conditions.set(status, Conditions.SUSPENDED, suspend, suspend ? "SuspendRequested" : "NotSuspended",
+                suspend ? "spec.suspend is true: no run starts, and a running one pauses after its batch in flight" : "spec.suspend is not set",
+                generation, now);
+        recordLastRun(status, generation, now);
         status.setPhase(Phases.of(pipeline, violations.isEmpty(), current.state()));
-        recordRunning(pipeline, current, generation, now);
         status.setObservedGeneration(generation);
         status.setNextScheduledTime(nextTick.map(Instant::toString).orElse(null));
     }
 
-    private void recordValidity(EtlPipeline pipeline, List<Violation> violations, long generation, Instant now) {
+    /** What keeps the pipeline from progressing until a user changes something, if anything. */
+    private record Stall(String reason, String message) {
+    }
+
+    private static Optional<Stall> stall(EtlPipeline pipeline, List<Violation> violations, RunObservation observation) {
+        if (!violations.isEmpty()) {
+            return Optional.of(new Stall("InvalidSpec", violations.stream().map(Violation::toString).collect(Collectors.joining("; "))));
+        }
+        CurrentRun run = pipeline.getStatus().getCurrentRun();
+        String namespace = pipeline.getMetadata().getNamespace();
+        if (run != null && observation.state() == JobState.NO_POD) {
+            return Optional.of(new Stall("PodNotCreated", "Job " + run.getJob() + " has created no runner pod in "
+                    + RunObserver.POD_CREATION_GRACE.toSeconds() + " s: the Job controller cannot create it; kubectl describe job "
+                    + run.getJob() + " -n " + namespace + " shows why"));
+        }
+        if (run != null && observation.state() == JobState.POD_CANNOT_START) {
+            return Optional.of(new Stall("PodCannotStart", "the runner cannot start, " + observation.stuckPod()
+                    + "; fix what it names (a Secret, the runner's image, its resources or securityContext), then kubectl delete job "
+                    + run.getJob() + " -n " + namespace + " to start it again"));
+        }
+        return Optional.empty();
+    }
+
+    /** Stalled and Ready say the same thing from two sides; a Warning Event says it once, when it is new. */
+    private void recordStall(EtlPipeline pipeline, Optional<Stall> stall, long generation, Instant now) {
         EtlPipelineStatus status = pipeline.getStatus();
-        if (violations.isEmpty()) {
-            Conditions.set(status, Conditions.VALID, true, "Validated", "the pipeline is valid", generation, now);
+        if (stall.isEmpty()) {
+            Conditions.set(status, Conditions.STALLED, false, "Progressing", "nothing stands in the way", generation, now);
+            Conditions.set(status, Conditions.READY, true, "Ready", "valid; a run starts on spec.runRequest or spec.schedule", generation, now);
             return;
         }
-        String message = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
-        if (!Conditions.says(status, Conditions.VALID, false, message)) {
-            events.warning(pipeline, "InvalidSpec", message);
+        Stall stalled = stall.get();
+        if (!Conditions.says(status, Conditions.STALLED, Conditions.TRUE, stalled.reason(), stalled.message())) {
+            events.warning(pipeline, stalled.reason(), stalled.message());
         }
-        Conditions.set(status, Conditions.VALID, false, "InvalidSpec", message, generation, now);
+        Conditions.set(status, Conditions.STALLED, true, stalled.reason(), stalled.message(), generation, now);
+        Conditions.set(status, Conditions.READY, false, stalled.reason(), stalled.message(), generation, now);
     }
 
-    private void recordRunning(EtlPipeline pipeline, RunObservation observation, long generation, Instant now) {
+    /** Reconciling while a run is in progress; an Event says once that it paused. */
+    private void recordReconciling(EtlPipeline pipeline, RunObservation observation, boolean stalled, long generation, Instant now) {
         EtlPipelineStatus status = pipeline.getStatus();
         CurrentRun run = status.getCurrentRun();
-        String namespace = pipeline.getMetadata().getNamespace();
         if (run == null) {
-            Conditions.set(status, Conditions.RUNNING, false, "Idle", "no run in progress", generation, now);
-        } else if (observation.state() == JobState.NO_POD) {
-            notRunning(pipeline, "PodNotCreated", "Job " + run.getJob() + " has created no runner pod in "
-                    + RunObserver.POD_CREATION_GRACE.toSeconds() + " s: the Job controller cannot create it; kubectl describe job "
-                    + run.getJob() + " -n " + namespace + " shows why", generation, now);
-        } else if (observation.state() == JobState.POD_CANNOT_START) {
-            notRunning(pipeline, "PodCannotStart", "the runner cannot start, " + observation.stuckPod()
-                    + "; fix the runner's image or securityContext, then kubectl delete job " + run.getJob() + " -n " + namespace
-                    + " to start it again", generation, now);
+            Conditions.set(status, Conditions.RECONCILING, false, "Idle", "no run in progress", generation, now);
+        } else if (stalled) {
+            Conditions.set(status, Conditions.RECONCILING, false, "Stalled", "run " + run.getJob() + " cannot progress: see Stalled", generation, now);
+        } else if (observation.state() == JobState.MISSING) {
+            // recorded while spec.suspend was set, so its Job was never created
+            Conditions.set(status, Conditions.RECONCILING, false, "Suspended", "run " + run.getJob() + " starts when spec.suspend is false",
+                    generation, now);
+        } else if (observation.state() == JobState.SUSPENDED) {
+            if (!Conditions.says(status, Conditions.RECONCILING, Conditions.FALSE, "Paused", null)) {
+                events.normal(pipeline, "Paused", "run " + run.getJob() + " paused after its batch in flight");
+            }
+            Conditions.set(status, Conditions.RECONCILING, false, "Paused",
+                    "run " + run.getJob() + " is paused; it resumes from its checkpoint when spec.suspend is false", generation, now);
+        } else if (observation.state() == JobState.STOPPING) {
+            Conditions.set(status, Conditions.RECONCILING, true, "Pausing", "run " + run.getJob() + " pauses after its batch in flight",
+                    generation, now);
         } else {
-            Conditions.set(status, Conditions.RUNNING, true, "RunInProgress", "run " + run.getJob() + " (" + run.getReason() + ")", generation, now);
+            Conditions.set(status, Conditions.RECONCILING, true, "RunInProgress", "run " + run.getJob() + " (" + run.getReason() + ")",
+                    generation, now);
         }
     }
 
-    /** Running is False for {@code reason}; a Warning Event says so once, when the message is new. */
-    private void notRunning(EtlPipeline pipeline, String reason, String message, long generation, Instant now) {
-        if (!Conditions.says(pipeline.getStatus(), Conditions.RUNNING, false, message)) {
-            events.warning(pipeline, reason, message);
+    private static void recordLastRun(EtlPipelineStatus status, long generation, Instant now) {
+        LastRun last = status.getLastRun();
+        if (last == null) {
+            Conditions.set(status, Conditions.LAST_RUN_SUCCEEDED, Conditions.UNKNOWN, "NoRunYet", "no run has ended yet", generation, now);
+            return;
         }
-        Conditions.set(pipeline.getStatus(), Conditions.RUNNING, false, reason, message, generation, now);
+        String result = last.getResult().name();
+        String reason = result.charAt(0) + result.substring(1).toLowerCase(Locale.ROOT);
+        String message = "run " + last.getRunId() + " " + result + (last.getMessage() == null ? "" : ": " + last.getMessage());
+        Conditions.set(status, Conditions.LAST_RUN_SUCCEEDED, last.getResult() == RunResult.SUCCEEDED, reason, message, generation, now);
     }
 
     private static LastRun lastRunOf(CurrentRun run, Instant now) {
         LastRun last = new LastRun();
-        last.setRunId(run.getJob());
+        last.setRunId(run.getRunId() == null ? run.getJob() : run.getRunId());
         last.setJob(run.getJob());
         last.setStartedAt(run.getRequestedAt());
         last.setFinishedAt(now.toString());
         return last;
     }
 
+    /** The run is over: it becomes the last run, and the run request it handled is handled (what kubectl wait can wait for). */
     private void close(EtlPipeline pipeline, LastRun last, RunnerSummary summary) {
-        pipeline.getStatus().setLastRun(last);
-        pipeline.getStatus().setCurrentRun(null);
+        EtlPipelineStatus status = pipeline.getStatus();
+        Optional.ofNullable(status.getCurrentRun().getRunRequest()).ifPresent(status::setHandledRunRequest);
+        status.setLastRun(last);
+        status.setCurrentRun(null);
         metrics.runFinished(pipeline.getMetadata().getNamespace(), last.getResult().name(), summary);
     }
 

@@ -39,7 +39,7 @@ class RunnerJobFactoryTest {
         assertThat(runner.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(runner.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(runner.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-        assertThat(runner.getArgs()).containsExactly("run", "--run-id", "film-dim-7");
+        assertThat(runner.getArgs()).containsExactly("run", "--run-id", "film-dim-7-0b0e3f0c");
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(120);
         assertThat(pod.getServiceAccountName()).as("the namespace's default ServiceAccount, which every namespace has").isNull();
     }
@@ -53,7 +53,7 @@ class RunnerJobFactoryTest {
         assertThat(indexed.getSpec().getCompletionMode()).isEqualTo("Indexed");
         assertThat(indexed.getSpec().getCompletions()).isEqualTo(4);
         assertThat(indexed.getSpec().getParallelism()).isEqualTo(4);
-        assertThat(runner.getArgs()).containsExactly("run", "--run-id", "film-dim-7", "--range", "$(JOB_COMPLETION_INDEX)/4");
+        assertThat(runner.getArgs()).containsExactly("run", "--run-id", "film-dim-7-0b0e3f0c", "--range", "$(JOB_COMPLETION_INDEX)/4");
         assertThat(runner.getEnv()).filteredOn(e -> e.getName().equals("JOB_COMPLETION_INDEX")).singleElement()
                 .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
                         .isEqualTo("metadata.annotations['batch.kubernetes.io/job-completion-index']"));

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,12 +21,38 @@ class RunObserverTest {
 
     @Test
     void aJobThatHasCreatedNoPodWithinTheGraceIsReportedAsSuch() {
-        Job stuck = activeJob(NOW.minus(RunObserver.POD_CREATION_GRACE).minusSeconds(1));
-        Job young = activeJob(NOW.minusSeconds(5));
+        Job job = activeJob(NOW);
 
-        assertThat(observer.observe("p-1", List.of(stuck), List.of(), NOW).state()).isEqualTo(JobState.NO_POD);
-        assertThat(observer.observe("p-1", List.of(stuck), List.of(pod("Running", null)), NOW).state()).isEqualTo(JobState.ACTIVE);
-        assertThat(observer.observe("p-1", List.of(young), List.of(), NOW).state()).isEqualTo(JobState.ACTIVE);
+        assertThat(observer.observe("p-1", List.of(job), List.of(), NOW).state()).isEqualTo(JobState.ACTIVE);
+        Instant later = NOW.plus(RunObserver.POD_CREATION_GRACE);
+        assertThat(observer.observe("p-1", List.of(job), List.of(), later).state()).isEqualTo(JobState.NO_POD);
+        assertThat(observer.observe("p-1", List.of(job), List.of(pod("Running", null)), later).state()).isEqualTo(JobState.ACTIVE);
+    }
+
+    @Test
+    void aJobWhosePodWasJustDeletedIsGivenTheWholeGraceToCreateTheNext() {
+        Job old = activeJob(NOW.minus(Duration.ofHours(1)));
+        assertThat(observer.observe("p-1", List.of(old), List.of(pod("Running", null)), NOW).state()).isEqualTo(JobState.ACTIVE);
+
+        Instant deleted = NOW.plusSeconds(60);
+        assertThat(observer.observe("p-1", List.of(old), List.of(), deleted).state()).as("the pod just deleted").isEqualTo(JobState.ACTIVE);
+        assertThat(observer.observe("p-1", List.of(old), List.of(), deleted.plus(RunObserver.POD_CREATION_GRACE).minusSeconds(1)).state())
+                .as("the Job controller's backoff before the next pod").isEqualTo(JobState.ACTIVE);
+        assertThat(observer.observe("p-1", List.of(old), List.of(), deleted.plus(RunObserver.POD_CREATION_GRACE)).state())
+                .isEqualTo(JobState.NO_POD);
+    }
+
+    @Test
+    void aPodThatNoNodeCanTakeIsReportedWithTheSchedulersMessage() {
+        Pod unschedulable = new PodBuilder().withNewMetadata().withName("p-1-abcde").addToLabels(Labels.RUN, "1").endMetadata()
+                .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage("0/1 nodes are available: 1 Insufficient cpu.").endCondition().endStatus()
+                .build();
+
+        RunObservation observation = observer.observe("p-1", List.of(activeJob(NOW)), List.of(unschedulable), NOW);
+
+        assertThat(observation.state()).isEqualTo(JobState.POD_CANNOT_START);
+        assertThat(observation.stuckPod()).isEqualTo("pod p-1-abcde: Unschedulable: 0/1 nodes are available: 1 Insufficient cpu.");
     }
 
     @Test

@@ -84,7 +84,7 @@ class DeciderTest {
 
     private static EtlPipeline withCurrentRun(boolean suspend) {
         EtlPipeline pipeline = idle(suspend, "r-1");
-        pipeline.getStatus().setCurrentRun(new CurrentRun(1, "p-1", "runRequest r-1", NOW.toString()));
+        pipeline.getStatus().setCurrentRun(new CurrentRun(1, "p-1", "p-1", "r-1", "runRequest r-1", NOW.toString()));
         return pipeline;
     }
 

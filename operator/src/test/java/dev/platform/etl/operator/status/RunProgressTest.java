@@ -16,7 +16,7 @@ class RunProgressTest {
 
     @Test
     void eachRangeShowsItsRunningPodsReportOrItsEndedPodsSummaryAndTheRunTheirSums() {
-        CurrentRun run = new CurrentRun(1, "p-1", "runRequest r-1", "2026-11-26T10:00:00Z");
+        CurrentRun run = new CurrentRun(1, "p-1", "p-1", "r-1", "runRequest r-1", "2026-11-26T10:00:00Z");
         Map<Integer, RunnerSummary> ended = Map.of(
                 0, new RunnerSummary("ns/p", "p-1", "0/3", RunResult.SUCCEEDED, 100, 100, 2, Map.of(), null),
                 1, new RunnerSummary("ns/p", "p-1", "1/3", RunResult.PAUSED, 40, 40, 1, Map.of(), null));
@@ -40,7 +40,7 @@ class RunProgressTest {
 
     @Test
     void aRunWhoseRangesHaveReportedNothingYetShowsNothing() {
-        CurrentRun run = new CurrentRun(1, "p-1", "runRequest r-1", "2026-11-26T10:00:00Z");
+        CurrentRun run = new CurrentRun(1, "p-1", "p-1", "r-1", "runRequest r-1", "2026-11-26T10:00:00Z");
 
         RunProgress.takeRanges(run, Map.of(), Map.of());
 

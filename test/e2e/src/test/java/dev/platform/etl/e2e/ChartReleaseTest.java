@@ -117,12 +117,29 @@ class ChartReleaseTest {
             namespace.apply(DemoPipelines.filmDim("stuck").tieBreaker("id").batchSize(5).runRequest("r-1").yaml());
 
             await("the run reported as unable to start its pod").atMost(PipelineNamespace.RUN_TIMEOUT)
-                    .until(() -> running(namespace.get("stuck")).filter(c -> "PodNotCreated".equals(c.getReason())).isPresent());
+                    .until(() -> stalled(namespace.get("stuck")).filter(c -> "PodNotCreated".equals(c.getReason())).isPresent());
             EtlPipeline stuck = namespace.get("stuck");
             assertThat(stuck.getStatus().getPhase()).isEqualTo(Phase.Pending);
-            assertThat(running(stuck)).hasValueSatisfying(c -> assertThat(c.getMessage()).contains("kubectl describe job stuck-1"));
+            assertThat(stalled(stuck)).hasValueSatisfying(c -> assertThat(c.getMessage()).contains("kubectl describe job stuck-1"));
             await().atMost(Duration.ofSeconds(30)).until(() -> warnings(namespace).anyMatch(e -> "PodNotCreated".equals(e.getReason())));
             assertThat(namespace.runnerPods("stuck")).isEmpty();
+        }
+    }
+
+    @Test
+    void aRunnerPodThatNoNodeCanTakeIsStalledWithTheSchedulersReason() throws Exception {
+        release.upgrade(Map.of("runner.resources.requests.cpu", "64", "runner.resources.limits.cpu", "64"));
+
+        try (PipelineNamespace namespace = PipelineNamespace.create("unschedulable", FILMS)) {
+            namespace.apply(DemoPipelines.filmDim("too-big").tieBreaker("id").batchSize(5).runRequest("r-1").yaml());
+
+            await("the run reported as unable to start its pod").atMost(PipelineNamespace.RUN_TIMEOUT)
+                    .until(() -> stalled(namespace.get("too-big")).filter(c -> "PodCannotStart".equals(c.getReason())).isPresent());
+            EtlPipeline stuck = namespace.get("too-big");
+            assertThat(stuck.getStatus().getPhase()).isEqualTo(Phase.Pending);
+            assertThat(stalled(stuck)).hasValueSatisfying(c -> assertThat(c.getMessage()).contains("Unschedulable", "Insufficient cpu"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> warnings(namespace).anyMatch(e -> "PodCannotStart".equals(e.getReason())
+                    && e.getMessage().contains("Unschedulable")));
         }
     }
 
@@ -137,10 +154,10 @@ class ChartReleaseTest {
             namespace.apply(DemoPipelines.filmDim("as-root").tieBreaker("id").batchSize(5).runRequest("r-1").yaml());
 
             await("the run reported as unable to start its container").atMost(PipelineNamespace.RUN_TIMEOUT)
-                    .until(() -> running(namespace.get("as-root")).filter(c -> "PodCannotStart".equals(c.getReason())).isPresent());
+                    .until(() -> stalled(namespace.get("as-root")).filter(c -> "PodCannotStart".equals(c.getReason())).isPresent());
             EtlPipeline refused = namespace.get("as-root");
             assertThat(refused.getStatus().getPhase()).isEqualTo(Phase.Pending);
-            assertThat(running(refused)).hasValueSatisfying(c -> assertThat(c.getMessage())
+            assertThat(stalled(refused)).hasValueSatisfying(c -> assertThat(c.getMessage())
                     .contains("CreateContainerConfigError", "container has runAsNonRoot and image will run as root", "kubectl delete job as-root-1"));
             await().atMost(Duration.ofSeconds(30)).until(() -> warnings(namespace).anyMatch(e -> "PodCannotStart".equals(e.getReason())
                     && "EtlPipeline".equals(e.getInvolvedObject().getKind())));
@@ -159,9 +176,9 @@ class ChartReleaseTest {
         }
     }
 
-    private static Optional<Condition> running(EtlPipeline pipeline) {
+    private static Optional<Condition> stalled(EtlPipeline pipeline) {
         return pipeline.getStatus() == null ? Optional.empty()
-                : pipeline.getStatus().getConditions().stream().filter(c -> c.getType().equals("Running")).findFirst();
+                : pipeline.getStatus().getConditions().stream().filter(c -> c.getType().equals("Stalled") && c.getStatus().equals("True")).findFirst();
     }
 
     private static Stream<Event> warnings(PipelineNamespace namespace) {

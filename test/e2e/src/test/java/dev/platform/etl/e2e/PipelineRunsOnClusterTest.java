@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,11 +167,17 @@ class PipelineRunsOnClusterTest {
         assertThat(committed).as("whole batches only").isEven().isLessThan(FILMS);
         assertThat(namespace.database().text("SELECT status FROM etl.pipeline_run ORDER BY id DESC LIMIT 1")).isEqualTo("PAUSED");
         assertThat(paused.getStatus().getCurrentRun()).as("the run is paused, not finished").isNotNull();
+        assertThat(paused.getStatus().getHandledRunRequest()).as("the run requested has not ended").isNull();
+        assertThat(paused.getStatus().getConditions())
+                .anySatisfy(c -> assertThat(List.of(c.getType(), c.getStatus(), c.getReason())).containsExactly("Reconciling", "False", "Paused"))
+                .anySatisfy(c -> assertThat(List.of(c.getType(), c.getStatus())).containsExactly("Suspended", "True"));
+        await("an Event says the run paused").atMost(Duration.ofSeconds(30)).until(() -> events("pausable").anyMatch(e -> "Paused".equals(e.getReason())));
 
         namespace.patchSpec("pausable", "{\"suspend\": false}");
         EtlPipeline resumed = namespace.awaitRunsFinished("pausable", 1);
 
         assertThat(resumed.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+        assertThat(resumed.getStatus().getHandledRunRequest()).isEqualTo("r-1");
         assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
         assertThat(namespace.count("SELECT count(*) FROM analytics.write_log")).as("every film written once").isEqualTo(FILMS);
         List<AuditLog.Request> requests = cluster.plane().auditLog().requestsOf(OperatorRelease.SERVICE_ACCOUNT, release.installing());
@@ -195,6 +202,8 @@ class PipelineRunsOnClusterTest {
         assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
         assertThat(namespace.count("SELECT count(*) FROM analytics.write_log")).as("every film written once").isEqualTo(FILMS);
         assertThat(namespace.database().strings("SELECT status FROM etl.pipeline_run ORDER BY id")).containsExactly("PAUSED", "SUCCEEDED");
+        assertThat(events("deleted").filter(e -> "Warning".equals(e.getType())))
+                .as("a deleted pod's replacement, on its way, is no reason to warn").isEmpty();
     }
 
     @Test
@@ -265,7 +274,8 @@ class PipelineRunsOnClusterTest {
 
         EtlPipeline invalid = namespace.awaitPhase("forbidden", Phase.Invalid);
 
-        assertThat(invalid.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Valid")).singleElement()
+        assertThat(invalid.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+                .satisfies(c -> assertThat(List.of(c.getStatus(), c.getReason())).containsExactly("False", "InvalidSpec"))
                 .satisfies(c -> assertThat(c.getMessage()).contains("'analytics.film_secret' is not in the allowlist"));
         await().atMost(Duration.ofSeconds(30)).until(() -> namespace.client().v1().events().inNamespace(namespace.name()).list().getItems()
                 .stream().anyMatch(PipelineRunsOnClusterTest::invalidSpecWarning));
@@ -286,6 +296,12 @@ class PipelineRunsOnClusterTest {
                 .until(() -> namespace.jobs().isEmpty() && namespace.runnerPods("doomed").isEmpty());
         assertThat(namespace.count("SELECT count(*) FROM etl.pipeline_run")).isEqualTo(1);
         assertThat(namespace.count("SELECT count(*) FROM etl.pipeline_state")).isEqualTo(1);
+
+        namespace.apply(DemoPipelines.filmDim("doomed").tieBreaker("id").batchSize(5).runRequest("r-1").yaml());
+        EtlPipeline again = namespace.awaitRunsFinished("doomed", 1);
+        assertThat(again.getStatus().getLastRun().getJob()).as("a new pipeline counts its runs from 1").isEqualTo("doomed-1");
+        assertThat(namespace.database().strings("SELECT run_id FROM etl.pipeline_run ORDER BY id")).as("but its run ids are new")
+                .hasSize(2).doesNotHaveDuplicates().last().isEqualTo(again.getStatus().getLastRun().getRunId());
     }
 
     /** The run's runner pod, once it has committed {@code batches} batches. */
@@ -294,6 +310,11 @@ class PipelineRunsOnClusterTest {
         await("batches committed by " + key).atMost(PipelineNamespace.RUN_TIMEOUT)
                 .until(() -> namespace.database().runningBatches(key) >= batches);
         return namespace.runnerPods(pipeline).stream().filter(p -> "Running".equals(p.getStatus().getPhase())).findFirst().orElseThrow();
+    }
+
+    private Stream<Event> events(String pipeline) {
+        return namespace.client().v1().events().inNamespace(namespace.name()).list().getItems().stream()
+                .filter(e -> pipeline.equals(e.getInvolvedObject().getName()) && "EtlPipeline".equals(e.getInvolvedObject().getKind()));
     }
 
     private static boolean invalidSpecWarning(Event event) {
