@@ -3,7 +3,7 @@ MVN ?= ./mvnw -B
 DEMO_CP = tools/demo/target/classes:$$(cat tools/demo/target/classpath.txt)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-soak runc registry controlplane demo es-demo chaos crds bench bench-operator
+.PHONY: help build test test-soak runc registry prometheus controlplane demo es-demo chaos crds bench bench-operator
 
 help: ## list the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -11,7 +11,7 @@ help: ## list the verbs
 build: ## compile everything and package runner-image/target/etl-runner.jar
 	$(MVN) -q -DskipTests package
 
-test: controlplane runc registry ## the whole test suite (real PostgreSQL, Elasticsearch and Kubernetes control plane, started by the tests), and the images
+test: controlplane runc registry prometheus ## the whole test suite (real PostgreSQL, Elasticsearch and Kubernetes control plane, started by the tests), and the images
 	$(MVN) -Pimages verify
 
 test-soak: controlplane ## the suite N times in a row from fresh clones, under stress-ng load (N=5 LOAD=2, MODULES=runner-image,operator for those alone, REV=commit)
@@ -29,6 +29,9 @@ runc: ## Debian's runc, which runs the images in the tests: installed when missi
 registry: ## skopeo and Debian's docker-registry, for the test of make push: installed when missing, if root
 	@$(call APT_INSTALL,skopeo,skopeo)
 	@$(call APT_INSTALL,docker-registry,docker-registry)
+
+prometheus: ## Debian's Prometheus and promtool, which scrape the operator and test its alerts in the tests: installed when missing, if root
+	@$(call APT_INSTALL,promtool,prometheus)
 
 controlplane: ## build the local Kubernetes (etcd, kube-apiserver, controller-manager, scheduler, kubectl) once from Go modules
 	@test/controlplane/build.sh >/dev/null

@@ -5,9 +5,9 @@ import dev.platform.etl.operator.config.OperatorConfig;
 import dev.platform.etl.operator.events.PipelineEvents;
 import dev.platform.etl.operator.health.HealthServer;
 import dev.platform.etl.operator.health.InstallCheck;
-import dev.platform.etl.operator.health.OperatorMetrics;
 import dev.platform.etl.operator.job.RunnerJobFactory;
 import dev.platform.etl.operator.job.RunnerJobs;
+import dev.platform.etl.operator.metrics.PipelineMetrics;
 import dev.platform.etl.operator.observe.RunProgressReader;
 import dev.platform.etl.operator.informer.RunnerInformers;
 import dev.platform.etl.operator.reconcile.EtlPipelineReconciler;
@@ -20,10 +20,18 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.event.rate.LinearRateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +55,7 @@ public final class EtlOperator {
             System.exit(2);
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        bindProcessMetrics(registry);
         AtomicBoolean shuttingDown = new AtomicBoolean();
         Operator operator = start(new KubernetesClientBuilder().build(), config, registry, () -> {
             // stopping the operator in the shutdown hook also ends its leadership: no exit then
@@ -61,6 +70,12 @@ public final class EtlOperator {
             health.close();
             operator.stop();
         }, "operator-stop"));
+    }
+
+    /** The JVM's and the process's own series: memory, GC, threads, classes, CPU, uptime, open files. */
+    private static void bindProcessMetrics(MeterRegistry registry) {
+        List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(), new ProcessorMetrics(),
+                new UptimeMetrics(), new FileDescriptorMetrics()).forEach(binder -> binder.bindTo(registry));
     }
 
     /** Registers the reconciler with the client and configuration given, and starts it. */
@@ -93,11 +108,13 @@ public final class EtlOperator {
         });
         RunnerJobs jobs = new RunnerJobs(client, new RunnerJobFactory(config.runner(), config.allowlist()), config.runner().jobHistory());
         PipelineEvents events = new PipelineEvents(client);
+        StatusWriter status = new StatusWriter(events, new PipelineMetrics(registry));
         EtlPipelineReconciler reconciler = new EtlPipelineReconciler(new PipelineValidator(config.allowlist()), jobs,
-                new RunProgressReader(client), config.reconcile().progressRefresh(), events, new StatusWriter(events, new OperatorMetrics(registry)), Clock.systemUTC());
+                new RunProgressReader(client), config.reconcile().progressRefresh(), events, status, Clock.systemUTC());
         operator.register(reconciler, controller -> {
             controller.withReconciliationMaxInterval(config.reconcile().resyncPeriod());
-            controller.withItemStore(RunnerInformers.pipelineStore());
+            controller.withItemStore(RunnerInformers.pipelineStore(
+                    gone -> status.forget(gone.getMetadata().getNamespace(), gone.getMetadata().getName(), gone.getMetadata().getUid())));
             if (config.reconcile().rateLimitPerSecond() > 0) {
                 controller.withRateLimiter(new LinearRateLimiter(Duration.ofSeconds(1), config.reconcile().rateLimitPerSecond()));
             }

@@ -24,7 +24,7 @@ class ArchitectureTest {
             .layer("wiring").definedBy("dev.platform.etl.operator")
             .layer("reconcile").definedBy("..operator.reconcile..")
             .layer("status").definedBy("..operator.status..")
-            .layer("services").definedBy("..operator.events..", "..operator.health..", "..operator.run..", "..operator.informer..")
+            .layer("services").definedBy("..operator.events..", "..operator.health..", "..operator.metrics..", "..operator.run..", "..operator.informer..")
             .layer("observe").definedBy("..operator.observe..")
             .layer("job").definedBy("..operator.job..")
             .layer("config").definedBy("..operator.config..")

@@ -100,7 +100,12 @@ class OperatorControlTest {
         EtlPipeline done = fixture.awaitPhase("pausable", Phase.Succeeded);
 
         assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
-        assertThat(done.getStatus().getLastRun().getRowsRead()).as("the resumed pod reads only the rest").isEqualTo(FILMS - committed);
+        assertThat(done.getStatus().getLastRun().getRowsRead()).as("the run's rows, before and after the pause").isEqualTo(FILMS);
+        assertThat(fixture.metrics()).as("the metrics agree with etl.pipeline_run")
+                .contains("etl_pipeline_rows_read_total{namespace=\"etl-test\",pipeline=\"pausable\"} "
+                        + (double) fixture.count("SELECT sum(rows_read) FROM etl.pipeline_run"))
+                .contains("etl_pipeline_runs_total{namespace=\"etl-test\",pipeline=\"pausable\",result=\"SUCCEEDED\"} "
+                        + (double) fixture.count("SELECT count(DISTINCT run_id) FROM etl.pipeline_run WHERE status = 'SUCCEEDED'"));
         assertThat(fixture.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
         assertThat(fixture.count("SELECT count(*) FROM analytics.write_log")).as("each row written once").isEqualTo(FILMS);
         assertThat(fixture.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE).list().getItems()).hasSize(1);

@@ -54,8 +54,8 @@ class OperatorRunsTest {
         assertThat(fixture.count("SELECT count(*) FROM etl.pipeline_run WHERE pipeline = 'etl-test/film-dim' AND status = 'SUCCEEDED'"))
                 .isEqualTo(2);
         assertThat(fixture.metrics())
-                .contains("etl_runs_total{namespace=\"etl-test\",result=\"SUCCEEDED\"} 2.0")
-                .contains("etl_rows_written_total{namespace=\"etl-test\"} 42.0")
+                .contains("etl_pipeline_runs_total{namespace=\"etl-test\",pipeline=\"film-dim\",result=\"SUCCEEDED\"} 2.0")
+                .contains("etl_pipeline_rows_written_total{namespace=\"etl-test\",pipeline=\"film-dim\"} 42.0")
                 .contains("operator_sdk_reconciliations");
         List<Job> jobs = fixture.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE).list().getItems();
         assertThat(jobs).extracting(j -> j.getMetadata().getName()).containsExactlyInAnyOrder("film-dim-1", "film-dim-2");

@@ -35,6 +35,12 @@ public class EtlPipelineStatus {
     /** The next schedule tick (ISO-8601), when spec.schedule is set. */
     @JsonPropertyDescription("When spec.schedule will next request a run (RFC 3339).")
     private String nextScheduledTime;
+    @JsonPropertyDescription("When the last run that succeeded ended (RFC 3339).")
+    private String lastSuccessfulTime;
+    @JsonPropertyDescription("Every run ended so far, counted by result, with the rows they read and wrote.")
+    private RunTotals totals;
+    @JsonPropertyDescription("The last runs that ended, newest first (at most 10), kept after their Jobs are pruned.")
+    private List<LastRun> lastRuns;
 
     public Phase getPhase() {
         return phase;
@@ -106,6 +112,30 @@ public class EtlPipelineStatus {
 
     public void setNextScheduledTime(String nextScheduledTime) {
         this.nextScheduledTime = nextScheduledTime;
+    }
+
+    public String getLastSuccessfulTime() {
+        return lastSuccessfulTime;
+    }
+
+    public void setLastSuccessfulTime(String lastSuccessfulTime) {
+        this.lastSuccessfulTime = lastSuccessfulTime;
+    }
+
+    public List<LastRun> getLastRuns() {
+        return lastRuns;
+    }
+
+    public void setLastRuns(List<LastRun> lastRuns) {
+        this.lastRuns = lastRuns;
+    }
+
+    public RunTotals getTotals() {
+        return totals;
+    }
+
+    public void setTotals(RunTotals totals) {
+        this.totals = totals;
     }
 
     public Map<String, String> getCheckpoint() {

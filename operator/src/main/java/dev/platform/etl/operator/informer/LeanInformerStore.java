@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -15,10 +16,17 @@ import java.util.function.UnaryOperator;
  */
 final class LeanInformerStore<R extends HasMetadata> extends BasicItemStore<R> {
     private final UnaryOperator<R> trim;
+    private Consumer<R> onRemoved = removed -> { };
 
     private LeanInformerStore(UnaryOperator<R> trim) {
         super(Cache::metaNamespaceKeyFunc);
         this.trim = trim;
+    }
+
+    /** Calls {@code listener} with each resource the informer drops from the cache: deleted, or out of the watched namespaces. */
+    LeanInformerStore<R> onRemoved(Consumer<R> listener) {
+        this.onRemoved = listener;
+        return this;
     }
 
     static <R extends HasMetadata> LeanInformerStore<R> withoutManagedFields() {
@@ -49,5 +57,14 @@ final class LeanInformerStore<R extends HasMetadata> extends BasicItemStore<R> {
     @Override
     public R put(String key, R resource) {
         return super.put(key, trim.apply(resource));
+    }
+
+    @Override
+    public R remove(String key) {
+        R removed = super.remove(key);
+        if (removed != null) {
+            onRemoved.accept(removed);
+        }
+        return removed;
     }
 }

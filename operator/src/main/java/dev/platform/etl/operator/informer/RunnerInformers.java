@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** What the reconciler watches besides pipelines: runner Jobs and pods only (by label), each mapped to its pipeline, cached lean. */
 public final class RunnerInformers {
@@ -24,9 +25,9 @@ public final class RunnerInformers {
         return List.of(informer(Job.class, LeanInformerStore.forJobs(), context), informer(Pod.class, LeanInformerStore.forPods(), context));
     }
 
-    /** The cache of pipelines, without their managedFields. */
-    public static ItemStore<EtlPipeline> pipelineStore() {
-        return LeanInformerStore.withoutManagedFields();
+    /** The cache of pipelines, without their managedFields; {@code onDeleted} hears of each pipeline that goes. */
+    public static ItemStore<EtlPipeline> pipelineStore(Consumer<EtlPipeline> onDeleted) {
+        return LeanInformerStore.<EtlPipeline>withoutManagedFields().onRemoved(onDeleted);
     }
 
     private static <R extends HasMetadata> InformerEventSource<R, EtlPipeline> informer(Class<R> type, LeanInformerStore<R> store,

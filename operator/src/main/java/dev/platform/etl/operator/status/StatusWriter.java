@@ -6,10 +6,11 @@ import dev.platform.etl.api.status.CurrentRun;
 import dev.platform.etl.api.status.EtlPipelineStatus;
 import dev.platform.etl.api.status.LastRun;
 import dev.platform.etl.api.status.RunResult;
+import dev.platform.etl.api.status.RunTotals;
 import dev.platform.etl.api.validation.Violation;
 import dev.platform.etl.operator.events.PipelineEvents;
-import dev.platform.etl.operator.health.OperatorMetrics;
 import dev.platform.etl.operator.job.JobNames;
+import dev.platform.etl.operator.metrics.PipelineMetrics;
 import dev.platform.etl.operator.job.Labels;
 import dev.platform.etl.operator.observe.JobState;
 import dev.platform.etl.operator.observe.RunObservation;
@@ -18,22 +19,34 @@ import dev.platform.etl.operator.observe.RunnerSummary;
 import dev.platform.etl.operator.run.RunRequests;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
  * The one place that writes a pipeline's status: its runs (current and last), its conditions and
  * phase, and its next schedule. What changes there for users to notice is announced here too, once:
- * a Warning when a condition starts saying something new, an Event and the metrics when a run ends.
+ * a Warning when a condition starts saying something new, an Event and the metrics when a run ends
+ * (once per run id).
  */
 public final class StatusWriter {
-    private final PipelineEvents events;
-    private final OperatorMetrics metrics;
+    /** Ended runs kept in status.lastRuns. */
+    static final int RUN_HISTORY = 10;
 
-    public StatusWriter(PipelineEvents events, OperatorMetrics metrics) {
+    private final PipelineEvents events;
+    private final PipelineMetrics metrics;
+    /**
+     * The last run whose end each pipeline (by UID) announced. A pass whose status patch failed is
+     * run again from the status before it, and closes the same run again: its Event is not sent twice.
+     */
+    private final Map<String, String> announcedEnds = new ConcurrentHashMap<>();
+
+    public StatusWriter(PipelineEvents events, PipelineMetrics metrics) {
         this.events = events;
         this.metrics = metrics;
     }
@@ -93,7 +106,10 @@ public final class StatusWriter {
             last.setMessage(observation.state() == JobState.SUCCEEDED ? null
                     : "the runner left no summary; Job failed: " + (observation.detail() == null ? "unknown reason" : observation.detail()));
         }
-        close(pipeline, last, summary);
+        close(pipeline, last);
+        if (!firstEnd(pipeline, last)) {
+            return;
+        }
         String counts = summary == null ? "" : ": read " + summary.rowsRead() + ", wrote " + summary.rowsWritten();
         if (last.getResult() == RunResult.FAILED || last.getResult() == RunResult.INVALID) {
             events.warning(pipeline, "RunFailed", "run " + run.getJob() + " " + last.getResult() + counts
@@ -108,8 +124,10 @@ public final class StatusWriter {
         LastRun last = lastRunOf(pipeline.getStatus().getCurrentRun(), now);
         last.setResult(RunResult.FAILED);
         last.setMessage(reason);
-        close(pipeline, last, null);
-        events.warning(pipeline, "RunNotStarted", reason);
+        close(pipeline, last);
+        if (firstEnd(pipeline, last)) {
+            events.warning(pipeline, "RunNotStarted", reason);
+        }
     }
 
     /** What the current run's pods have reported so far: one runner's progress, or each range's and their sums. */
@@ -137,6 +155,7 @@ public final class StatusWriter {
         status.setPhase(Phases.of(pipeline, violations.isEmpty(), current.state()));
         status.setObservedGeneration(generation);
         status.setNextScheduledTime(nextTick.map(Instant::toString).orElse(null));
+        metrics.observe(pipeline);
     }
 
     /** What keeps the pipeline from progressing until a user changes something, if anything. */
@@ -226,13 +245,41 @@ public final class StatusWriter {
         return last;
     }
 
-    /** The run is over: it becomes the last run, and the run request it handled is handled (what kubectl wait can wait for). */
-    private void close(EtlPipeline pipeline, LastRun last, RunnerSummary summary) {
+    /**
+     * The run is over: it becomes the last run and is counted in the totals, and the run request it
+     * handled is handled (what kubectl wait can wait for).
+     */
+    private void close(EtlPipeline pipeline, LastRun last) {
         EtlPipelineStatus status = pipeline.getStatus();
         Optional.ofNullable(status.getCurrentRun().getRunRequest()).ifPresent(status::setHandledRunRequest);
         status.setLastRun(last);
         status.setCurrentRun(null);
-        metrics.runFinished(pipeline.getMetadata().getNamespace(), last.getResult().name(), summary);
+        List<LastRun> history = new ArrayList<>(List.of(last));
+        Optional.ofNullable(status.getLastRuns()).orElse(List.of()).stream().limit(RUN_HISTORY - 1).forEach(history::add);
+        status.setLastRuns(history);
+        if (status.getTotals() == null) {
+            status.setTotals(new RunTotals());
+        }
+        status.getTotals().add(last.getResult(), Optional.ofNullable(last.getRowsRead()).orElse(0L),
+                Optional.ofNullable(last.getRowsWritten()).orElse(0L));
+        if (last.getResult() == RunResult.SUCCEEDED) {
+            status.setLastSuccessfulTime(last.getFinishedAt());
+        }
+        metrics.runEnded(pipeline, last);
+    }
+
+    /** Whether this is the first time this run's end is announced (see {@link #announcedEnds}). */
+    private boolean firstEnd(EtlPipeline pipeline, LastRun last) {
+        String uid = Objects.requireNonNullElse(pipeline.getMetadata().getUid(), pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName());
+        return !last.getRunId().equals(announcedEnds.put(uid, last.getRunId()));
+    }
+
+    /** The pipeline is gone: nothing more is announced about it. */
+    public void forget(String namespace, String name, String uid) {
+        if (uid != null) {
+            announcedEnds.remove(uid);
+        }
+        metrics.forget(namespace, name);
     }
 
     private static long runCount(EtlPipelineStatus status) {

@@ -33,6 +33,24 @@ public final class RunRows {
         }
     }
 
+    /**
+     * What the run's earlier attempts committed: its other rows for the same key, a run paused and
+     * resumed, or whose pod was replaced, having one row per attempt. A run's counters are their sum.
+     */
+    public static RunCounters earlierAttempts(Connection connection, String pipeline, String runId, long row) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT coalesce(sum(rows_read), 0), coalesce(sum(rows_written), 0), coalesce(sum(batches), 0)
+                  FROM etl.pipeline_run WHERE pipeline = ? AND run_id = ? AND id <> ?""")) {
+            statement.setString(1, pipeline);
+            statement.setString(2, runId);
+            statement.setLong(3, row);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return new RunCounters(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            }
+        }
+    }
+
     /** The rows of a runner that died holding the lease: they will never finish. */
     public static void abandonRunning(Connection connection, String pipeline) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""

@@ -2,6 +2,7 @@ package dev.platform.etl.runner.lease;
 
 import dev.platform.etl.api.spec.Mode;
 import dev.platform.etl.runner.checkpoint.Checkpoint;
+import dev.platform.etl.runner.control.RunCounters;
 
 /**
  * The right to run one pipeline, held by one runner. Every commit of progress is conditional on
@@ -16,6 +17,8 @@ import dev.platform.etl.runner.checkpoint.Checkpoint;
  * @param mode        the run's mode, whose own checkpoint this run reads and writes
  * @param checkpoint  that mode's checkpoint when the lease was claimed, or null
  * @param pauseRequested whether a pause was already requested when the lease was claimed
+ * @param earlier     what the run's earlier attempts (same run id) committed, which its counters include
  */
-public record Lease(String pipeline, String pausedBy, String holder, long token, long runRow, Mode mode, Checkpoint checkpoint, boolean pauseRequested) {
+public record Lease(String pipeline, String pausedBy, String holder, long token, long runRow, Mode mode, Checkpoint checkpoint, boolean pauseRequested,
+                    RunCounters earlier) {
 }

@@ -53,7 +53,8 @@ public final class LeaseStore {
                 Lease lease = claimed.get();
                 RunRows.abandonRunning(connection, pipeline);
                 long row = RunRows.insert(connection, runId, pipeline, holder, lease.token(), RunStatus.RUNNING, null);
-                return Optional.of(new Lease(pipeline, pausedBy, holder, lease.token(), row, mode, lease.checkpoint(), lease.pauseRequested()));
+                return Optional.of(new Lease(pipeline, pausedBy, holder, lease.token(), row, mode, lease.checkpoint(), lease.pauseRequested(),
+                        RunRows.earlierAttempts(connection, pipeline, runId, row)));
             });
         } catch (SQLException e) {
             if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
@@ -94,7 +95,7 @@ public final class LeaseStore {
                     return Optional.empty();
                 }
                 return Optional.of(new Lease(pipeline, pausedBy, holder, rs.getLong(1), 0, mode, CheckpointJson.read(rs.getString(2)),
-                        rs.getBoolean(3)));
+                        rs.getBoolean(3), RunCounters.ZERO));
             }
         }
     }

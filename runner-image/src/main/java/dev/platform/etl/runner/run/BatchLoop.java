@@ -44,7 +44,7 @@ final class BatchLoop {
      * The next batch is read and prepared for the sink while the current one is written.
      */
     RunOutcome run(Checkpoint start, Callable<Optional<SourceBatch>> read) {
-        CommittedProgress progress = new CommittedProgress(lease.pipeline(), start);
+        CommittedProgress progress = new CommittedProgress(lease.pipeline(), start, lease.earlier());
         BatchWrites writes = BatchWrites.of(new FencedWriter(run, lease, heartbeat, progress));
         boolean pauseRequested = lease.pauseRequested();
         try (ReadAhead<ReadyBatch> ahead = new ReadAhead<>(() -> read.call().map(this::prepare))) {

@@ -9,18 +9,23 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What a run has committed so far: its counters and checkpoint, logged after each batch as the operator reads them. */
+/**
+ * What this attempt of a run has committed so far: its counters and checkpoint. After each batch
+ * the run's own counters, its earlier attempts' included, are logged as the operator reads them.
+ */
 final class CommittedProgress {
     private static final Logger LOG = LoggerFactory.getLogger(BatchLoop.class);
 
     private final String pipeline;
     private final long startedAt = System.nanoTime();
+    private final RunCounters earlier;
     private RunCounters counters = RunCounters.ZERO;
     private Checkpoint checkpoint;
 
-    CommittedProgress(String pipeline, Checkpoint start) {
+    CommittedProgress(String pipeline, Checkpoint start, RunCounters earlier) {
         this.pipeline = pipeline;
         this.checkpoint = start;
+        this.earlier = earlier;
     }
 
     RunCounters counters() {
@@ -49,9 +54,11 @@ final class CommittedProgress {
         return pauseRequested;
     }
 
+    /** The run's counters; its rate is this attempt's. */
     private RunnerProgress reported() {
         double seconds = Math.max((System.nanoTime() - startedAt) / 1e9, 0.001);
-        return new RunnerProgress(counters.rowsRead(), counters.rowsWritten(), counters.batches(),
+        RunCounters run = earlier.plus(counters);
+        return new RunnerProgress(run.rowsRead(), run.rowsWritten(), run.batches(),
                 checkpoint == null ? Map.of() : checkpoint.asMap(), Math.round(counters.rowsRead() / seconds),
                 Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
     }

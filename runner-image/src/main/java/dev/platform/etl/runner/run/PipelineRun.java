@@ -58,6 +58,8 @@ public final class PipelineRun {
     /** Memory held back from the start, and let go on an OutOfMemoryError: enough to end the run as every run ends. */
     @SuppressWarnings("unused")
     private byte[] reserve = new byte[4 << 20];
+    /** What earlier attempts of this run (same run id) committed, once the lease is claimed: the run's counters include it. */
+    private RunCounters earlier = RunCounters.ZERO;
 
     public PipelineRun(EtlPipeline pipeline, Secrets secrets, RunnerSettings settings, StopSignal stop) {
         this.pipeline = pipeline;
@@ -70,15 +72,16 @@ public final class PipelineRun {
 
     public RunSummary execute() {
         RunOutcome outcome = outcome().redacted(settings.redaction());
+        RunCounters run = earlier.plus(outcome.counters());
         switch (outcome.result()) {
             case INVALID -> LOG.error("{}: invalid pipeline, nothing was run: {}", name, outcome.message());
             case FAILED -> LOG.error("{}: run {} FAILED after {} committed batches: {}", name, settings.runId(),
-                    outcome.counters().batches(), outcome.message());
+                    run.batches(), outcome.message());
             case SKIPPED -> LOG.warn("{}: another runner holds the lease; skipping", name);
             default -> LOG.info("{}: run {} {}: read {}, wrote {}, {} batches", name, settings.runId(), outcome.result(),
-                    outcome.counters().rowsRead(), outcome.counters().rowsWritten(), outcome.counters().batches());
+                    run.rowsRead(), run.rowsWritten(), run.batches());
         }
-        return outcome.summary(name, settings.runId(), settings.range());
+        return outcome.summary(name, settings.runId(), settings.range(), earlier);
     }
 
     /** Every way a run ends comes out here as its one outcome; nothing escapes. */
@@ -167,6 +170,7 @@ public final class PipelineRun {
             } catch (Exception e) {
                 return RunOutcome.failed(RunCounters.ZERO, null, "control schema unavailable: " + ErrorClassifier.describe(e));
             }
+            lease.ifPresent(claimed -> earlier = claimed.earlier());
             return lease.isEmpty() ? RunOutcome.skipped()
                     : runHolding(new RunContext(plan, source, sink, control, retries), lease.get(), bounds, leases);
         }

@@ -42,8 +42,11 @@ record RunOutcome(RunResult result, RunCounters counters, Checkpoint checkpoint,
         return RunStatus.valueOf(result.name());
     }
 
-    RunSummary summary(String pipeline, String runId, LoadRange range) {
+    /** The run's summary: its counters are this attempt's and the {@code earlier} ones' of the same run. */
+    RunSummary summary(String pipeline, String runId, LoadRange range, RunCounters earlier) {
         Map<String, String> values = checkpoint == null ? Map.of() : checkpoint.asMap();
-        return new RunSummary(pipeline, runId, range == null ? null : range.toString(), result, counters.rowsRead(), counters.rowsWritten(), counters.batches(), values, message);
+        RunCounters run = earlier.plus(counters);
+        return new RunSummary(pipeline, runId, range == null ? null : range.toString(), result, run.rowsRead(), run.rowsWritten(), run.batches(),
+                values, message);
     }
 }

@@ -4,6 +4,7 @@ import static dev.platform.etl.runner.support.TestPipelines.filmDim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.platform.etl.api.pod.RunnerProgress;
 import dev.platform.etl.runner.support.Jvm;
 import dev.platform.etl.runner.support.RunOutput;
 import dev.platform.etl.runner.support.RunnerFixture;
@@ -87,6 +88,32 @@ class PauseTest {
 
         RunOutput resumed = fixture.run(pipeline);
         assertThat(resumed.rowsRead()).isEqualTo(FILMS - committed);
+        assertTargetComplete();
+    }
+
+    @Test
+    void aRunPausedAndResumedUnderItsRunIdCountsTheWholeRunAsItsRowsInPipelineRunDo() throws Exception {
+        pipeline = fixture.writePipeline(filmDim("pausable").batchSize(3).incremental("modified", "id"));
+        RunOutput stopped;
+        try (Gate gate = stallWriteOfFilmAt(7)) {
+            RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL, "--run-id", "run-1");
+            awaitStalled(gate);
+            runner.terminate();
+            gate.open();
+            stopped = runner.await(Duration.ofMinutes(1));
+        }
+        assertThat(stopped.result()).as(stopped.stderr()).isEqualTo("PAUSED");
+
+        RunOutput resumed = fixture.startProcess(pipeline, Jvm.SMALL, "--run-id", "run-1").await(Duration.ofMinutes(1));
+
+        assertThat(resumed.result()).as(resumed.stderr()).isEqualTo("SUCCEEDED");
+        assertThat(resumed.rowsRead()).as("the run's rows, before and after the pause").isEqualTo(FILMS);
+        assertThat(resumed.rowsWritten()).isEqualTo(FILMS);
+        assertThat(resumed.summary().path("batches").asLong()).isEqualTo(FILMS / 3);
+        assertThat(fixture.strings("SELECT rows_read::text FROM etl.pipeline_run WHERE run_id = 'run-1' ORDER BY id"))
+                .as("one row per attempt, each with its own rows").containsExactly("9", String.valueOf(FILMS - 9));
+        assertThat(RunnerProgress.lastIn(resumed.stderr())).as("the progress the operator reads counts the whole run too")
+                .hasValueSatisfying(progress -> assertThat(progress.rowsRead()).isEqualTo(FILMS));
         assertTargetComplete();
     }
 

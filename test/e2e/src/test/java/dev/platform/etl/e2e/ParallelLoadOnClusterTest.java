@@ -7,7 +7,7 @@ import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RangeRun;
 import dev.platform.etl.api.status.RunResult;
-import dev.platform.etl.e2e.support.OperatorRelease;
+import dev.platform.etl.e2e.support.InstalledOperator;
 import dev.platform.etl.e2e.support.PipelineNamespace;
 import dev.platform.etl.testkit.pipeline.DemoPipelines;
 import dev.platform.etl.testkit.kube.SharedCluster;
@@ -15,10 +15,8 @@ import dev.platform.etl.testkit.postgres.Gate;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A full load split into four ranges (spec.parallelism: 4) through the real Job controller: an
@@ -29,30 +27,14 @@ class ParallelLoadOnClusterTest {
     private static final int FILMS = 96;
     private static final String PARALLEL = "  parallelism: 4\n";
     private static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
-    private static OperatorRelease release;
+    @RegisterExtension
+    static final InstalledOperator OPERATOR = InstalledOperator.withValues(Map.of());
     private final SharedCluster cluster = SharedCluster.get();
     private PipelineNamespace namespace;
 
-    @BeforeAll
-    static void install() {
-        release = OperatorRelease.install(Map.of());
-    }
-
-    @AfterAll
-    static void uninstall() {
-        release.close();
-    }
-
-    @AfterEach
-    void deleteNamespace() {
-        if (namespace != null) {
-            namespace.close();
-        }
-    }
-
     @Test
     void fourRangesLoadTheTableExactlyAndStatusShowsEachRange() throws Exception {
-        namespace = PipelineNamespace.create("ranges", FILMS);
+        namespace = OPERATOR.namespace("ranges", FILMS);
         namespace.database().logTargetWrites();
         namespace.apply(DemoPipelines.filmDim("ranged").tieBreaker("id").batchSize(2).runRequest("r-1").parallelism(4).yaml());
 
@@ -114,7 +96,7 @@ class ParallelLoadOnClusterTest {
 
     @Test
     void aLoadResumedAfterTheSourceGrewKeepsItsRangesAndEndsExact() throws Exception {
-        namespace = PipelineNamespace.create("range-grow", FILMS);
+        namespace = OPERATOR.namespace("range-grow", FILMS);
         namespace.database().logTargetWrites();
         // a film of the last range (its quarter of the ids), several batches before that range's end: the
         // range stalls there until its runner has SIGTERM, so that it is still unfinished when the load pauses
@@ -154,7 +136,7 @@ class ParallelLoadOnClusterTest {
 
     /** A 4-range load in a new namespace, its target writes logged and slowed so that it can be stopped mid-run. */
     private void startSlowRangedLoad(String prefix) throws Exception {
-        namespace = PipelineNamespace.create(prefix, FILMS);
+        namespace = OPERATOR.namespace(prefix, FILMS);
         namespace.database().logTargetWrites();
         namespace.database().slowTargetWrites(150);
         namespace.apply(DemoPipelines.filmDim("ranged").tieBreaker("id").batchSize(2).runRequest("r-1").parallelism(4).yaml());

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
-import dev.platform.etl.e2e.support.OperatorRelease;
+import dev.platform.etl.e2e.support.InstalledOperator;
 import dev.platform.etl.e2e.support.PipelineNamespace;
 import dev.platform.etl.testkit.kube.SharedCluster;
 import dev.platform.etl.testkit.pipeline.DemoPipelines;
@@ -18,10 +18,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The conditions as users and their tools read them: {@code kubectl wait --for=condition=Ready},
@@ -31,30 +29,14 @@ import org.junit.jupiter.api.Test;
 class PipelineConditionsOnClusterTest {
     private static final int FILMS = 12;
     private static final long RUN_GATE = 7171;
-    private static OperatorRelease release;
+    @RegisterExtension
+    static final InstalledOperator OPERATOR = InstalledOperator.withValues(Map.of());
     private final SharedCluster cluster = SharedCluster.get();
     private PipelineNamespace namespace;
 
-    @BeforeAll
-    static void install() {
-        release = OperatorRelease.install(Map.of());
-    }
-
-    @AfterAll
-    static void uninstall() {
-        release.close();
-    }
-
-    @AfterEach
-    void deleteNamespace() {
-        if (namespace != null) {
-            namespace.close();
-        }
-    }
-
     @Test
     void kubectlWaitsForReadyAndThenForTheRequestedRunToEnd() throws Exception {
-        namespace = PipelineNamespace.create("wait", FILMS);
+        namespace = OPERATOR.namespace("wait", FILMS);
         namespace.apply(DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(5).yaml());
 
         kubectl("wait", "etlp/film-dim", "--for=condition=Ready", "--timeout=3m");
@@ -87,7 +69,7 @@ class PipelineConditionsOnClusterTest {
 
     @Test
     void aMisspelledSecretStallsTheRunWithTheKubeletsReasonUntilTheSecretExists() throws Exception {
-        namespace = PipelineNamespace.create("secret", FILMS);
+        namespace = OPERATOR.namespace("secret", FILMS);
         namespace.apply(DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(5).source("source-dbb").runRequest("r-1").yaml());
 
         kubectl("wait", "etlp/film-dim", "--for=condition=Stalled", "--timeout=3m");
