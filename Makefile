@@ -1,9 +1,10 @@
 # The user's verbs. `make help` lists them.
 MVN ?= ./mvnw -B
 DEMO_CP = tools/demo/target/classes:$$(cat tools/demo/target/classpath.txt)
+PREFIX ?= $(HOME)/.local
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-soak runc registry prometheus controlplane demo es-demo chaos crds bench bench-operator
+.PHONY: help build test test-soak runc registry prometheus plugin controlplane demo es-demo chaos crds bench bench-operator
 
 help: ## list the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -29,6 +30,13 @@ runc: ## Debian's runc, which runs the images in the tests: installed when missi
 registry: ## skopeo and Debian's docker-registry, for the test of make push: installed when missing, if root
 	@$(call APT_INSTALL,skopeo,skopeo)
 	@$(call APT_INSTALL,docker-registry,docker-registry)
+
+plugin: ## the kubectl etl plugin: built, and installed as kubectl-etl beside its jar in $(PREFIX)/bin (PREFIX=~/.local)
+	@$(MVN) -q -DskipTests package -pl kubectl-plugin -am
+	@install -d "$(PREFIX)/bin"
+	@install -m 0755 kubectl-plugin/kubectl-etl "$(PREFIX)/bin/kubectl-etl"
+	@install -m 0644 kubectl-plugin/target/kubectl-etl.jar "$(PREFIX)/bin/kubectl-etl.jar"
+	@echo "installed $(PREFIX)/bin/kubectl-etl; with $(PREFIX)/bin on PATH: kubectl etl --help"
 
 prometheus: ## Debian's Prometheus and promtool, which scrape the operator and test its alerts in the tests: installed when missing, if root
 	@$(call APT_INSTALL,promtool,prometheus)

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The real kubectl, built with the control plane, as a cluster administrator. */
 public final class Kubectl {
@@ -26,6 +27,16 @@ public final class Kubectl {
     /** Runs {@code kubectl ARGS} and returns its exit code and output, for commands expected to fail. */
     public Processes.Result attempt(String... args) {
         return Processes.execute(command(args));
+    }
+
+    /**
+     * {@code kubectl ARGS} for a plugin found in {@code pluginDirectory}: as users run one, on PATH,
+     * with the kubeconfig in {@code KUBECONFIG} (kubectl passes its own flags to no plugin).
+     */
+    public Processes.Result plugin(Path pluginDirectory, String... args) {
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
+        command.addAll(List.of(args));
+        return Processes.execute(command, Map.of("PATH", pluginDirectory + ":" + System.getenv("PATH"), "KUBECONFIG", kubeconfig.toString()));
     }
 
     /** {@code kubectl apply -f} of the given manifest text. */

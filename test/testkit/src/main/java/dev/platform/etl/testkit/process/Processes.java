@@ -3,6 +3,7 @@ package dev.platform.etl.testkit.process;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs short helper commands to completion. */
@@ -27,8 +28,15 @@ public final class Processes {
 
     /** Runs the command to completion: its exit code and its output (stdout and stderr). */
     public static Result execute(List<String> command) {
+        return execute(command, Map.of());
+    }
+
+    /** As {@link #execute(List)}, with these environment variables set or replaced. */
+    public static Result execute(List<String> command, Map<String, String> environment) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
