@@ -43,7 +43,8 @@ class FencedWritesTest {
             fixture.execute("UPDATE content.film_work SET title = title || ' (newer)'");
 
             // another runner takes the lease over, as it would once a stalled process missed its heartbeats;
-            // the stalled batch holds the lease row locked while it writes, so the takeover waits for that batch
+            // the stalled batch holds the lease row locked while it writes, so the takeover waits for that batch,
+            // and the stalled runner's next batch waits for the takeover
             CompletableFuture<Void> takeover = CompletableFuture.runAsync(() -> {
                 try {
                     control.takeOverLeases();
@@ -54,7 +55,7 @@ class FencedWritesTest {
             await("the takeover waits for the stalled runner's batch").atMost(Duration.ofMinutes(1))
                     .until(() -> control.count("""
                             SELECT count(*) FROM pg_stat_activity
-                             WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE etl.pipeline_state SET lease_holder = ''test-takeover''%'""") == 1);
+                             WHERE wait_event_type = 'Lock' AND query LIKE 'LOCK TABLE etl.pipeline_state%'""") == 1);
             assertThat(takeover).as("no takeover while the batch holds the lease").isNotDone();
             gate.open();
             takeover.get(1, TimeUnit.MINUTES);

@@ -78,10 +78,20 @@ public record TestDatabase(String jdbcUrl, String username, String password) {
      * token (and an expiry already past, so that the next claim takes the row at once). Unlike an
      * expiry alone, which the holder may outrun while nobody claims, the former holder's next
      * fenced step fails for certain.
+     *
+     * <p>It first queues for the table itself. A holder in the middle of a batch keeps its row
+     * lock until that batch commits; PostgreSQL may then give the row to the holder's next batch
+     * rather than to a statement that waited on the row, but table locks are granted in the order
+     * they were asked for, so the holder's next statement on the table comes after the takeover.
      */
     public void takeOverLeases() throws SQLException {
-        execute("UPDATE etl.pipeline_state SET lease_holder = 'test-takeover', lease_token = lease_token + 1,"
-                + " lease_expires_at = '-infinity' WHERE lease_holder IS NOT NULL");
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("LOCK TABLE etl.pipeline_state IN SHARE ROW EXCLUSIVE MODE");
+            statement.execute("UPDATE etl.pipeline_state SET lease_holder = 'test-takeover', lease_token = lease_token + 1,"
+                    + " lease_expires_at = '-infinity' WHERE lease_holder IS NOT NULL");
+            connection.commit();
+        }
     }
 
     /** A closed gate, keyed by {@code key}, for work the test stalls where it wants (see {@link Gate}). */
