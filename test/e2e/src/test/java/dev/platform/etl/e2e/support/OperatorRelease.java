@@ -1,5 +1,7 @@
 package dev.platform.etl.e2e.support;
 
+import static org.awaitility.Awaitility.await;
+
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.UpgradeCommand;
@@ -7,9 +9,12 @@ import dev.platform.etl.testkit.demo.DemoData;
 import dev.platform.etl.testkit.kube.RepositoryRoot;
 import dev.platform.etl.testkit.kube.SharedCluster;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +52,35 @@ public final class OperatorRelease implements AutoCloseable {
         return release;
     }
 
-    /** {@code helm upgrade} with more values; waits until the rollout is ready. */
+    /**
+     * {@code helm upgrade} with more values; waits until the rollout is ready and the former
+     * operator pods are gone. Helm's wait ends when the new pod is ready, while the old one may
+     * still hold the leader lease and reconcile with the old values.
+     */
     public void upgrade(Map<String, Object> moreValues) {
         values.putAll(moreValues);
         UpgradeCommand upgrade = new Helm(CHART).upgrade().withName(NAME).withNamespace(NAMESPACE)
                 .withKubeConfig(cluster.plane().adminKubeconfig()).waitReady().withTimeout(300);
         values.forEach(upgrade::set);
         upgrade.call();
+        try (KubernetesClient client = cluster.plane().adminClient()) {
+            await("only the upgraded operator's pods are left").atMost(Duration.ofMinutes(3))
+                    .until(() -> onlyNewestPods(client));
+        }
+    }
+
+    private boolean onlyNewestPods(KubernetesClient client) {
+        String newest = client.apps().replicaSets().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/name", "etl-operator")
+                .list().getItems().stream()
+                .max(Comparator.comparingLong(OperatorRelease::revision))
+                .map(set -> set.getMetadata().getLabels().get("pod-template-hash"))
+                .orElseThrow();
+        return operatorPods(client).stream().allMatch(pod -> pod.getMetadata().getDeletionTimestamp() == null
+                && newest.equals(pod.getMetadata().getLabels().get("pod-template-hash")));
+    }
+
+    private static long revision(ReplicaSet set) {
+        return Long.parseLong(set.getMetadata().getAnnotations().getOrDefault("deployment.kubernetes.io/revision", "0"));
     }
 
     /** When this release began to install: its operator's requests are the ones after it. */
