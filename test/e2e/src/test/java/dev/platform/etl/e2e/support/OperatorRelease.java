@@ -29,6 +29,7 @@ public final class OperatorRelease implements AutoCloseable {
     /** One release namespace for every test: Helm adopts the CRD a former release kept only from the same release. */
     public static final String NAMESPACE = "etl-system";
     public static final String SERVICE_ACCOUNT = "system:serviceaccount:" + NAMESPACE + ":etl-operator";
+    private static final String NAME_LABEL = "app.kubernetes.io/name";
     private static final Path CHART = RepositoryRoot.find().resolve("helm/etl-operator");
 
     private final SharedCluster cluster = SharedCluster.get();
@@ -70,7 +71,7 @@ public final class OperatorRelease implements AutoCloseable {
     }
 
     private boolean onlyNewestPods(KubernetesClient client) {
-        String newest = client.apps().replicaSets().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/name", "etl-operator")
+        String newest = client.apps().replicaSets().inNamespace(NAMESPACE).withLabel(NAME_LABEL, NAME)
                 .list().getItems().stream()
                 .max(Comparator.comparingLong(OperatorRelease::revision))
                 .map(set -> set.getMetadata().getLabels().get("pod-template-hash"))
@@ -89,7 +90,7 @@ public final class OperatorRelease implements AutoCloseable {
     }
 
     public List<Pod> operatorPods(KubernetesClient client) {
-        return client.pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/name", "etl-operator").list().getItems();
+        return client.pods().inNamespace(NAMESPACE).withLabel(NAME_LABEL, NAME).list().getItems();
     }
 
     /** {@code helm uninstall}: the chart keeps the CRD, and with it every pipeline. */
