@@ -49,8 +49,15 @@ public class EtlPipelineSpec {
     private Integer parallelism;
     @JsonPropertyDescription("true pauses the running run after its batch in flight and starts no new run until set back to false.")
     private Boolean suspend = false;
-    @JsonPropertyDescription("Optional cron expression (5 fields, UTC): a run is requested at each time it matches.")
+    @JsonPropertyDescription("Optional cron expression (5 fields, in timeZone): a run is requested at each time it matches. "
+            + "A tick during a run waits for that run to end (a CronJob's Forbid); ticks missed meanwhile give one run, not one each.")
     private String schedule;
+    @JsonPropertyDescription("The IANA time zone the schedule is read in, as a CronJob's timeZone, for example Europe/Berlin. Default UTC.")
+    private String timeZone;
+    @JsonPropertyDescription("As a CronJob's: a schedule tick that cannot start its run within this many seconds is skipped, "
+            + "with a MissedSchedule event. Unset: a late tick still starts its run.")
+    @Min(1)
+    private Long startingDeadlineSeconds;
     @JsonPropertyDescription("Every new non-empty value requests one run; the value handled last is status.handledRunRequest.")
     private String runRequest;
     @JsonPropertyDescription("Where rows are read from.")
@@ -112,6 +119,22 @@ public class EtlPipelineSpec {
 
     public void setSchedule(String schedule) {
         this.schedule = schedule;
+    }
+
+    public String getTimeZone() {
+        return timeZone;
+    }
+
+    public void setTimeZone(String timeZone) {
+        this.timeZone = timeZone;
+    }
+
+    public Long getStartingDeadlineSeconds() {
+        return startingDeadlineSeconds;
+    }
+
+    public void setStartingDeadlineSeconds(Long startingDeadlineSeconds) {
+        this.startingDeadlineSeconds = startingDeadlineSeconds;
     }
 
     public String getRunRequest() {

@@ -31,6 +31,10 @@ final class Decider {
         if (orphan.isPresent()) {
             return new Decision.Adopt(orphan.get());
         }
+        Optional<Instant> missed = requests.missedTick(pipeline, now);
+        if (missed.isPresent()) {
+            return new Decision.SkipTick(missed.get());
+        }
         return requests.pending(pipeline, now).<Decision>map(Decision.Start::new).orElseGet(Decision.None::new);
     }
 

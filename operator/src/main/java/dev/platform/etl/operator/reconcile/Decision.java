@@ -3,6 +3,7 @@ package dev.platform.etl.operator.reconcile;
 import dev.platform.etl.operator.observe.RunObservation;
 import dev.platform.etl.operator.run.RunRequests;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Instant;
 
 /** What one step of a reconcile does about the pipeline's run, as {@link Decider} chose it from what was observed. */
 sealed interface Decision {
@@ -13,6 +14,10 @@ sealed interface Decision {
 
     /** Record the requested run in status, then create its Job. */
     record Start(RunRequests.Request request) implements Decision {
+    }
+
+    /** Record a schedule tick that came too late to start its run (past spec.startingDeadlineSeconds) as handled, with no run. */
+    record SkipTick(Instant tick) implements Decision {
     }
 
     /** Record a runner Job found without a record (its status was lost) as the current run. */

@@ -125,7 +125,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     private List<Violation> validate(EtlPipeline pipeline) {
         List<Violation> violations = new ArrayList<>(validator.validate(pipeline));
         if (pipeline.getSpec() != null) {
-            RunRequests.checkSchedule(pipeline.getSpec().getSchedule()).ifPresent(violations::add);
+            violations.addAll(RunRequests.checkSchedule(pipeline.getSpec()));
         }
         return violations;
     }
@@ -135,6 +135,8 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         CurrentRun run = pipeline.getStatus().getCurrentRun();
         if (decision instanceof Decision.Start start) {
             status.startRun(pipeline, start.request(), now);
+        } else if (decision instanceof Decision.SkipTick skip) {
+            status.skipTick(pipeline, skip.tick());
         } else if (decision instanceof Decision.Adopt adopt) {
             status.adoptRun(pipeline, adopt.orphan(), now);
             return Optional.of(observer.observe(adopt.orphan().getMetadata().getName(), List.of(adopt.orphan()), runnerPods, now));

@@ -5,19 +5,27 @@ import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 import dev.platform.etl.api.EtlPipeline;
+import dev.platform.etl.api.spec.EtlPipelineSpec;
 import dev.platform.etl.api.status.EtlPipelineStatus;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.api.validation.Violation;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Whether a pipeline wants a run now: a {@code spec.runRequest} value not yet handled, a schedule
- * tick (cron, UTC) since the last one handled, or a paused run to resume. However many of these
- * arrived during a run, they give one run after it.
+ * tick (cron, in {@code spec.timeZone}) since the last one handled, or a paused run to resume.
+ * However many of these arrived during a run, they give one run after it, as a CronJob with
+ * {@code concurrencyPolicy: Forbid} would; a tick that could not start within
+ * {@code spec.startingDeadlineSeconds} is skipped instead.
  */
 public final class RunRequests {
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
@@ -26,17 +34,25 @@ public final class RunRequests {
     public record Request(String reason, String runRequest, Instant scheduleTick) {
     }
 
-    public static Optional<Violation> checkSchedule(String schedule) {
-        if (schedule == null || schedule.isBlank()) {
-            return Optional.empty();
+    public static List<Violation> checkSchedule(EtlPipelineSpec spec) {
+        List<Violation> violations = new ArrayList<>();
+        String schedule = spec.getSchedule();
+        if (schedule != null && !schedule.isBlank()) {
+            try {
+                CRON.parse(schedule).validate();
+            } catch (IllegalArgumentException e) {
+                violations.add(new Violation("spec.schedule", "'" + schedule + "' is not a cron expression (minute hour day month weekday): "
+                        + e.getMessage()));
+            }
         }
-        try {
-            CRON.parse(schedule).validate();
-            return Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.of(new Violation("spec.schedule", "'" + schedule + "' is not a cron expression (minute hour day month weekday): "
-                    + e.getMessage()));
+        if (spec.getTimeZone() != null) {
+            try {
+                ZoneId.of(spec.getTimeZone());
+            } catch (DateTimeException e) {
+                violations.add(new Violation("spec.timeZone", "'" + spec.getTimeZone() + "' is not an IANA time zone, such as UTC or Europe/Berlin"));
+            }
         }
+        return violations;
     }
 
     public Optional<Request> pending(EtlPipeline pipeline, Instant now) {
@@ -45,7 +61,7 @@ public final class RunRequests {
         if (runRequest != null && !runRequest.isBlank() && !runRequest.equals(status.getHandledRunRequest())) {
             return Optional.of(new Request("runRequest " + runRequest, runRequest, null));
         }
-        Optional<Instant> tick = dueTick(pipeline, now);
+        Optional<Instant> tick = dueTick(pipeline, now).filter(due -> !isLate(pipeline, due, now));
         if (tick.isPresent()) {
             return Optional.of(new Request("schedule " + tick.get(), status.getHandledRunRequest(), tick.get()));
         }
@@ -55,25 +71,37 @@ public final class RunRequests {
         return Optional.empty();
     }
 
+    /** The tick due now if it is too late to start its run: it is to be recorded as handled, with no run. */
+    public Optional<Instant> missedTick(EtlPipeline pipeline, Instant now) {
+        return dueTick(pipeline, now).filter(due -> isLate(pipeline, due, now));
+    }
+
+    public Optional<Instant> nextTick(EtlPipeline pipeline, Instant now) {
+        return executionTime(pipeline).flatMap(cron -> cron.nextExecution(ZonedDateTime.ofInstant(now, zone(pipeline))))
+                .map(ZonedDateTime::toInstant);
+    }
+
     /** The latest schedule tick at or before now that no run has handled yet. */
     private Optional<Instant> dueTick(EtlPipeline pipeline, Instant now) {
-        String schedule = pipeline.getSpec().getSchedule();
-        if (schedule == null || schedule.isBlank()) {
-            return Optional.empty();
-        }
         Instant since = Optional.ofNullable(pipeline.getStatus().getLastScheduledTime()).map(Instant::parse)
                 .orElseGet(() -> Instant.parse(Objects.requireNonNullElse(pipeline.getMetadata().getCreationTimestamp(), now.toString())));
-        return ExecutionTime.forCron(CRON.parse(schedule)).lastExecution(ZonedDateTime.ofInstant(now, ZoneOffset.UTC))
+        return executionTime(pipeline).flatMap(cron -> cron.lastExecution(ZonedDateTime.ofInstant(now, zone(pipeline))))
                 .map(ZonedDateTime::toInstant)
                 .filter(tick -> tick.isAfter(since));
     }
 
-    public Optional<Instant> nextTick(EtlPipeline pipeline, Instant now) {
+    private static boolean isLate(EtlPipeline pipeline, Instant tick, Instant now) {
+        Long deadline = pipeline.getSpec().getStartingDeadlineSeconds();
+        return deadline != null && Duration.between(tick, now).compareTo(Duration.ofSeconds(deadline)) > 0;
+    }
+
+    private static Optional<ExecutionTime> executionTime(EtlPipeline pipeline) {
         String schedule = pipeline.getSpec().getSchedule();
-        if (schedule == null || schedule.isBlank()) {
-            return Optional.empty();
-        }
-        return ExecutionTime.forCron(CRON.parse(schedule)).nextExecution(ZonedDateTime.ofInstant(now, ZoneOffset.UTC))
-                .map(ZonedDateTime::toInstant);
+        return schedule == null || schedule.isBlank() ? Optional.empty() : Optional.of(ExecutionTime.forCron(CRON.parse(schedule)));
+    }
+
+    private static ZoneId zone(EtlPipeline pipeline) {
+        String zone = pipeline.getSpec().getTimeZone();
+        return zone == null ? ZoneOffset.UTC : ZoneId.of(zone);
     }
 }

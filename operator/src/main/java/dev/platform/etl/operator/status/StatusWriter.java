@@ -64,6 +64,13 @@ public final class StatusWriter {
         }
     }
 
+    /** Records a schedule tick too late to start its run as handled, with no run, and says so. */
+    public void skipTick(EtlPipeline pipeline, Instant tick) {
+        pipeline.getStatus().setLastScheduledTime(tick.toString());
+        events.warning(pipeline, "MissedSchedule", "the run scheduled for " + tick + " was skipped: it could not start within "
+                + pipeline.getSpec().getStartingDeadlineSeconds() + " s (spec.startingDeadlineSeconds)");
+    }
+
     /** Records an unfinished runner Job found without a record (from a status that was lost) as the current run. */
     public void adoptRun(EtlPipeline pipeline, Job orphan, Instant now) {
         EtlPipelineStatus status = pipeline.getStatus();

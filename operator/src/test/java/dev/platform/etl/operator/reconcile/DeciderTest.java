@@ -74,6 +74,20 @@ class DeciderTest {
                 .isEqualTo(new Decision.Adopt(orphan));
     }
 
+    @Test
+    void aTickPastItsStartingDeadlineIsSkippedAndARunRequestStillStartsItsRun() {
+        EtlPipeline pipeline = idle(false, "r-2");
+        pipeline.getSpec().setSchedule("0 * * * *");
+        pipeline.getSpec().setStartingDeadlineSeconds(30L);
+        pipeline.getMetadata().setCreationTimestamp(NOW.minusSeconds(3600).toString());
+        Instant late = NOW.plusSeconds(31);
+
+        assertThat(decider.decide(pipeline, true, RunObservation.missing(), List.of(), late)).isEqualTo(new Decision.SkipTick(NOW));
+        pipeline.getStatus().setLastScheduledTime(NOW.toString());
+        assertThat(decider.decide(pipeline, true, RunObservation.missing(), List.of(), late))
+                .isEqualTo(new Decision.Start(new RunRequests.Request("runRequest r-2", "r-2", null)));
+    }
+
     private Decision decide(EtlPipeline pipeline, boolean valid, RunObservation current) {
         return decider.decide(pipeline, valid, current, List.of(), NOW);
     }

@@ -57,9 +57,40 @@ class RunRequestsTest {
     }
 
     @Test
-    void aScheduleThatIsNotCronIsAViolationNamingTheField() {
-        assertThat(RunRequests.checkSchedule("every ten minutes")).hasValueSatisfying(v -> assertThat(v.field()).isEqualTo("spec.schedule"));
-        assertThat(RunRequests.checkSchedule("*/10 * * * *")).isEmpty();
+    void aScheduleIsReadInItsTimeZoneAcrossDaylightSavingTime() throws Exception {
+        EtlPipeline pipeline = pipeline(null, "0 2 * * *");
+        pipeline.getSpec().setTimeZone("Europe/Berlin");
+
+        assertThat(requests.nextTick(pipeline, CREATED)).as("CET is UTC+1").hasValue(Instant.parse("2026-01-02T01:00:00Z"));
+        assertThat(requests.nextTick(pipeline, Instant.parse("2026-07-01T12:00:00Z"))).as("CEST is UTC+2")
+                .hasValue(Instant.parse("2026-07-02T00:00:00Z"));
+    }
+
+    @Test
+    void aTickPastItsStartingDeadlineIsMissedNotRun() throws Exception {
+        EtlPipeline pipeline = pipeline(null, "*/10 * * * *");
+        pipeline.getSpec().setStartingDeadlineSeconds(60L);
+
+        Instant inTime = Instant.parse("2026-01-01T10:11:00Z");
+        assertThat(requests.pending(pipeline, inTime)).hasValueSatisfying(r -> assertThat(r.scheduleTick()).isEqualTo(Instant.parse("2026-01-01T10:10:00Z")));
+        assertThat(requests.missedTick(pipeline, inTime)).isEmpty();
+
+        Instant late = Instant.parse("2026-01-01T10:11:01Z");
+        assertThat(requests.pending(pipeline, late)).isEmpty();
+        assertThat(requests.missedTick(pipeline, late)).hasValue(Instant.parse("2026-01-01T10:10:00Z"));
+        pipeline.getStatus().setLastScheduledTime("2026-01-01T10:10:00Z");
+        assertThat(requests.missedTick(pipeline, late)).as("recorded as handled").isEmpty();
+    }
+
+    @Test
+    void aScheduleThatIsNotCronAndAZoneThatIsNotIanaAreViolationsNamingTheirFields() throws Exception {
+        EtlPipeline pipeline = pipeline(null, "every ten minutes");
+        pipeline.getSpec().setTimeZone("Mars/Olympus_Mons");
+
+        assertThat(RunRequests.checkSchedule(pipeline.getSpec())).extracting(v -> v.field()).containsExactly("spec.schedule", "spec.timeZone");
+        pipeline.getSpec().setSchedule("*/10 * * * *");
+        pipeline.getSpec().setTimeZone("Asia/Kolkata");
+        assertThat(RunRequests.checkSchedule(pipeline.getSpec())).isEmpty();
     }
 
     private static EtlPipeline pipeline(String runRequest, String schedule) throws Exception {

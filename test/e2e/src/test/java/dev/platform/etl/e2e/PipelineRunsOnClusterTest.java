@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Pipelines through the real cluster, in namespaces other than the operator's, driven with kubectl
  * as users do: runs on request (full and incremental), pause and resume through the real Job
- * controller, a runner pod deleted or killed mid-run, a forbidden target, and deletion.
+ * controller, a runner pod deleted or killed mid-run, a forbidden target, deletion, and schedules
+ * (a time zone, a tick past its starting deadline).
  */
 class PipelineRunsOnClusterTest {
     private static final int FILMS = 24;
@@ -289,6 +291,41 @@ class PipelineRunsOnClusterTest {
         assertThat(again.getStatus().getLastRun().getJob()).as("a new pipeline counts its runs from 1").isEqualTo("doomed-1");
         assertThat(namespace.database().strings("SELECT run_id FROM etl.pipeline_run ORDER BY id")).as("but its run ids are new")
                 .hasSize(2).doesNotHaveDuplicates().last().isEqualTo(again.getStatus().getLastRun().getRunId());
+    }
+
+    @Test
+    void aTickMissedWhileSuspendedPastItsStartingDeadlineIsSkippedWithAWarningAndStartsNoRun() throws Exception {
+        namespace = OPERATOR.namespace("deadline", FILMS);
+        namespace.apply(DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(5).schedule("* * * * *").startingDeadlineSeconds(1)
+                .suspend(true).yaml());
+        Instant tick = Instant.parse(await("the next tick in status").atMost(PipelineNamespace.RUN_TIMEOUT)
+                .until(() -> namespace.get("film-dim").getStatus().getNextScheduledTime(), Objects::nonNull));
+        await("the tick and its deadline passed").atMost(Duration.ofMinutes(2)).until(() -> Instant.now().isAfter(tick.plusSeconds(2)));
+
+        namespace.patchSpec("film-dim", "{\"suspend\": false}");
+
+        String skipped = await("the tick recorded as handled").atMost(PipelineNamespace.RUN_TIMEOUT)
+                .until(() -> namespace.get("film-dim").getStatus().getLastScheduledTime(), Objects::nonNull);
+        EtlPipeline pipeline = namespace.get("film-dim");
+        assertThat(pipeline.getStatus().getRunCount()).as("no run for a late tick").isNull();
+        assertThat(namespace.jobs()).isEmpty();
+        await("a MissedSchedule warning").atMost(Duration.ofSeconds(30)).until(() -> events("film-dim")
+                .anyMatch(e -> "Warning".equals(e.getType()) && "MissedSchedule".equals(e.getReason()) && e.getMessage().contains(skipped)));
+    }
+
+    @Test
+    void aScheduleIsReadInItsTimeZoneAndAZoneThatDoesNotExistIsInvalid() throws Exception {
+        namespace = OPERATOR.namespace("zone", FILMS);
+        namespace.apply(DemoPipelines.filmDim("kolkata").tieBreaker("id").schedule("0 2 * * *").timeZone("Asia/Kolkata").yaml());
+        namespace.apply(DemoPipelines.filmDim("mars").tieBreaker("id").schedule("0 2 * * *").timeZone("Mars/Olympus_Mons").yaml());
+
+        String next = await("the next tick in status").atMost(PipelineNamespace.RUN_TIMEOUT)
+                .until(() -> namespace.get("kolkata").getStatus().getNextScheduledTime(), Objects::nonNull);
+        assertThat(next).as("02:00 in India (UTC+05:30) is 20:30 UTC").endsWith("T20:30:00Z");
+        EtlPipeline invalid = namespace.awaitPhase("mars", Phase.Invalid);
+        assertThat(invalid.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+                .satisfies(c -> assertThat(c.getMessage()).contains("spec.timeZone", "'Mars/Olympus_Mons' is not an IANA time zone"));
+        assertThat(invalid.getStatus().getNextScheduledTime()).isNull();
     }
 
     /** The run's runner pod, once it has committed {@code batches} batches. */

@@ -82,6 +82,16 @@ public final class PipelineBuilder {
         return this;
     }
 
+    public PipelineBuilder timeZone(String zone) {
+        spec.setTimeZone(zone);
+        return this;
+    }
+
+    public PipelineBuilder startingDeadlineSeconds(long seconds) {
+        spec.setStartingDeadlineSeconds(seconds);
+        return this;
+    }
+
     public PipelineBuilder suspend(boolean suspend) {
         spec.setSuspend(suspend);
         return this;
