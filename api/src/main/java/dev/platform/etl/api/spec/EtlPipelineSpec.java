@@ -73,6 +73,8 @@ public class EtlPipelineSpec {
     private TargetSpec target;
     @JsonPropertyDescription("Exponential backoff with jitter for transient failures; a batch is retried whole.")
     private RetrySpec retry = new RetrySpec();
+    @JsonPropertyDescription("Failed runs started again by the operator, with a backoff, up to a limit; then the pipeline is Stalled.")
+    private RunRetrySpec runRetry = new RunRetrySpec();
     @JsonPropertyDescription("Optional: where the control schema lives, if not in the default database.")
     private ControlSpec control;
 
@@ -183,6 +185,14 @@ public class EtlPipelineSpec {
 
     public void setRetry(RetrySpec retry) {
         this.retry = retry == null ? new RetrySpec() : retry;
+    }
+
+    public RunRetrySpec getRunRetry() {
+        return runRetry;
+    }
+
+    public void setRunRetry(RunRetrySpec runRetry) {
+        this.runRetry = runRetry == null ? new RunRetrySpec() : runRetry;
     }
 
     public ControlSpec getControl() {

@@ -13,7 +13,7 @@ public class EtlPipelineStatus {
     private Phase phase;
     @JsonPropertyDescription("The spec generation the operator last acted on.")
     private Long observedGeneration;
-    @JsonPropertyDescription("In the kstatus style, each with observedGeneration: Ready (valid and able to run), Reconciling (a run is in progress), Stalled (no progress without a change by a user: an invalid spec, a pod that cannot start), Suspended (spec.suspend) and LastRunSucceeded.")
+    @JsonPropertyDescription("In the kstatus style, each with observedGeneration: Ready (valid and able to run), Reconciling (a run is in progress), Stalled (no progress without a change by a user: an invalid spec, a pod that cannot start, spec.runRetry used up), Suspended (spec.suspend) and LastRunSucceeded.")
     private List<Condition> conditions = new ArrayList<>();
     @JsonPropertyDescription("The last run that ended: its result and counters, from the runner's summary.")
     private LastRun lastRun;
@@ -41,6 +41,9 @@ public class EtlPipelineStatus {
     private RunTotals totals;
     @JsonPropertyDescription("The last runs that ended, newest first (at most 10), kept after their Jobs are pruned.")
     private List<LastRun> lastRuns;
+    @JsonPropertyDescription("FAILED runs in a row for the request being handled (a runRequest or a schedule tick): spec.runRetry retries "
+            + "while it is at most spec.runRetry.limit. Cleared by a success or a new request.")
+    private Integer failedAttempts;
 
     public Phase getPhase() {
         return phase;
@@ -128,6 +131,14 @@ public class EtlPipelineStatus {
 
     public void setLastRuns(List<LastRun> lastRuns) {
         this.lastRuns = lastRuns;
+    }
+
+    public Integer getFailedAttempts() {
+        return failedAttempts;
+    }
+
+    public void setFailedAttempts(Integer failedAttempts) {
+        this.failedAttempts = failedAttempts;
     }
 
     public RunTotals getTotals() {

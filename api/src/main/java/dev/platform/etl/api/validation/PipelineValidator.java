@@ -9,6 +9,7 @@ import dev.platform.etl.api.spec.IncrementalSpec;
 import dev.platform.etl.api.spec.Mode;
 import dev.platform.etl.api.spec.PostgresTarget;
 import dev.platform.etl.api.spec.RetrySpec;
+import dev.platform.etl.api.spec.RunRetrySpec;
 import dev.platform.etl.api.spec.TargetSpec;
 import dev.platform.etl.api.spec.TaskSpec;
 import dev.platform.etl.api.spec.TransformTask;
@@ -60,6 +61,7 @@ public final class PipelineValidator {
         checkTasks(spec.getTasks(), violations);
         checkIncremental(spec.getMode(), spec.getIncremental(), violations);
         checkRetry(spec.getRetry(), violations);
+        checkRunRetry(spec.getRunRetry(), violations);
         checkTarget(spec, violations);
         checkParallelism(spec, violations);
         return violations;
@@ -186,17 +188,28 @@ public final class PipelineValidator {
         if (retry.getMaxAttempts() == null || retry.getMaxAttempts() < 1) {
             violations.add(new Violation("spec.retry.maxAttempts", "must be at least 1"));
         }
-        boolean initialOk = Durations.isPositive(retry.getInitialBackoff());
-        boolean maxOk = Durations.isPositive(retry.getMaxBackoff());
+        checkBackoff("spec.retry.initialBackoff", retry.getInitialBackoff(), "spec.retry.maxBackoff", retry.getMaxBackoff(), violations);
+    }
+
+    private static void checkRunRetry(RunRetrySpec retry, List<Violation> violations) {
+        if (retry.getLimit() == null || retry.getLimit() < 0 || retry.getLimit() > RunRetrySpec.MAX_LIMIT) {
+            violations.add(new Violation("spec.runRetry.limit", "must be 0 to " + RunRetrySpec.MAX_LIMIT));
+        }
+        checkBackoff("spec.runRetry.backoff", retry.getBackoff(), "spec.runRetry.maxBackoff", retry.getMaxBackoff(), violations);
+    }
+
+    /** A first wait and a longest wait: both durations more than zero, the first no longer than the longest. */
+    private static void checkBackoff(String initialField, String initial, String maxField, String max, List<Violation> violations) {
+        boolean initialOk = Durations.isPositive(initial);
+        boolean maxOk = Durations.isPositive(max);
         if (!initialOk) {
-            violations.add(new Violation("spec.retry.initialBackoff", "'" + retry.getInitialBackoff()
-                    + "' is not a duration such as 500ms or 1s, more than 0"));
+            violations.add(new Violation(initialField, "'" + initial + "' is not a duration such as 500ms or 1s, more than 0"));
         }
         if (!maxOk) {
-            violations.add(new Violation("spec.retry.maxBackoff", "'" + retry.getMaxBackoff() + "' is not a duration such as 30s or 1m, more than 0"));
+            violations.add(new Violation(maxField, "'" + max + "' is not a duration such as 30s or 1m, more than 0"));
         }
-        if (initialOk && maxOk && Durations.parse(retry.getInitialBackoff()).compareTo(Durations.parse(retry.getMaxBackoff())) > 0) {
-            violations.add(new Violation("spec.retry.maxBackoff", "must not be shorter than spec.retry.initialBackoff"));
+        if (initialOk && maxOk && Durations.parse(initial).compareTo(Durations.parse(max)) > 0) {
+            violations.add(new Violation(maxField, "must not be shorter than " + initialField));
         }
     }
 

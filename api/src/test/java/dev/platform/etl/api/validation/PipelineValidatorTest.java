@@ -129,6 +129,17 @@ class PipelineValidatorTest {
                 "spec.retry.maxBackoff: must not be shorter than spec.retry.initialBackoff");
     }
 
+    @Test
+    void runRetryNeedsALimitInRangeAndBackoffsThatAreDurations() throws Exception {
+        assertThat(validate(VALID + "  runRetry: {limit: 101, backoff: 0s, maxBackoff: soon}\n", ALLOWED)).containsExactlyInAnyOrder(
+                "spec.runRetry.limit: must be 0 to 100",
+                "spec.runRetry.backoff: '0s' is not a duration such as 500ms or 1s, more than 0",
+                "spec.runRetry.maxBackoff: 'soon' is not a duration such as 30s or 1m, more than 0");
+        assertThat(validate(VALID + "  runRetry: {limit: 3, backoff: 10m, maxBackoff: 1m}\n", ALLOWED))
+                .containsExactly("spec.runRetry.maxBackoff: must not be shorter than spec.runRetry.backoff");
+        assertThat(validate(VALID + "  runRetry: {limit: 3, backoff: 30s}\n", ALLOWED)).isEmpty();
+    }
+
     private static List<String> validate(String yaml, Allowlist allowlist) throws Exception {
         EtlPipeline pipeline = new ManifestLoader().parsePipeline(yaml);
         return new PipelineValidator(allowlist).validate(pipeline).stream().map(Violation::toString).toList();

@@ -15,6 +15,7 @@ import dev.platform.etl.operator.observe.RunObservation;
 import dev.platform.etl.operator.observe.RunObserver;
 import dev.platform.etl.operator.observe.RunProgressReader;
 import dev.platform.etl.operator.run.RunRequests;
+import dev.platform.etl.operator.run.RunRetries;
 import dev.platform.etl.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -103,7 +104,8 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
             takeProgress(pipeline, current, observer.podsOf(run.getJob(), runnerJobs, runnerPods));
         }
         Optional<Instant> nextTick = violations.isEmpty() ? requests.nextTick(pipeline, now) : Optional.empty();
-        status.settle(pipeline, violations, current, nextTick, now);
+        Optional<Instant> retryAt = violations.isEmpty() && run == null ? RunRetries.nextAt(pipeline) : Optional.empty();
+        status.settle(pipeline, violations, current, nextTick, retryAt, now);
 
         // most passes (a Job or pod changed, a resync) change nothing in status: they write nothing
         UpdateControl<EtlPipeline> update = STATUS_JSON.valueToTree(pipeline.getStatus()).equals(statusBefore) ? UpdateControl.noUpdate()
@@ -114,6 +116,8 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
             wakeUps.add(current.pods() == 0 ? RunObserver.POD_CREATION_GRACE.plusSeconds(1) : progressRefresh);
         }
         nextTick.ifPresent(tick -> wakeUps.add(Duration.between(now, tick).plusSeconds(1)));
+        // a retry already due waits for spec.suspend to be unset, which wakes the reconciler itself
+        retryAt.filter(at -> at.isAfter(now)).ifPresent(at -> wakeUps.add(Duration.between(now, at).plusMillis(500)));
         return wakeUps.stream().min(Comparator.naturalOrder()).map(update::rescheduleAfter).orElse(update);
     }
 

@@ -22,7 +22,8 @@ import java.util.Optional;
 
 /**
  * Whether a pipeline wants a run now: a {@code spec.runRequest} value not yet handled, a schedule
- * tick (cron, in {@code spec.timeZone}) since the last one handled, or a paused run to resume.
+ * tick (cron, in {@code spec.timeZone}) since the last one handled, a paused run to resume, or a
+ * failed one to retry ({@link RunRetries}).
  * However many of these arrived during a run, they give one run after it, as a CronJob with
  * {@code concurrencyPolicy: Forbid} would; a tick that could not start within
  * {@code spec.startingDeadlineSeconds} is skipped instead.
@@ -30,8 +31,12 @@ import java.util.Optional;
 public final class RunRequests {
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
-    /** A request to run, and what to record as handled when its run starts. */
-    public record Request(String reason, String runRequest, Instant scheduleTick) {
+    /**
+     * A request to run, and what to record as handled when its run starts. A new request (a
+     * runRequest value or a tick) starts its own count of failed attempts; a resume or a retry
+     * continues the request before it.
+     */
+    public record Request(String reason, String runRequest, Instant scheduleTick, boolean newRequest) {
     }
 
     public static List<Violation> checkSchedule(EtlPipelineSpec spec) {
@@ -59,14 +64,18 @@ public final class RunRequests {
         EtlPipelineStatus status = pipeline.getStatus();
         String runRequest = pipeline.getSpec().getRunRequest();
         if (runRequest != null && !runRequest.isBlank() && !runRequest.equals(status.getHandledRunRequest())) {
-            return Optional.of(new Request("runRequest " + runRequest, runRequest, null));
+            return Optional.of(new Request("runRequest " + runRequest, runRequest, null, true));
         }
         Optional<Instant> tick = dueTick(pipeline, now).filter(due -> !isLate(pipeline, due, now));
         if (tick.isPresent()) {
-            return Optional.of(new Request("schedule " + tick.get(), status.getHandledRunRequest(), tick.get()));
+            return Optional.of(new Request("schedule " + tick.get(), status.getHandledRunRequest(), tick.get(), true));
         }
         if (status.getLastRun() != null && status.getLastRun().getResult() == RunResult.PAUSED) {
-            return Optional.of(new Request("resume after pause", status.getHandledRunRequest(), null));
+            return Optional.of(new Request("resume after pause", status.getHandledRunRequest(), null, false));
+        }
+        if (RunRetries.nextAt(pipeline).filter(due -> !due.isAfter(now)).isPresent()) {
+            return Optional.of(new Request("retry " + status.getFailedAttempts() + " of " + pipeline.getSpec().getRunRetry().getLimit()
+                    + " after run " + status.getLastRun().getRunId() + " failed", status.getHandledRunRequest(), null, false));
         }
         return Optional.empty();
     }

@@ -17,6 +17,7 @@ import dev.platform.etl.operator.observe.RunObservation;
 import dev.platform.etl.operator.observe.RunObserver;
 import dev.platform.etl.operator.observe.RunnerSummary;
 import dev.platform.etl.operator.run.RunRequests;
+import dev.platform.etl.operator.run.RunRetries;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,6 +60,9 @@ public final class StatusWriter {
         status.setCurrentRun(new CurrentRun(number, job, JobNames.runId(job, pipeline.getMetadata().getUid()), request.runRequest(),
                 request.reason(), now.toString()));
         status.setRunCount(number);
+        if (request.newRequest()) {
+            status.setFailedAttempts(null);
+        }
         if (request.scheduleTick() != null) {
             status.setLastScheduledTime(request.scheduleTick().toString());
         }
@@ -146,14 +150,14 @@ public final class StatusWriter {
         RunProgress.takeRanges(pipeline.getStatus().getCurrentRun(), ended, running);
     }
 
-    /** The conditions, the phase and the next schedule, from the pass's outcome. */
+    /** The conditions, the phase and the next schedule, from the pass's outcome; retryAt is when a failed run is started again. */
     public void settle(EtlPipeline pipeline, List<Violation> violations, RunObservation current, Optional<Instant> nextTick,
-                       Instant now) {
+                       Optional<Instant> retryAt, Instant now) {
         EtlPipelineStatus status = pipeline.getStatus();
         long generation = pipeline.getMetadata().getGeneration() == null ? 0 : pipeline.getMetadata().getGeneration();
         Optional<Stall> stall = stall(pipeline, violations, current);
         recordStall(pipeline, stall, generation, now);
-        recordReconciling(pipeline, current, stall.isPresent(), generation, now);
+        recordReconciling(pipeline, current, stall.isPresent(), retryAt, generation, now);
         boolean suspend = Boolean.TRUE.equals(pipeline.getSpec().getSuspend());
         Conditions.set(status, Conditions.SUSPENDED, suspend, suspend ? "SuspendRequested" : "NotSuspended",
                 suspend ? "spec.suspend is true: no run starts, and a running one pauses after its batch in flight" : "spec.suspend is not set",
@@ -180,6 +184,13 @@ public final class StatusWriter {
                     + RunObserver.POD_CREATION_GRACE.toSeconds() + " s: the Job controller cannot create it; kubectl describe job "
                     + run.getJob() + " -n " + namespace + " shows why"));
         }
+        if (run == null && RunRetries.usedUp(pipeline)) {
+            LastRun last = pipeline.getStatus().getLastRun();
+            return Optional.of(new Stall("RepeatedFailures", pipeline.getStatus().getFailedAttempts() + " runs in a row FAILED, the last "
+                    + last.getRunId() + ", and spec.runRetry.limit (" + pipeline.getSpec().getRunRetry().getLimit() + ") is used up"
+                    + (last.getMessage() == null ? "" : "; the last failed with: " + last.getMessage())
+                    + "; fix the cause, then set a new spec.runRequest, or wait for the next schedule tick"));
+        }
         if (run != null && observation.state() == JobState.POD_CANNOT_START) {
             return Optional.of(new Stall("PodCannotStart", "the runner cannot start, " + observation.stuckPod()
                     + "; fix what it names (a Secret, the runner's image, its resources or securityContext), then kubectl delete job "
@@ -205,10 +216,14 @@ public final class StatusWriter {
     }
 
     /** Reconciling while a run is in progress; an Event says once that it paused. */
-    private void recordReconciling(EtlPipeline pipeline, RunObservation observation, boolean stalled, long generation, Instant now) {
+    private void recordReconciling(EtlPipeline pipeline, RunObservation observation, boolean stalled, Optional<Instant> retryAt,
+                                   long generation, Instant now) {
         EtlPipelineStatus status = pipeline.getStatus();
         CurrentRun run = status.getCurrentRun();
-        if (run == null) {
+        if (run == null && retryAt.isPresent()) {
+            Conditions.set(status, Conditions.RECONCILING, true, "RetryScheduled", "run " + status.getLastRun().getRunId() + " failed; retry "
+                    + status.getFailedAttempts() + " of " + pipeline.getSpec().getRunRetry().getLimit() + " starts at " + retryAt.get(), generation, now);
+        } else if (run == null) {
             Conditions.set(status, Conditions.RECONCILING, false, "Idle", "no run in progress", generation, now);
         } else if (stalled) {
             Conditions.set(status, Conditions.RECONCILING, false, "Stalled", "run " + run.getJob() + " cannot progress: see Stalled", generation, now);
@@ -271,6 +286,9 @@ public final class StatusWriter {
                 Optional.ofNullable(last.getRowsWritten()).orElse(0L));
         if (last.getResult() == RunResult.SUCCEEDED) {
             status.setLastSuccessfulTime(last.getFinishedAt());
+            status.setFailedAttempts(null);
+        } else if (last.getResult() == RunResult.FAILED) {
+            status.setFailedAttempts(Optional.ofNullable(status.getFailedAttempts()).orElse(0) + 1);
         }
         metrics.runEnded(pipeline, last);
     }

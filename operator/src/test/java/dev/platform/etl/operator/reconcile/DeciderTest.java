@@ -57,7 +57,7 @@ class DeciderTest {
         EtlPipeline requested = idle(false, "r-2");
 
         assertThat(decide(requested, true, RunObservation.missing()))
-                .isEqualTo(new Decision.Start(new RunRequests.Request("runRequest r-2", "r-2", null)));
+                .isEqualTo(new Decision.Start(new RunRequests.Request("runRequest r-2", "r-2", null, true)));
         assertThat(decide(requested, false, RunObservation.missing())).isInstanceOf(Decision.None.class);
         assertThat(decide(idle(true, "r-2"), true, RunObservation.missing())).isInstanceOf(Decision.None.class);
         assertThat(decide(idle(false, "r-1"), true, RunObservation.missing())).as("r-1 was handled").isInstanceOf(Decision.None.class);
@@ -85,7 +85,7 @@ class DeciderTest {
         assertThat(decider.decide(pipeline, true, RunObservation.missing(), List.of(), late)).isEqualTo(new Decision.SkipTick(NOW));
         pipeline.getStatus().setLastScheduledTime(NOW.toString());
         assertThat(decider.decide(pipeline, true, RunObservation.missing(), List.of(), late))
-                .isEqualTo(new Decision.Start(new RunRequests.Request("runRequest r-2", "r-2", null)));
+                .isEqualTo(new Decision.Start(new RunRequests.Request("runRequest r-2", "r-2", null, true)));
     }
 
     private Decision decide(EtlPipeline pipeline, boolean valid, RunObservation current) {

@@ -45,7 +45,7 @@ class StatusWriterTest {
             for (int pass = 0; pass < 2; pass++) {
                 EtlPipeline pipeline = JSON.readValue(JSON.writeValueAsString(stale), EtlPipeline.class);
                 writer.closeRun(pipeline, finished, NOW);
-                writer.settle(pipeline, List.of(), RunObservation.missing(), Optional.empty(), NOW);
+                writer.settle(pipeline, List.of(), RunObservation.missing(), Optional.empty(), Optional.empty(), NOW);
                 assertThat(pipeline.getStatus().getTotals().runs(RunResult.SUCCEEDED)).isEqualTo(1);
                 assertThat(pipeline.getStatus().getHandledRunRequest()).isEqualTo("r-1");
                 assertThat(pipeline.getStatus().getLastRuns()).singleElement().satisfies(run -> assertThat(run.getRunId()).isEqualTo("p-1-0b0e3f0c"));

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.pod.RunnerProgress;
+import dev.platform.etl.api.status.EtlPipelineStatus;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.status.RunResult;
 import dev.platform.etl.e2e.support.InstalledOperator;
@@ -24,6 +25,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -234,6 +237,36 @@ class PipelineRunsOnClusterTest {
     }
 
     @Test
+    void aFailedRunIsStartedAgainUntilRunRetryIsUsedUpThenStalledUntilANewRequest() throws Exception {
+        namespace = OPERATOR.namespace("run-retry", FILMS);
+        namespace.database().execute("ALTER TABLE analytics.film_dim RENAME TO film_dim_away");
+        namespace.apply(DemoPipelines.filmDim("flaky").tieBreaker("id").batchSize(5).runRequest("r-1").retry(1, "100ms", "100ms")
+                .runRetry(2, "1s", "2s").yaml());
+
+        cluster.kubectl().run("wait", "etlp/flaky", "-n", namespace.name(), "--for=condition=Stalled", "--timeout=5m");
+        EtlPipeline stalled = namespace.get("flaky");
+
+        assertThat(stalled.getStatus().getRunCount()).as("the run and its 2 retries").isEqualTo(3);
+        assertThat(stalled.getStatus().getFailedAttempts()).isEqualTo(3);
+        assertThat(stalled.getStatus().getLastRuns()).extracting(run -> run.getResult()).containsExactly(RunResult.FAILED, RunResult.FAILED, RunResult.FAILED);
+        assertThat(stalled.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Stalled")).singleElement()
+                .satisfies(c -> assertThat(c.getReason()).isEqualTo("RepeatedFailures"))
+                .satisfies(c -> assertThat(c.getMessage()).contains("3 runs in a row FAILED", "spec.runRetry.limit (2) is used up", "42P01"));
+        assertThat(namespace.count("SELECT count(*) FROM etl.pipeline_run WHERE status = 'FAILED'")).isEqualTo(3);
+        assertThat(events("flaky").filter(e -> "RepeatedFailures".equals(e.getReason()))).isNotEmpty();
+
+        namespace.database().execute("ALTER TABLE analytics.film_dim_away RENAME TO film_dim");
+        namespace.patchSpec("flaky", "{\"runRequest\": \"r-2\"}");
+        EtlPipeline recovered = namespace.awaitRunsFinished("flaky", 4);
+
+        assertThat(recovered.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+        assertThat(recovered.getStatus().getFailedAttempts()).isNull();
+        assertThat(recovered.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Stalled")).singleElement()
+                .satisfies(c -> assertThat(c.getStatus()).isEqualTo("False"));
+        assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+    }
+
+    @Test
     void anElasticsearchTargetGetsOneDocumentPerRowWithStableIdsAcrossRuns() throws Exception {
         namespace = OPERATOR.namespace("search", FILMS);
         SearchIndex search = new SearchIndex(SharedElasticsearch.get().url(), "film_dim");
@@ -299,13 +332,13 @@ class PipelineRunsOnClusterTest {
         namespace.apply(DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(5).schedule("* * * * *").startingDeadlineSeconds(1)
                 .suspend(true).yaml());
         Instant tick = Instant.parse(await("the next tick in status").atMost(PipelineNamespace.RUN_TIMEOUT)
-                .until(() -> namespace.get("film-dim").getStatus().getNextScheduledTime(), Objects::nonNull));
+                .until(() -> status("film-dim", EtlPipelineStatus::getNextScheduledTime), Objects::nonNull));
         await("the tick and its deadline passed").atMost(Duration.ofMinutes(2)).until(() -> Instant.now().isAfter(tick.plusSeconds(2)));
 
         namespace.patchSpec("film-dim", "{\"suspend\": false}");
 
         String skipped = await("the tick recorded as handled").atMost(PipelineNamespace.RUN_TIMEOUT)
-                .until(() -> namespace.get("film-dim").getStatus().getLastScheduledTime(), Objects::nonNull);
+                .until(() -> status("film-dim", EtlPipelineStatus::getLastScheduledTime), Objects::nonNull);
         EtlPipeline pipeline = namespace.get("film-dim");
         assertThat(pipeline.getStatus().getRunCount()).as("no run for a late tick").isNull();
         assertThat(namespace.jobs()).isEmpty();
@@ -320,12 +353,17 @@ class PipelineRunsOnClusterTest {
         namespace.apply(DemoPipelines.filmDim("mars").tieBreaker("id").schedule("0 2 * * *").timeZone("Mars/Olympus_Mons").yaml());
 
         String next = await("the next tick in status").atMost(PipelineNamespace.RUN_TIMEOUT)
-                .until(() -> namespace.get("kolkata").getStatus().getNextScheduledTime(), Objects::nonNull);
+                .until(() -> status("kolkata", EtlPipelineStatus::getNextScheduledTime), Objects::nonNull);
         assertThat(next).as("02:00 in India (UTC+05:30) is 20:30 UTC").endsWith("T20:30:00Z");
         EtlPipeline invalid = namespace.awaitPhase("mars", Phase.Invalid);
         assertThat(invalid.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
                 .satisfies(c -> assertThat(c.getMessage()).contains("spec.timeZone", "'Mars/Olympus_Mons' is not an IANA time zone"));
         assertThat(invalid.getStatus().getNextScheduledTime()).isNull();
+    }
+
+    /** A field of the pipeline's status, or null while it has none. */
+    private <T> T status(String pipeline, Function<EtlPipelineStatus, T> field) {
+        return Optional.ofNullable(namespace.get(pipeline).getStatus()).map(field).orElse(null);
     }
 
     /** The run's runner pod, once it has committed {@code batches} batches. */

@@ -12,6 +12,7 @@ import dev.platform.etl.api.spec.Mode;
 import dev.platform.etl.api.spec.PostgresConnection;
 import dev.platform.etl.api.spec.PostgresTarget;
 import dev.platform.etl.api.spec.RetrySpec;
+import dev.platform.etl.api.spec.RunRetrySpec;
 import dev.platform.etl.api.spec.SourceSpec;
 import dev.platform.etl.api.spec.SqlReaderTask;
 import dev.platform.etl.api.spec.TargetSpec;
@@ -215,6 +216,15 @@ public final class PipelineBuilder {
     /** Changes the Elasticsearch target: its Secret, its alias... */
     public PipelineBuilder elasticsearch(Consumer<ElasticsearchTarget> change) {
         change.accept(spec.getTarget().getElasticsearch());
+        return this;
+    }
+
+    public PipelineBuilder runRetry(int limit, String backoff, String maxBackoff) {
+        RunRetrySpec retry = new RunRetrySpec();
+        retry.setLimit(limit);
+        retry.setBackoff(backoff);
+        retry.setMaxBackoff(maxBackoff);
+        spec.setRunRetry(retry);
         return this;
     }
 
