@@ -108,8 +108,8 @@ final class RunCommand implements Callable<Integer> {
                 String grace = env.getOrDefault(PodEnvironment.STOP_GRACE_PERIOD, "100s");
                 Duration deadline = positiveDuration(PodEnvironment.STOP_GRACE_PERIOD, grace);
                 Signal.handle(new Signal("TERM"), signal -> {
-                    LOG.warn("SIGTERM: pausing after the batch in flight (at most {} more)", grace);
                     stop.request();
+                    LOG.warn("SIGTERM: pausing after the batch in flight (at most {} more)", grace);
                     haltAfter(deadline, grace);
                 });
             }

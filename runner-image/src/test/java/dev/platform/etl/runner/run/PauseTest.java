@@ -73,9 +73,7 @@ class PauseTest {
         try (Gate gate = stallWriteOfFilmAt(7)) {
             RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL);
             awaitStalled(gate);
-            runner.terminate();
-            await("the runner noted SIGTERM").atMost(Duration.ofMinutes(1))
-                    .until(() -> runner.stderrSoFar().contains("SIGTERM: pausing after the batch in flight"));
+            terminateDuringTheStalledBatch(runner);
             gate.open();
             stopped = runner.await(Duration.ofMinutes(1));
         }
@@ -98,7 +96,7 @@ class PauseTest {
         try (Gate gate = stallWriteOfFilmAt(7)) {
             RunnerProcess runner = fixture.startProcess(pipeline, Jvm.SMALL, "--run-id", "run-1");
             awaitStalled(gate);
-            runner.terminate();
+            terminateDuringTheStalledBatch(runner);
             gate.open();
             stopped = runner.await(Duration.ofMinutes(1));
         }
@@ -167,6 +165,13 @@ class PauseTest {
     private Gate stallWriteOfFilmAt(int offset) throws Exception {
         fixture.stallTargetWriteOf(fixture.text("SELECT id::text FROM content.film_work ORDER BY modified, id OFFSET " + offset + " LIMIT 1"), GATE);
         return fixture.closedGate(GATE);
+    }
+
+    /** Opening the gate before the runner has taken SIGTERM in would let it start the next batch. */
+    private static void terminateDuringTheStalledBatch(RunnerProcess runner) {
+        runner.terminate();
+        await("the runner noted SIGTERM").atMost(Duration.ofMinutes(1))
+                .until(() -> runner.stderrSoFar().contains("SIGTERM: pausing after the batch in flight"));
     }
 
     private static void awaitStalled(Gate gate) {

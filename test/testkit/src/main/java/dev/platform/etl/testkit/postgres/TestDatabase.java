@@ -65,6 +65,24 @@ public record TestDatabase(String jdbcUrl, String username, String password) {
     }
 
     /**
+     * Makes every write to the demo target fail as a full disk would (SQLSTATE 53100, which the
+     * runner retries), until {@link #acceptTargetWrites()}: a run that fails mid-load, not one
+     * found invalid before its first batch.
+     */
+    public void refuseTargetWrites() throws SQLException {
+        execute("""
+                CREATE FUNCTION analytics.refuse_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'the target refuses writes' USING ERRCODE = 'disk_full'; END $$;
+                CREATE TRIGGER refuse_write BEFORE INSERT OR UPDATE ON analytics.film_dim
+                   FOR EACH ROW EXECUTE FUNCTION analytics.refuse_write();
+                """);
+    }
+
+    public void acceptTargetWrites() throws SQLException {
+        execute("DROP TRIGGER refuse_write ON analytics.film_dim");
+    }
+
+    /**
      * Expires every lease in the control schema at once, as a holder that stopped renewing would
      * see it expire: no renewal can extend it again, and the next claim takes it over. Tests cause
      * an expiry this way instead of waiting out a TTL, which a busy machine's heartbeat may miss.
