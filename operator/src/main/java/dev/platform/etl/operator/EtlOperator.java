@@ -1,5 +1,6 @@
 package dev.platform.etl.operator;
 
+import dev.platform.etl.api.pod.LogSettings;
 import dev.platform.etl.api.validation.PipelineValidator;
 import dev.platform.etl.operator.config.OperatorConfig;
 import dev.platform.etl.operator.events.PipelineEvents;
@@ -32,6 +33,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +46,7 @@ public final class EtlOperator {
 
     /** Runs the operator; {@code check} instead checks a running installation (what {@code helm test} runs). */
     public static void main(String[] args) throws Exception {
-        OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
+        OperatorConfig config = configOrExit(System.getenv());
         if (args.length == 1 && args[0].equals("check")) {
             try (KubernetesClient client = new KubernetesClientBuilder().build()) {
                 System.exit(new InstallCheck(client, config, Clock.systemUTC()).run(System.out));
@@ -54,10 +56,16 @@ public final class EtlOperator {
             System.err.println("usage: etl-operator [check]");
             System.exit(2);
         }
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        List<String> failures = new InstallCheck(client, config, Clock.systemUTC()).startFailures();
+        if (!failures.isEmpty()) {
+            failures.forEach(failure -> LOG.error("cannot start: {}", failure));
+            System.exit(1);
+        }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         bindProcessMetrics(registry);
         AtomicBoolean shuttingDown = new AtomicBoolean();
-        Operator operator = start(new KubernetesClientBuilder().build(), config, registry, () -> {
+        Operator operator = start(client, config, registry, () -> {
             // stopping the operator in the shutdown hook also ends its leadership: no exit then
             if (!shuttingDown.get()) {
                 LOG.error("lost the leader election: exiting, to be restarted as a follower");
@@ -70,6 +78,18 @@ public final class EtlOperator {
             health.close();
             operator.stop();
         }, "operator-stop"));
+    }
+
+    /** The configuration, or one line that says what is wrong with it and exit 2: nothing is started. */
+    private static OperatorConfig configOrExit(Map<String, String> env) {
+        try {
+            LogSettings.fromEnvironment(env, "ETL_");
+            return OperatorConfig.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            System.err.println("etl-operator: invalid configuration, nothing was started: " + e.getMessage());
+            System.exit(2);
+            throw e;
+        }
     }
 
     /** The JVM's and the process's own series: memory, GC, threads, classes, CPU, uptime, open files. */

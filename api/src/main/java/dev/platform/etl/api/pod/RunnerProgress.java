@@ -31,20 +31,28 @@ public record RunnerProgress(long rowsRead, long rowsWritten, long batches, Map<
         }
     }
 
-    /** The progress on the last line of {@code log} that reports one; empty when none does (or it does not parse). */
+    /**
+     * The progress on the last line of {@code log} that reports one, in either log format (text, or
+     * JSON lines with the message in {@code formattedMessage}); empty when none does (or it does not parse).
+     */
     public static Optional<RunnerProgress> lastIn(String log) {
         List<String> lines = log.lines().toList();
         for (int i = lines.size() - 1; i >= 0; i--) {
-            int at = lines.get(i).indexOf(MARKER);
-            if (at >= 0) {
+            if (lines.get(i).contains(MARKER)) {
                 try {
-                    return Optional.of(JSON.readValue(lines.get(i).substring(at + MARKER.length()), RunnerProgress.class));
+                    String message = message(lines.get(i));
+                    int at = message.indexOf(MARKER);
+                    return at < 0 ? Optional.empty() : Optional.of(JSON.readValue(message.substring(at + MARKER.length()), RunnerProgress.class));
                 } catch (JsonProcessingException e) {
                     return Optional.empty();
                 }
             }
         }
         return Optional.empty();
+    }
+
+    private static String message(String line) throws JsonProcessingException {
+        return line.startsWith("{") ? JSON.readTree(line).path("formattedMessage").asText() : line;
     }
 
     /** One line for people: {@code 6000 read, 6000 written, 12 batches, 2400 rows/s}. */

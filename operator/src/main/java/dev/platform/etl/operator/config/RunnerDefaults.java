@@ -1,5 +1,6 @@
 package dev.platform.etl.operator.config;
 
+import dev.platform.etl.api.pod.LogSettings;
 import dev.platform.etl.api.pod.PodEnvironment;
 import java.util.Map;
 
@@ -12,10 +13,12 @@ import java.util.Map;
  * @param jobHistory         finished Jobs kept per pipeline (with their pods and logs); older ones are deleted. At least
  *                           1: the Job of the run just closed stays until its result is surely in status
  * @param pod                what the platform team adds to every runner pod (scheduling, labels, securityContext, env)
+ * @param logs               the runners' log level and format (ETL_RUNNER_LOG_LEVEL, ETL_RUNNER_LOG_FORMAT)
  */
 public record RunnerDefaults(String image, String imagePullPolicy, String serviceAccount, int backoffLimit, long gracePeriodSeconds,
                              String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit,
-                             String leaseTtl, String leaseHeartbeat, int jobHistory, RunnerPodTemplate pod) {
+                             String leaseTtl, String leaseHeartbeat, int jobHistory, RunnerPodTemplate pod,
+                             LogSettings logs) {
 
     public RunnerDefaults {
         if (jobHistory < 1) {
@@ -37,6 +40,7 @@ public record RunnerDefaults(String image, String imagePullPolicy, String servic
                 env.getOrDefault("ETL_RUNNER_LEASE_TTL", PodEnvironment.DEFAULT_LEASE_TTL),
                 env.getOrDefault("ETL_RUNNER_LEASE_HEARTBEAT", PodEnvironment.DEFAULT_LEASE_HEARTBEAT),
                 Integer.parseInt(env.getOrDefault("ETL_RUNNER_JOB_HISTORY", "3")),
-                RunnerPodTemplate.fromEnvironment(env));
+                RunnerPodTemplate.fromEnvironment(env),
+                LogSettings.fromEnvironment(env, "ETL_RUNNER_"));
     }
 }

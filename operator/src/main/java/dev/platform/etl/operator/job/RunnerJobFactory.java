@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.platform.etl.api.EtlPipeline;
+import dev.platform.etl.api.pod.LogSettings;
 import dev.platform.etl.api.pod.PodEnvironment;
 import dev.platform.etl.api.pod.SecretKeys;
 import dev.platform.etl.api.status.RunResult;
@@ -183,6 +184,8 @@ public final class RunnerJobFactory {
         env.add(new EnvVar(PodEnvironment.LEASE_TTL, defaults.leaseTtl(), null));
         env.add(new EnvVar(PodEnvironment.LEASE_HEARTBEAT, defaults.leaseHeartbeat(), null));
         env.add(new EnvVar("JAVA_TOOL_OPTIONS", PodEnvironment.RUNNER_JAVA_OPTIONS, null));
+        env.add(new EnvVar(LogSettings.LEVEL, defaults.logs().level(), null));
+        env.add(new EnvVar(LogSettings.FORMAT, defaults.logs().format(), null));
         for (SecretKeys.SecretKey key : SecretKeys.of(pipeline.getSpec())) {
             env.add(new EnvVarBuilder()
                     .withName(PodEnvironment.secretVariable(key.secret(), key.key()))

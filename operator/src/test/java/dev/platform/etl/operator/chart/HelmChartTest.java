@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marcnuri.helm.LintResult;
 import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.manifest.ManifestLoader;
+import dev.platform.etl.api.pod.LogSettings;
 import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.operator.config.OperatorConfig;
 import dev.platform.etl.operator.config.ReconcileSettings;
@@ -113,6 +114,18 @@ class HelmChartTest {
                 .isEqualTo(new ReconcileSettings(20, Duration.ofHours(1), Duration.ofSeconds(30), 5));
         assertThat(OperatorConfig.fromEnvironment(env).runner().jobHistory()).isEqualTo(5);
         assertThat(env.get("JAVA_TOOL_OPTIONS")).startsWith("-XX:MaxRAMPercentage=50 ");
+    }
+
+    @Test
+    void theLogValuesReachTheOperatorAndEveryRunnerPod() throws Exception {
+        Map<String, String> env = env(Chart.ofKind(Chart.render(EVERY_OPTION, Map.of()), Deployment.class).get(0));
+        Map<String, String> runnerEnv = runnerJob(EVERY_OPTION, Map.of()).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+                .stream().collect(Collectors.toMap(EnvVar::getName, e -> String.valueOf(e.getValue()), (a, b) -> b));
+
+        assertThat(LogSettings.fromEnvironment(env, "ETL_")).isEqualTo(new LogSettings("warn", "json"));
+        assertThat(runnerEnv).containsEntry(LogSettings.LEVEL, "debug").containsEntry(LogSettings.FORMAT, "json");
+        assertThatThrownBy(() -> Chart.template(null, Map.of("log.level", "verbose"))).hasMessageContaining("log.level");
+        assertThatThrownBy(() -> Chart.template(null, Map.of("runner.log.format", "logfmt"))).hasMessageContaining("runner.log.format");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.api.manifest.ManifestLoader;
+import dev.platform.etl.api.pod.LogSettings;
 import dev.platform.etl.api.status.Phase;
 import dev.platform.etl.api.validation.Allowlist;
 import dev.platform.etl.operator.EtlOperator;
@@ -62,7 +63,7 @@ public final class OperatorFixture implements AutoCloseable {
         MockCluster cluster = new MockCluster();
         OperatorConfig config = new OperatorConfig(Set.of(),
                 Allowlist.fromEnvironment(Map.of(Allowlist.POSTGRES_TABLES_ENV, DemoData.TARGET_TABLE)),
-                new RunnerDefaults("etl-runner:test", "IfNotPresent", "etl-runner", 3, 30, "100m", "128Mi", "1", "512Mi", "30s", "10s", 2, RunnerPodTemplate.NONE),
+                new RunnerDefaults("etl-runner:test", "IfNotPresent", "etl-runner", 3, 30, "100m", "128Mi", "1", "512Mi", "30s", "10s", 2, RunnerPodTemplate.NONE, LogSettings.DEFAULT),
                 ReconcileSettings.fromEnvironment(Map.of()),
                 new OperatorConfig.LeaderElection("etl-operator", "etl-system", false), 0);
         OperatorFixture fixture = new OperatorFixture(cluster, new JobExecutor(cluster.client(), directory), database, config);

@@ -1,5 +1,6 @@
 package dev.platform.etl.runner.cli;
 
+import dev.platform.etl.api.pod.LogSettings;
 import dev.platform.etl.runner.redact.Redaction;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -36,8 +37,17 @@ public final class EtlRunner implements Runnable {
         this(environment, handleSignals, new Redaction());
     }
 
-    /** The process's stdout and stderr pass the redaction, whoever writes to them: the runner, its libraries, the JVM. */
+    /**
+     * The process's stdout and stderr pass the redaction, whoever writes to them: the runner, its
+     * libraries, the JVM. The log settings are checked first, as logback would take a misspelt one silently.
+     */
     public static void main(String[] args) {
+        try {
+            LogSettings.fromEnvironment(System.getenv(), "ETL_");
+        } catch (IllegalArgumentException e) {
+            System.err.println("etl-runner: " + e.getMessage() + "; nothing was run");
+            System.exit(2);
+        }
         Redaction redaction = new Redaction();
         System.setOut(redaction.redacting(new FileOutputStream(FileDescriptor.out)));
         System.setErr(redaction.redacting(new FileOutputStream(FileDescriptor.err)));

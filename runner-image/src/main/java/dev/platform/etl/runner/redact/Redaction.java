@@ -1,5 +1,6 @@
 package dev.platform.etl.runner.redact;
 
+import ch.qos.logback.core.encoder.JsonEscapeUtil;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +19,10 @@ import java.util.regex.Pattern;
  */
 public final class Redaction {
     public static final String MASK = "***";
-    /** {@code scheme://user:password@host}: the password. */
-    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://[^/@\\s:]*):[^/@\\s]*@");
-    /** {@code ?password=...} or {@code &password=...} in a JDBC URL. */
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)\\b(password=)[^&\\s;\"]*");
+    /** {@code scheme://user:password@host}: the password; {@code :\/\/} is how a JSON log line writes {@code ://}. */
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*:(?:\\\\?/){2}[^/@\\s:]*):[^/@\\s]*@");
+    /** {@code ?password=...} or {@code &password=...} in a JDBC URL, up to a quote (in a JSON log line, {@code \"}). */
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)\\b(password=)(?:[^&\\s;\"\\\\]|\\\\(?!\"))*");
 
     private final Set<String> confidential = ConcurrentHashMap.newKeySet();
     private volatile List<String> longestFirst = List.of();
@@ -31,6 +32,8 @@ public final class Redaction {
         for (String value : values) {
             if (value != null && !value.isBlank()) {
                 added |= confidential.add(value);
+                // as a JSON log line (ETL_LOG_FORMAT=json) writes it: a value with / or " is escaped there
+                added |= confidential.add(JsonEscapeUtil.jsonEscapeString(value));
             }
         }
         if (added) {

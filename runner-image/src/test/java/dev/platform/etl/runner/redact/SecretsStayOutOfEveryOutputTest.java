@@ -4,6 +4,7 @@ import static dev.platform.etl.runner.support.TestPipelines.filmDim;
 import static dev.platform.etl.runner.support.TestPipelines.filmIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.platform.etl.api.pod.LogSettings;
 import dev.platform.etl.api.pod.PodEnvironment;
 import dev.platform.etl.runner.support.Jvm;
 import dev.platform.etl.runner.support.RunOutput;
@@ -17,6 +18,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A recognisable password is planted where each failure would carry it, and every channel a
@@ -74,8 +77,10 @@ class SecretsStayOutOfEveryOutputTest {
         assertNoChannelHoldsThePlantedValue(run, "film-dim");
     }
 
-    @Test
-    void anElasticsearchUrlWithUserInfoThatCannotBeParsedIsMaskedEverywhere() throws Exception {
+    @ParameterizedTest(name = "{0} log")
+    @ValueSource(strings = {"text", "json"})
+    void anElasticsearchUrlWithUserInfoThatCannotBeParsedIsMaskedEverywhere(String logFormat) throws Exception {
+        fixture.environment().put(LogSettings.FORMAT, logFormat);
         fixture.allowElasticsearch("htt p://elastic:" + PLANTED + "@localhost:9200", INDEX);
 
         RunOutput run = runFilmIndex();
@@ -84,8 +89,10 @@ class SecretsStayOutOfEveryOutputTest {
         assertNoChannelHoldsThePlantedValue(run, "secret-films");
     }
 
-    @Test
-    void anElasticsearchThatDoesNotAnswerLeavesThePasswordInNoOutput() throws Exception {
+    @ParameterizedTest(name = "{0} log")
+    @ValueSource(strings = {"text", "json"})
+    void anElasticsearchThatDoesNotAnswerLeavesThePasswordInNoOutput(String logFormat) throws Exception {
+        fixture.environment().put(LogSettings.FORMAT, logFormat);
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
