@@ -118,7 +118,7 @@ up-local: controlplane runc
 	@tail -5 .demo/cluster.log
 	.demo/bin/kubectl --kubeconfig .demo/kubeconfig get etlp -n $(DEMO_NS)
 
-down: ## stop the cluster of make up (the kind cluster is deleted; the local one's processes end)
+down: ## stop the cluster of make up (the kind cluster is deleted; the local one's processes and demo database end, its data stays in .demo/)
 ifneq ($(wildcard .demo/cluster.pid),)
 	@touch .demo/cluster.stop
 	@for i in $$(seq 1 60); do kill -0 $$(cat .demo/cluster.pid) 2>/dev/null || break; sleep 1; done

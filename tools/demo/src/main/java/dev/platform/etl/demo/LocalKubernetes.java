@@ -50,6 +50,8 @@ public final class LocalKubernetes {
             }
             kubelet.close();
             plane.close();
+            // the demo database goes with the cluster (its data stays in .demo/): make down leaves nothing running
+            database.stop();
         }, "local-kubernetes-stop"));
 
         Files.copy(plane.adminKubeconfig(), KUBECONFIG, StandardCopyOption.REPLACE_EXISTING);
