@@ -74,7 +74,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: ["list", "watch"]
 - apiGroups: ["etl.platform.dev"]
   resources: ["etlpipelines/status"]
-  verbs: ["patch"]
+  verbs: ["update"]
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]

@@ -112,7 +112,7 @@ public final class EtlOperator {
     public static Operator start(KubernetesClient client, OperatorConfig config, MeterRegistry registry, Runnable onLeadershipLost) {
         Operator operator = new Operator(overrider -> {
             overrider.withKubernetesClient(client)
-                    // the primary's status is patched with a JSON merge patch, which every API server (and the mock) takes
+                    // java-operator-sdk writes nothing of the primary (StatusWriter writes its status): no server-side apply
                     .withUseSSAToPatchPrimaryResource(false)
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
                     .withConcurrentReconciliationThreads(config.reconcile().threads())

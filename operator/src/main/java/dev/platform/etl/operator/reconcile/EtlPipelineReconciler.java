@@ -37,7 +37,8 @@ import java.util.Optional;
  * Turns an EtlPipeline into runner Jobs, one run at a time. Each pass observes the current run,
  * validates the spec, and then steps: {@link Decider} chooses a {@link Decision}, which is carried
  * out on the run's Job ({@link RunnerJobs}) and recorded in status ({@link StatusWriter}), until
- * nothing is left to do. Status is then settled and written once, if it changed.
+ * nothing is left to do. Status is then settled and written once, if it changed, and only over the
+ * pipeline this pass read: a pass that raced another change is run again from the newer pipeline.
  *
  * <p>A new run is recorded in status (its number and deterministic Job name) and its Job created
  * in the same pass. An operator that stopped in between finds the run's number unrecorded, takes
@@ -49,6 +50,8 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     private static final ObjectMapper STATUS_JSON = new ObjectMapper();
     /** More than a pass can take (close a run, start the next, adopt its Job, find it finished, close it): a bound, not a limit. */
     private static final int MAX_STEPS = 8;
+    /** When a pass whose status write was refused, as the pipeline had changed since it was read, is run again. */
+    private static final Duration AFTER_CONFLICT = Duration.ofSeconds(1);
 
     private final PipelineValidator validator;
     private final RunnerJobs jobs;
@@ -108,9 +111,12 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         status.settle(pipeline, violations, current, nextTick, retryAt, now);
 
         // most passes (a Job or pod changed, a resync) change nothing in status: they write nothing
-        UpdateControl<EtlPipeline> update = STATUS_JSON.valueToTree(pipeline.getStatus()).equals(statusBefore) ? UpdateControl.noUpdate()
-                : UpdateControl.patchStatus(pipeline);
+        boolean changed = !STATUS_JSON.valueToTree(pipeline.getStatus()).equals(statusBefore);
         List<Duration> wakeUps = new ArrayList<>();
+        if (changed && !status.write(pipeline, context)) {
+            // the newer pipeline's own event may be filtered out (a status-only change): come back for it
+            wakeUps.add(AFTER_CONFLICT);
+        }
         if (current.state() == JobState.ACTIVE) {
             // nothing else may wake the reconciler if the Job controller never creates a pod, or while a run only makes progress
             wakeUps.add(current.pods() == 0 ? RunObserver.POD_CREATION_GRACE.plusSeconds(1) : progressRefresh);
@@ -118,6 +124,7 @@ public final class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         nextTick.ifPresent(tick -> wakeUps.add(Duration.between(now, tick).plusSeconds(1)));
         // a retry already due waits for spec.suspend to be unset, which wakes the reconciler itself
         retryAt.filter(at -> at.isAfter(now)).ifPresent(at -> wakeUps.add(Duration.between(now, at).plusMillis(500)));
+        UpdateControl<EtlPipeline> update = UpdateControl.noUpdate();
         return wakeUps.stream().min(Comparator.naturalOrder()).map(update::rescheduleAfter).orElse(update);
     }
 

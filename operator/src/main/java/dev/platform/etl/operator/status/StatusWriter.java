@@ -19,6 +19,10 @@ import dev.platform.etl.operator.observe.RunnerSummary;
 import dev.platform.etl.operator.run.RunRequests;
 import dev.platform.etl.operator.run.RunRetries;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +32,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that writes a pipeline's status: its runs (current and last), its conditions and
@@ -36,6 +42,7 @@ import java.util.stream.Collectors;
  * (once per run id).
  */
 public final class StatusWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
     /** Ended runs kept in status.lastRuns. */
     static final int RUN_HISTORY = 10;
 
@@ -50,6 +57,29 @@ public final class StatusWriter {
     public StatusWriter(PipelineEvents events, PipelineMetrics metrics) {
         this.events = events;
         this.metrics = metrics;
+    }
+
+    /**
+     * Writes the status worked out in this pass to the API server, as an update of the pipeline
+     * this pass read (its resourceVersion): when anything changed the pipeline since, the write is
+     * refused (409), nothing is written, and this returns false for the pass to be run again from
+     * the newer pipeline. What is written is cached at once, so that the next pass starts from it
+     * even before the informer has caught up.
+     */
+    public boolean write(EtlPipeline pipeline, Context<EtlPipeline> context) {
+        try {
+            EtlPipeline written = context.getClient().resource(pipeline).updateStatus();
+            context.eventSourceRetriever().getControllerEventSource()
+                    .handleRecentResourceUpdate(ResourceID.fromResource(pipeline), written, pipeline);
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            LOG.info("{}/{} changed while its status was worked out: it is worked out again from the newer one",
+                    pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
+            return false;
+        }
     }
 
     /** Records a requested run as the current one, with its number and Job name, before its Job is created. */

@@ -15,6 +15,7 @@ import dev.platform.etl.testkit.pipeline.DemoPipelines;
 import dev.platform.etl.testkit.elasticsearch.SearchIndex;
 import dev.platform.etl.testkit.elasticsearch.SharedElasticsearch;
 import dev.platform.etl.testkit.kube.AuditLog;
+import dev.platform.etl.testkit.kube.LogHold;
 import dev.platform.etl.testkit.kube.SharedCluster;
 import dev.platform.etl.testkit.postgres.Gate;
 import io.fabric8.kubernetes.api.model.Event;
@@ -176,6 +177,54 @@ class PipelineRunsOnClusterTest {
         assertThat(requests).anySatisfy(r -> assertThat(r.verb()).isEqualTo("patch"));
         assertThat(AuditLog.deniedForGood(requests)).as("requests of the operator that RBAC denied").isEmpty();
     }
+
+    /**
+     * A second writer changes the pipeline's status while the operator works out its next one: the
+     * operator's pass is held where it reads the run's progress (the runner pod's log, held at the
+     * kubelet), the record of the current run is removed from status under it (as a status lost
+     * would be), and the run goes on. The pass's write is refused and worked out again from the
+     * newer status, which adopts the run's Job, without an error in the operator's log; the run is
+     * recorded and announced once.
+     */
+    @Test
+    void aStatusChangedUnderAPassIsWorkedOutAgainQuietlyAndTheRunIsCountedOnce() throws Exception {
+        namespace = OPERATOR.namespace("conflict", FILMS);
+        namespace.database().stallTargetWriteOf(namespace.database().text("SELECT id::text FROM content.film_work ORDER BY id OFFSET 6 LIMIT 1"),
+                CONFLICT_GATE);
+        Pod operator = OPERATOR.release().operatorPods(namespace.client()).get(0);
+        int operatorLogBefore = cluster.kubelet().logs(OperatorRelease.NAMESPACE, operator.getMetadata().getName()).length();
+        Instant since = Instant.now();
+        try (Gate gate = namespace.database().closedGate(CONFLICT_GATE)) {
+            namespace.apply(DemoPipelines.filmDim("film-dim").tieBreaker("id").batchSize(2).runRequest("r-1").yaml());
+            await("three batches committed and shown in status").atMost(PipelineNamespace.RUN_TIMEOUT)
+                    .until(() -> status("film-dim", s -> s.getCurrentRun() == null ? null : s.getCurrentRun().getBatches()), Long.valueOf(3)::equals);
+            Pod runner = namespace.runnerPods("film-dim").get(0);
+            try (LogHold hold = cluster.kubelet().holdLogs(namespace.name(), runner.getMetadata().getName())) {
+                await("the operator's next pass reading the run's progress").atMost(Duration.ofMinutes(1)).until(() -> hold.waiting() > 0);
+                cluster.kubectl().run("patch", "etlp", "film-dim", "-n", namespace.name(), "--subresource=status", "--type=json",
+                        "-p", "[{\"op\": \"remove\", \"path\": \"/status/currentRun\"}]");
+                gate.open();
+                await("the runner's log reporting more than the held pass saw").atMost(Duration.ofSeconds(30))
+                        .until(() -> RunnerProgress.lastIn(cluster.kubelet().logs(namespace.name(), runner.getMetadata().getName()))
+                                .map(RunnerProgress::batches).orElse(0L), batches -> batches > 3);
+            }
+        }
+        EtlPipeline done = namespace.awaitRunsFinished("film-dim", 1);
+
+        assertThat(cluster.plane().auditLog().requestsOf(OperatorRelease.SERVICE_ACCOUNT, since))
+                .as("the held pass's status write, refused: the status had changed under it")
+                .anyMatch(r -> r.uri().contains("/namespaces/" + namespace.name() + "/etlpipelines/film-dim/status") && r.code() >= 400);
+        String operatorLog = cluster.kubelet().logs(OperatorRelease.NAMESPACE, operator.getMetadata().getName()).substring(operatorLogBefore);
+        assertThat(operatorLog.lines()).as("the operator's log meanwhile: no error, no stack trace")
+                .noneMatch(line -> line.contains(" ERROR ") || line.startsWith("\tat ") || line.contains("Exception"));
+        assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+        assertThat(done.getStatus().getLastRun().getRowsRead()).isEqualTo(FILMS)
+                .isEqualTo(namespace.count("SELECT sum(rows_read) FROM etl.pipeline_run"));
+        assertThat(done.getStatus().getRunCount()).isEqualTo(1L);
+        assertThat(events("film-dim").filter(e -> "RunFinished".equals(e.getReason()))).as("one run, announced once").hasSize(1);
+    }
+
+    private static final long CONFLICT_GATE = 9292;
 
     @Test
     void aRunnerPodDeletedMidRunIsReplacedAndTheTargetIsExact() throws Exception {

@@ -17,6 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -25,10 +28,14 @@ import javax.net.ssl.SSLContext;
  * The one part of the kubelet's HTTPS API the API server needs for {@code pods/log}
  * ({@code kubectl logs}, or an operator reading a pod's log): {@code GET
  * /containerLogs/NAMESPACE/POD/CONTAINER}, with {@code tailLines} and {@code limitBytes}. It
- * answers with what the container has written so far; {@code follow} is not emulated.
+ * answers with what the container has written so far; {@code follow} is not emulated. A test can
+ * {@link #hold hold} one pod's log requests.
  */
 final class KubeletLogServer implements AutoCloseable {
     private final HttpsServer server;
+    /** Requests held on one pod's log must not hold up the others'. */
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
+    private final Map<String, LogHold> holds = new ConcurrentHashMap<>();
 
     /** @param logs the log file of a pod's container (namespace, pod), if the kubelet runs it */
     KubeletLogServer(Pki.Issued serving, BiFunction<String, String, Optional<Path>> logs) {
@@ -38,6 +45,7 @@ final class KubeletLogServer implements AutoCloseable {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot start the kubelet's log server", e);
         }
+        server.setExecutor(handlers);
         server.createContext("/containerLogs/", exchange -> serve(exchange, logs));
         server.start();
     }
@@ -46,9 +54,22 @@ final class KubeletLogServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void serve(HttpExchange exchange, BiFunction<String, String, Optional<Path>> logs) throws IOException {
+    LogHold hold(String namespace, String pod) {
+        String key = namespace + "/" + pod;
+        LogHold hold = new LogHold(() -> holds.remove(key));
+        if (holds.putIfAbsent(key, hold) != null) {
+            throw new IllegalStateException("the log of " + key + " is held already");
+        }
+        return hold;
+    }
+
+    private void serve(HttpExchange exchange, BiFunction<String, String, Optional<Path>> logs) throws IOException {
         try (exchange) {
             String[] path = exchange.getRequestURI().getPath().split("/");
+            LogHold hold = path.length >= 5 ? holds.get(path[2] + "/" + path[3]) : null;
+            if (hold != null) {
+                awaitRelease(hold);
+            }
             Optional<Path> log = path.length >= 5 ? logs.apply(path[2], path[3]) : Optional.empty();
             if (log.isEmpty()) {
                 exchange.sendResponseHeaders(404, -1);
@@ -63,6 +84,14 @@ final class KubeletLogServer implements AutoCloseable {
                     out.write(body);
                 }
             }
+        }
+    }
+
+    private static void awaitRelease(LogHold hold) {
+        try {
+            hold.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -108,6 +137,8 @@ final class KubeletLogServer implements AutoCloseable {
 
     @Override
     public void close() {
+        holds.values().forEach(LogHold::close);
         server.stop(0);
+        handlers.shutdownNow();
     }
 }

@@ -117,6 +117,11 @@ public final class ProcessKubelet implements AutoCloseable {
         }).orElse("");
     }
 
+    /** Holds every request for the pod's log until the hold is closed (see {@link LogHold}). */
+    public LogHold holdLogs(String namespace, String pod) {
+        return logServer.hold(namespace, pod);
+    }
+
     /** The host port that a pod's container port was given. */
     public Optional<Integer> hostPort(String namespace, String pod, int containerPort) {
         return find(namespace, pod).map(run -> run.hostPorts.get(containerPort));
