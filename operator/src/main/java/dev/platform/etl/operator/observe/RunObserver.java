@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.platform.etl.operator.job.Labels;
 import dev.platform.etl.operator.job.RunnerJobFactory;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -28,6 +29,7 @@ public final class RunObserver {
     public static final Duration POD_CREATION_GRACE = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final Set<String> NORMAL_WAITING = Set.of("ContainerCreating", "PodInitializing");
+    private static final String PULL_ERROR = ": ErrImagePull: ";
 
     /**
      * Since when each active Job (by UID) has been seen without a pod. A Job whose pod was deleted
@@ -84,9 +86,22 @@ public final class RunObserver {
                 .filter(state -> state != null && state.getWaiting() != null && state.getWaiting().getReason() != null)
                 .map(state -> state.getWaiting())
                 .filter(waiting -> !NORMAL_WAITING.contains(waiting.getReason()))
-                .map(waiting -> "pod " + pod.getMetadata().getName() + ": " + waiting.getReason()
-                        + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage()))
+                .map(waiting -> "pod " + pod.getMetadata().getName() + ": " + waitingFor(waiting))
                 .findFirst();
+    }
+
+    /**
+     * {@code REASON: message}. The kubelet alternates ErrImagePull (at each pull) and
+     * ImagePullBackOff (in between, its message ending with that pull's error): both are told as
+     * the ErrImagePull they are, so that the pipeline's condition, and its Warning, say it once.
+     */
+    private static String waitingFor(ContainerStateWaiting waiting) {
+        String message = waiting.getMessage() == null ? "" : waiting.getMessage();
+        int pullError = message.indexOf(PULL_ERROR);
+        if ("ImagePullBackOff".equals(waiting.getReason()) && pullError >= 0) {
+            return "ErrImagePull: " + message.substring(pullError + PULL_ERROR.length());
+        }
+        return waiting.getReason() + (message.isEmpty() ? "" : ": " + message);
     }
 
     /** The pods of the run whose Job is named {@code jobName}. */

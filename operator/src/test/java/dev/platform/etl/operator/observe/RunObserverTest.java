@@ -72,6 +72,19 @@ class RunObserverTest {
     }
 
     @Test
+    void anImagePullAndItsBackOffAreReportedAsOneStateWithThePullsError() {
+        Job job = activeJob(NOW.minusSeconds(5));
+        String error = "failed to pull and unpack image \"etl-runner-missing:1\": not found";
+
+        String pulling = observer.observe("p-1", List.of(job), List.of(waiting("ErrImagePull", error)), NOW).stuckPod();
+        String backingOff = observer.observe("p-1", List.of(job),
+                List.of(waiting("ImagePullBackOff", "Back-off pulling image \"etl-runner-missing:1\": ErrImagePull: " + error)), NOW).stuckPod();
+
+        assertThat(pulling).isEqualTo("pod p-1-abcde: ErrImagePull: " + error);
+        assertThat(backingOff).isEqualTo(pulling);
+    }
+
+    @Test
     void aSuspendedJobWhosePodIsStillTerminatingIsStoppingNotSuspended() {
         Pod terminating = pod("Running", "2026-11-26T04:00:00Z");
 

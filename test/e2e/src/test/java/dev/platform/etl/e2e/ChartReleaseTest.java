@@ -144,6 +144,43 @@ class ChartReleaseTest {
     }
 
     @Test
+    void aRunnerImageMisspeltOrMissingStallsTheRunWithTheKubeletsReasonOnceAndAFixedImageRunsIt() throws Exception {
+        try (PipelineNamespace namespace = PipelineNamespace.create("images", FILMS)) {
+            release.upgrade(Map.of("runner.image.repository", "Etl-Runner"));
+            namespace.apply(DemoPipelines.filmDim("bad-name").tieBreaker("id").batchSize(5).runRequest("r-1").yaml());
+            await("a reference that does not parse, reported").atMost(PipelineNamespace.RUN_TIMEOUT)
+                    .until(() -> stalled(namespace.get("bad-name")).filter(c -> "PodCannotStart".equals(c.getReason())).isPresent());
+            assertThat(stalled(namespace.get("bad-name"))).hasValueSatisfying(c -> assertThat(c.getMessage())
+                    .contains("InvalidImageName", "repository name (", "Etl-Runner) must be lowercase", "kubectl delete job bad-name-1"));
+
+            release.upgrade(Map.of("runner.image.repository", "etl-runner-missing"));
+            namespace.apply(DemoPipelines.filmDim("no-image").tieBreaker("id").batchSize(5).runRequest("r-1").yaml());
+            await("the kubelet backing off between pulls").atMost(PipelineNamespace.RUN_TIMEOUT)
+                    .until(() -> namespace.runnerPods("no-image").stream().anyMatch(pod -> waitingReason(pod).equals("ImagePullBackOff")));
+            await("an image that cannot be pulled, reported").atMost(PipelineNamespace.RUN_TIMEOUT)
+                    .until(() -> stalled(namespace.get("no-image")).filter(c -> "PodCannotStart".equals(c.getReason())).isPresent());
+            EtlPipeline stuck = namespace.get("no-image");
+            assertThat(stuck.getStatus().getPhase()).isEqualTo(Phase.Pending);
+            assertThat(stalled(stuck)).hasValueSatisfying(c -> assertThat(c.getMessage())
+                    .contains("ErrImagePull", "failed to pull and unpack image", "etl-runner-missing", "kubectl delete job no-image-1"));
+            assertThat(warnings(namespace).filter(e -> "no-image".equals(e.getInvolvedObject().getName()) && "PodCannotStart".equals(e.getReason())))
+                    .as("ErrImagePull and ImagePullBackOff, one state: one Warning").hasSize(1);
+
+            release.upgrade(Map.of("runner.image.repository", "etl-runner"));
+            cluster.kubectl().run("delete", "job", "no-image-1", "-n", namespace.name());
+            EtlPipeline done = namespace.awaitRunsFinished("no-image", 1);
+            assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+            assertThat(namespace.count("SELECT count(*) FROM analytics.film_dim")).isEqualTo(FILMS);
+        }
+    }
+
+    private static String waitingReason(Pod pod) {
+        return pod.getStatus().getContainerStatuses() == null ? "" : pod.getStatus().getContainerStatuses().stream()
+                .filter(s -> s.getState() != null && s.getState().getWaiting() != null)
+                .map(s -> s.getState().getWaiting().getReason()).findFirst().orElse("");
+    }
+
+    @Test
     void aRunnerImageThatRunsAsRootIsRefusedUnderRunAsNonRootAndTheRunSaysWhy() throws Exception {
         assumeTrue(Runc.usable(), "runc and root are needed to run images; without them pods run as local JVMs");
         // an image built without a USER, and the chart's runAsUser dropped: only runAsNonRoot stands in the way

@@ -18,12 +18,14 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The operator's metrics as a real Prometheus scrapes them from its pod, after runs that paused and
+ * The operator's metrics as a real Prometheus scrapes them from the endpoint of the chart's metrics
+ * Service (the address a ServiceMonitor has Prometheus discover), after runs that paused and
  * resumed, and failed: equal to what etl.pipeline_run holds; every series that the chart's alerts
  * and dashboard name is there, and every dashboard query returns data.
  */
@@ -41,9 +43,11 @@ class OperatorMetricsOnClusterTest {
         try (OperatorRelease release = OperatorRelease.install(Map.of());
              PipelineNamespace namespace = PipelineNamespace.create("metrics", FILMS)) {
             Pod operator = readyOperatorPod(release);
-            int port = cluster.kubelet().hostPort(OperatorRelease.NAMESPACE, operator.getMetadata().getName(), 8080).orElseThrow();
+            assumeTrue(!operator.getStatus().getPodIP().equals("127.0.0.1"), "pods get addresses of their own, and Services endpoints, only as root");
+            List<String> endpoints = await("the metrics Service's endpoint: the operator pod's address").atMost(Duration.ofMinutes(1))
+                    .until(this::metricsEndpoints, found -> found.stream().anyMatch(e -> e.startsWith(operator.getStatus().getPodIP() + ":")));
 
-            try (PrometheusServer prometheus = PrometheusServer.scraping("127.0.0.1:" + port, dir.resolve("prometheus"))) {
+            try (PrometheusServer prometheus = PrometheusServer.scraping(endpoints.get(0), dir.resolve("prometheus"))) {
                 pauseAndResume(namespace);
                 namespace.apply(DemoPipelines.filmDim("broken").tieBreaker("id").batchSize(5).runRequest("r-1")
                         .query(DemoPipelines.FILM_QUERY + " WHERE 1 / (length(title) - length(title)) = 1").yaml());
@@ -68,6 +72,9 @@ class OperatorMetricsOnClusterTest {
                 assertThat(prometheus.value("etl_pipeline_last_success_timestamp_seconds" + pausable)).isPositive();
                 assertThat(prometheus.value("etl_pipeline_run_duration_seconds_count" + pausable.replace("}", ",result=\"SUCCEEDED\"}"))).isEqualTo(1);
 
+                assertThat(prometheus.query("up == 1")).as("the one target: the operator pod, at the Service's endpoint")
+                        .singleElement().satisfies(up -> assertThat(up.path("metric").path("instance").asText())
+                                .startsWith(operator.getStatus().getPodIP() + ":"));
                 for (String series : MonitoringQueries.series()) {
                     assertThat(prometheus.query("count(" + series + ")")).as(series + ", named by the alerts or the dashboard").isNotEmpty();
                 }
@@ -95,6 +102,23 @@ class OperatorMetricsOnClusterTest {
         namespace.patchSpec("pausable", "{\"suspend\": false}");
         EtlPipeline done = namespace.awaitRunsFinished("pausable", 1);
         assertThat(done.getStatus().getLastRun().getResult()).isEqualTo(RunResult.SUCCEEDED);
+    }
+
+    /**
+     * The endpoints ({@code address:port}, the port named http) in the EndpointSlices of the
+     * operator's metrics Service, as the EndpointSlice controller keeps them and a ServiceMonitor
+     * has Prometheus discover them.
+     */
+    private List<String> metricsEndpoints() {
+        try (KubernetesClient client = cluster.plane().adminClient()) {
+            return client.discovery().v1().endpointSlices().inNamespace(OperatorRelease.NAMESPACE)
+                    .withLabel("kubernetes.io/service-name", OperatorRelease.NAME + "-metrics").list().getItems().stream()
+                    .filter(slice -> slice.getEndpoints() != null && slice.getPorts() != null)
+                    .flatMap(slice -> slice.getPorts().stream().filter(port -> "http".equals(port.getName()))
+                            .flatMap(port -> slice.getEndpoints().stream().flatMap(endpoint -> endpoint.getAddresses().stream())
+                                    .map(address -> address + ":" + port.getPort())))
+                    .toList();
+        }
     }
 
     private Pod readyOperatorPod(OperatorRelease release) {

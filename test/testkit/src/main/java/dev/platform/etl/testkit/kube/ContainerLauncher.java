@@ -122,6 +122,12 @@ final class ContainerLauncher {
         return name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
     }
 
+    /** Whether this node can run the image: its tar (under runc) or its jar is at hand. */
+    boolean hasImage(String image) {
+        Path jar = images.jars().get(imageName(image));
+        return images.tar(imageName(image)) != null || (jar != null && Files.isRegularFile(jar));
+    }
+
     private Path jarFor(String image) {
         Path jar = images.jars().get(imageName(image));
         if (jar == null || !Files.isRegularFile(jar)) {
@@ -162,7 +168,7 @@ final class ContainerLauncher {
         String declaredPath = terminationMessagePath(container);
         for (EnvVar variable : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
             String value = variable.getValueFrom() == null ? expand(variable.getValue() == null ? "" : variable.getValue(), env)
-                    : resolve(pod, variable.getName(), variable.getValueFrom());
+                    : resolve(pod, run, variable.getName(), variable.getValueFrom());
             if (value == null) {
                 continue;
             }
@@ -182,7 +188,7 @@ final class ContainerLauncher {
         return container.getTerminationMessagePath() == null ? "/dev/termination-log" : container.getTerminationMessagePath();
     }
 
-    private String resolve(Pod pod, String variable, EnvVarSource source) {
+    private String resolve(Pod pod, PodProcess run, String variable, EnvVarSource source) {
         String namespace = pod.getMetadata().getNamespace();
         if (source.getSecretKeyRef() != null) {
             var ref = source.getSecretKeyRef();
@@ -200,7 +206,7 @@ final class ContainerLauncher {
             return required(value, Boolean.TRUE.equals(ref.getOptional()), variable, "configmap " + ref.getName() + " key " + ref.getKey());
         }
         if (source.getFieldRef() != null) {
-            return field(pod, source.getFieldRef().getFieldPath());
+            return field(pod, run, source.getFieldRef().getFieldPath());
         }
         return null; // resourceFieldRef: not needed by the project's pods
     }
@@ -216,7 +222,7 @@ final class ContainerLauncher {
         return data == null || !data.containsKey(key) ? null : new String(Base64.getDecoder().decode(data.get(key)), StandardCharsets.UTF_8);
     }
 
-    private static String field(Pod pod, String path) {
+    private static String field(Pod pod, PodProcess run, String path) {
         Matcher map = Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]").matcher(path);
         if (map.matches()) {
             Map<String, String> values = map.group(1).equals("labels") ? pod.getMetadata().getLabels() : pod.getMetadata().getAnnotations();
@@ -228,7 +234,8 @@ final class ContainerLauncher {
             case "metadata.uid" -> pod.getMetadata().getUid();
             case "spec.nodeName" -> pod.getSpec().getNodeName();
             case "spec.serviceAccountName" -> pod.getSpec().getServiceAccountName();
-            case "status.podIP", "status.hostIP" -> "127.0.0.1";
+            case "status.podIP" -> run.ip;
+            case "status.hostIP" -> PodNetwork.LOOPBACK;
             default -> throw new ConfigException("unsupported fieldRef " + path);
         };
     }

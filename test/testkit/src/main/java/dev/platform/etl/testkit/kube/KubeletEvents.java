@@ -15,15 +15,15 @@ final class KubeletEvents {
         this.client = client;
     }
 
-    /** A Warning about the pod's container, e.g. reason {@code Failed} when its config refuses it. */
-    void warning(Pod pod, PodProcess run, String reason, String message) {
+    /** An Event ({@code Warning} or {@code Normal}) about the pod's container, e.g. reason {@code Failed} when its config refuses it. */
+    void record(Pod pod, PodProcess run, String type, String reason, String message) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         client.v1().events().inNamespace(run.namespace).resource(new EventBuilder()
                 .withNewMetadata().withName(run.name + "." + UUID.randomUUID()).withNamespace(run.namespace).endMetadata()
                 .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withName(run.name).withNamespace(run.namespace)
                 .withUid(run.uid).withResourceVersion(pod.getMetadata().getResourceVersion())
                 .withFieldPath("spec.containers{" + run.container + "}").endInvolvedObject()
-                .withType("Warning").withReason(reason).withMessage(message)
+                .withType(type).withReason(reason).withMessage(message)
                 .withNewSource().withComponent("kubelet").withHost(ProcessKubelet.NODE).endSource()
                 .withReportingComponent("kubelet").withReportingInstance(ProcessKubelet.NODE)
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)

@@ -31,7 +31,8 @@ public final class LocalControlPlane implements AutoCloseable {
     /** Controllers the product relies on; the rest (volumes, CSR signing, cloud) has nothing to do here. */
     private static final String CONTROLLERS = String.join(",", "job-controller", "deployment-controller", "replicaset-controller",
             "garbage-collector-controller", "namespace-controller", "serviceaccount-controller", "root-ca-certificate-publisher-controller",
-            "pod-garbage-collector-controller", "node-lifecycle-controller", "ttl-after-finished-controller");
+            "pod-garbage-collector-controller", "node-lifecycle-controller", "ttl-after-finished-controller",
+            "endpointslice-controller");
     private static final String AUDIT_POLICY = """
             apiVersion: audit.k8s.io/v1
             kind: Policy

@@ -24,6 +24,8 @@ final class PodProcess {
     final Path directory;
     final Map<Integer, Integer> hostPorts;
     ContainerProcess process;
+    /** Its address, as {@code status.podIP} says (see {@link PodNetwork}). */
+    String ip = PodNetwork.LOOPBACK;
     Instant startedAt;
     /** When a container that restarts exited; it starts again after a short backoff. */
     Instant exitedAt;
@@ -35,6 +37,10 @@ final class PodProcess {
     /** Its final status is written; nothing more happens to it. */
     boolean done;
     String lastWaitingMessage;
+    /** The image pulls that failed, the last one's error, and until when the next waits (see {@link ImagePulls}). */
+    int pullFailures;
+    String lastPullError;
+    Instant pullBackOffUntil;
 
     PodProcess(String uid, String namespace, String name, String container, String image, Path directory, Map<Integer, Integer> hostPorts) {
         this.uid = uid;

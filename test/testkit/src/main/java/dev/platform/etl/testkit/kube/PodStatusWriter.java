@@ -23,7 +23,7 @@ final class PodStatusWriter {
     }
 
     void running(Pod pod, PodProcess run) {
-        ObjectNode status = podStatus(pod, "Running", run.ready);
+        ObjectNode status = podStatus(pod, run, "Running", run.ready);
         ObjectNode container = containerStatus(run, run.ready);
         state(container, "running").put("startedAt", run.startedAt.truncatedTo(ChronoUnit.SECONDS).toString());
         container.put("started", true);
@@ -32,7 +32,7 @@ final class PodStatusWriter {
     }
 
     void waiting(Pod pod, PodProcess run, String reason, String message) {
-        ObjectNode status = podStatus(pod, "Pending", false);
+        ObjectNode status = podStatus(pod, run, "Pending", false);
         ObjectNode container = containerStatus(run, false);
         state(container, "waiting").put("reason", reason).put("message", message);
         status.putArray("containerStatuses").add(container);
@@ -45,7 +45,7 @@ final class PodStatusWriter {
     }
 
     void terminated(Pod pod, PodProcess run, int exit, String message) {
-        ObjectNode status = podStatus(pod, exit == 0 ? "Succeeded" : "Failed", false);
+        ObjectNode status = podStatus(pod, run, exit == 0 ? "Succeeded" : "Failed", false);
         ObjectNode container = containerStatus(run, false);
         container.put("started", false);
         ObjectNode terminated = state(container, "terminated").put("exitCode", exit)
@@ -62,10 +62,10 @@ final class PodStatusWriter {
         patchStatus(client.pods().inNamespace(run.namespace).withName(run.name), status);
     }
 
-    private static ObjectNode podStatus(Pod pod, String phase, boolean ready) {
+    private static ObjectNode podStatus(Pod pod, PodProcess run, String phase, boolean ready) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        ObjectNode status = JSON.createObjectNode().put("phase", phase).put("hostIP", "127.0.0.1").put("podIP", "127.0.0.1");
-        status.putArray("podIPs").addObject().put("ip", "127.0.0.1");
+        ObjectNode status = JSON.createObjectNode().put("phase", phase).put("hostIP", "127.0.0.1").put("podIP", run.ip);
+        status.putArray("podIPs").addObject().put("ip", run.ip);
         status.putArray("hostIPs").addObject().put("ip", "127.0.0.1");
         status.put("startTime", pod.getStatus().getStartTime() == null ? now : pod.getStatus().getStartTime());
         ArrayNode conditions = status.putArray("conditions");

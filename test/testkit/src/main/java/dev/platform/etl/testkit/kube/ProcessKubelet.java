@@ -52,6 +52,8 @@ public final class ProcessKubelet implements AutoCloseable {
 
     private final KubernetesClient client;
     private final ContainerLauncher launcher;
+    private final ImagePulls pulls;
+    private final PodNetwork network = PodNetwork.start();
     private final PodStatusWriter statuses;
     private final KubeletEvents events;
     private final KubeletLogServer logServer;
@@ -70,6 +72,7 @@ public final class ProcessKubelet implements AutoCloseable {
         this.stubbedImages = stubbedImages;
         this.statuses = new PodStatusWriter(client);
         this.events = new KubeletEvents(client);
+        this.pulls = new ImagePulls(launcher::hasImage);
         this.logServer = new KubeletLogServer(serving, (namespace, pod) -> find(namespace, pod).map(PodProcess::log));
     }
 
@@ -215,6 +218,7 @@ public final class ProcessKubelet implements AutoCloseable {
                 pods.put(run.uid, run);
                 String stub = stubbedImages.get(ContainerLauncher.imageName(run.image));
                 if (stub == null) {
+                    run.ip = network.attach(run);
                     startContainer(pod, run);
                 } else {
                     run.done = true;
@@ -241,6 +245,15 @@ public final class ProcessKubelet implements AutoCloseable {
     }
 
     private void startContainer(Pod pod, PodProcess run) {
+        Optional<ImagePulls.Waiting> image = pulls.check(run, Instant.now());
+        if (image.isPresent()) {
+            ImagePulls.Waiting waiting = image.get();
+            if (!waiting.message().equals(run.lastWaitingMessage)) {
+                events.record(pod, run, waiting.eventType(), waiting.eventReason(), waiting.eventMessage());
+                waitFor(pod, run, waiting.reason(), waiting.message());
+            }
+            return;
+        }
         try {
             launcher.start(pod, run);
             run.startedAt = Instant.now();
@@ -248,11 +261,16 @@ public final class ProcessKubelet implements AutoCloseable {
             statuses.running(pod, run);
         } catch (ContainerLauncher.ConfigException e) {
             if (!e.getMessage().equals(run.lastWaitingMessage)) {
-                run.lastWaitingMessage = e.getMessage();
-                statuses.waiting(pod, run, "CreateContainerConfigError", e.getMessage());
-                events.warning(pod, run, "Failed", "Error: " + e.getMessage());
+                waitFor(pod, run, "CreateContainerConfigError", e.getMessage());
             }
         }
+    }
+
+    /** The container waits for {@code reason}: its status says so, and an Event "Error: REASON" (or the config's error), as the kubelet's sync does. */
+    private void waitFor(Pod pod, PodProcess run, String reason, String message) {
+        run.lastWaitingMessage = message;
+        statuses.waiting(pod, run, reason, message);
+        events.record(pod, run, "Warning", "Failed", "Error: " + (reason.equals("CreateContainerConfigError") ? message : reason));
     }
 
     private void containerExited(Pod pod, PodProcess run) {
@@ -272,6 +290,7 @@ public final class ProcessKubelet implements AutoCloseable {
         run.done = true;
         statuses.terminated(pod, run, exit);
         run.process.remove();
+        network.detach(run);
     }
 
     /** SIGTERM at once, SIGKILL when the grace period is over, then the final status and the pod's removal. */
@@ -289,6 +308,7 @@ public final class ProcessKubelet implements AutoCloseable {
                 run.process.remove();
             }
             run.done = true;
+            network.detach(run);
             removePod(pod);
         }
     }
@@ -336,6 +356,7 @@ public final class ProcessKubelet implements AutoCloseable {
     @Override
     public void close() {
         logServer.close();
+        network.close();
         loop.shutdownNow();
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);

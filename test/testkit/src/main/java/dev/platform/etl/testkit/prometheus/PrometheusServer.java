@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Prometheus (Debian's package, {@code make prometheus}) scraping one target every second,
- * with its data in a folder of its own, and its HTTP query API.
+ * with its data in a folder of its own, and its HTTP query API. Debian builds it without
+ * Kubernetes service discovery: a test gives it the address of a Service's endpoint itself.
  */
 public final class PrometheusServer implements AutoCloseable {
     public static final Path BINARY = Path.of("/usr/bin/prometheus");
@@ -43,6 +44,13 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Starts Prometheus scraping {@code http://target/metrics} every second, and waits until it is ready. */
     public static PrometheusServer scraping(String target, Path directory) {
+        return start("""
+                static_configs:
+                  - targets: ['%s']
+                """.formatted(target), directory);
+    }
+
+    private static PrometheusServer start(String targets, Path directory) {
         int port = Ports.free();
         try {
             Files.createDirectories(directory);
@@ -53,9 +61,7 @@ public final class PrometheusServer implements AutoCloseable {
                       evaluation_interval: 1s
                     scrape_configs:
                       - job_name: etl-operator
-                        static_configs:
-                          - targets: ['%s']
-                    """.formatted(target));
+                    """ + targets.indent(4));
             Process process = new ProcessBuilder(BINARY.toString(), "--config.file=" + config, "--storage.tsdb.path=" + directory.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port)
                     .redirectErrorStream(true).redirectOutput(directory.resolve("prometheus.log").toFile()).start();
