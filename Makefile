@@ -4,7 +4,7 @@ DEMO_CP = tools/demo/target/classes:$$(cat tools/demo/target/classpath.txt)
 PREFIX ?= $(HOME)/.local
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-soak runc registry prometheus plugin controlplane demo es-demo chaos crds bench bench-operator
+.PHONY: help build test test-soak runc registry prometheus plugin controlplane demo es-demo chaos crds docs bench bench-operator
 
 help: ## list the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ es-demo: ## embedded PostgreSQL and Elasticsearch: the demo films into an index,
 
 crds: ## regenerate crds/ (and the chart's copy) from the api/ classes (tests fail while they differ)
 	$(MVN) -q -pl api test -Dtest=CrdDriftTest -Dcrds.write=true
+
+docs: ## regenerate the generated pages of docs/reference/ (tests fail while they differ)
+	$(MVN) -q -pl api test -Dtest=ApiReferenceDriftTest -Ddocs.write=true
 
 bench: ## throughput and memory against the ceilings (BENCH_ROWS=1000000, BENCH_CASES=postgres,elasticsearch,incremental,memory,deletes,reload,parallel,start, BENCH_BATCHES=500,2000,10000, PEERS=1 adds sling and dlt): a table, and tools/bench/results/*.json
 	@$(MVN) -q -DskipTests package -pl tools/bench -am
