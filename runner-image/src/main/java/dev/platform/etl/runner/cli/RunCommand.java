@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
             description = "where the control schema lives, instead of the pipeline's own database")
     private String controlDb;
 
-    @Option(names = "--run-id", description = "the run this attempt belongs to (default: generated)")
+    @Option(names = "--run-id", paramLabel = "ID", description = "the run this attempt belongs to (default: generated)")
     private String runId;
 
     @Option(names = "--range", paramLabel = "INDEX/COUNT",
