@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What the operator's process says, and how it exits, when it cannot start: one line, never a stack trace. */
@@ -35,12 +37,17 @@ class StartFailuresTest {
                 .isEqualTo("etl-operator: invalid configuration, nothing was started: ETL_LOG_FORMAT 'yaml' is not one of text, json");
     }
 
-    @Test
-    void anInvalidRunnerSettingIsRefusedNamingIt() throws Exception {
-        Exit exit = operator(Map.of("ETL_RUNNER_JOB_HISTORY", "0"));
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "ETL_RUNNER_JOB_HISTORY | 0 | ETL_RUNNER_JOB_HISTORY (runner.jobHistory) must be at least 1",
+            "ETL_OPERATOR_HTTP_PORT | eighty | ETL_OPERATOR_HTTP_PORT 'eighty' is not a whole number",
+            "ETL_PROGRESS_REFRESH | soon | ETL_PROGRESS_REFRESH 'soon' is not a duration"})
+    void anInvalidSettingIsRefusedInOneLineNamingIt(String variable, String value, String message) throws Exception {
+        Exit exit = operator(Map.of(variable, value));
 
         assertThat(exit.code()).isEqualTo(2);
-        assertThat(exit.stderr().strip()).startsWith("etl-operator: invalid configuration, nothing was started: ").contains("ETL_RUNNER_JOB_HISTORY (runner.jobHistory) must be at least 1");
+        assertThat(exit.stderr().strip()).startsWith("etl-operator: invalid configuration, nothing was started: ").contains(message)
+                .doesNotContain("\n");
     }
 
     private record Exit(int code, String stderr) {

@@ -37,7 +37,7 @@ public record OperatorConfig(Set<String> watchNamespaces, Allowlist allowlist, R
                 RunnerDefaults.fromEnvironment(env),
                 ReconcileSettings.fromEnvironment(env),
                 election,
-                Integer.parseInt(env.getOrDefault("ETL_OPERATOR_HTTP_PORT", "8080")));
+                EnvironmentValues.integer(env, "ETL_OPERATOR_HTTP_PORT", "8080"));
     }
 
     private static Set<String> split(String commaSeparated) {

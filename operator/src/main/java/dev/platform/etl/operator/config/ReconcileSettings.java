@@ -1,6 +1,5 @@
 package dev.platform.etl.operator.config;
 
-import dev.platform.etl.api.Durations;
 import java.time.Duration;
 import java.util.Map;
 
@@ -17,9 +16,9 @@ public record ReconcileSettings(int threads, Duration resyncPeriod, Duration pro
 
     public static ReconcileSettings fromEnvironment(Map<String, String> env) {
         return new ReconcileSettings(
-                Integer.parseInt(env.getOrDefault("ETL_RECONCILE_THREADS", "50")),
-                Durations.parse(env.getOrDefault("ETL_RESYNC_PERIOD", "10h")),
-                Durations.parse(env.getOrDefault("ETL_PROGRESS_REFRESH", "15s")),
-                Integer.parseInt(env.getOrDefault("ETL_RECONCILE_RATE_LIMIT", "0")));
+                EnvironmentValues.integer(env, "ETL_RECONCILE_THREADS", "50"),
+                EnvironmentValues.duration(env, "ETL_RESYNC_PERIOD", "10h"),
+                EnvironmentValues.duration(env, "ETL_PROGRESS_REFRESH", "15s"),
+                EnvironmentValues.integer(env, "ETL_RECONCILE_RATE_LIMIT", "0"));
     }
 }

@@ -31,15 +31,15 @@ public record RunnerDefaults(String image, String imagePullPolicy, String servic
                 env.getOrDefault("ETL_RUNNER_IMAGE", "ghcr.io/etl-platform/etl-runner:0.1.0"),
                 env.getOrDefault("ETL_RUNNER_IMAGE_PULL_POLICY", "IfNotPresent"),
                 env.getOrDefault("ETL_RUNNER_SERVICE_ACCOUNT", ""),
-                Integer.parseInt(env.getOrDefault("ETL_RUNNER_BACKOFF_LIMIT", "6")),
-                Long.parseLong(env.getOrDefault("ETL_RUNNER_GRACE_PERIOD_SECONDS", "120")),
+                EnvironmentValues.integer(env, "ETL_RUNNER_BACKOFF_LIMIT", "6"),
+                EnvironmentValues.integer(env, "ETL_RUNNER_GRACE_PERIOD_SECONDS", "120"),
                 env.getOrDefault("ETL_RUNNER_CPU_REQUEST", "250m"),
                 env.getOrDefault("ETL_RUNNER_MEMORY_REQUEST", "256Mi"),
                 env.getOrDefault("ETL_RUNNER_CPU_LIMIT", "1"),
                 env.getOrDefault("ETL_RUNNER_MEMORY_LIMIT", "512Mi"),
                 env.getOrDefault("ETL_RUNNER_LEASE_TTL", PodEnvironment.DEFAULT_LEASE_TTL),
                 env.getOrDefault("ETL_RUNNER_LEASE_HEARTBEAT", PodEnvironment.DEFAULT_LEASE_HEARTBEAT),
-                Integer.parseInt(env.getOrDefault("ETL_RUNNER_JOB_HISTORY", "3")),
+                EnvironmentValues.integer(env, "ETL_RUNNER_JOB_HISTORY", "3"),
                 RunnerPodTemplate.fromEnvironment(env),
                 LogSettings.fromEnvironment(env, "ETL_RUNNER_"));
     }
