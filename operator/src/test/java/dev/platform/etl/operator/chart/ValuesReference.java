@@ -3,6 +3,7 @@ package dev.platform.etl.operator.chart;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,16 +26,17 @@ final class ValuesReference {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final JsonNode schema;
-    private final String values;
+    /** values.yaml as a tree, for the defaults. */
+    private final JsonNode defaults;
     private final List<String> rows = new ArrayList<>();
 
-    private ValuesReference(JsonNode schema, String values) {
+    private ValuesReference(JsonNode schema, JsonNode defaults) {
         this.schema = schema;
-        this.values = values;
+        this.defaults = defaults;
     }
 
-    static String render(JsonNode schema, String values) {
-        ValuesReference reference = new ValuesReference(schema, values);
+    static String render(JsonNode schema, String values) throws IOException {
+        ValuesReference reference = new ValuesReference(schema, YAML.readTree(values));
         LoaderOptions options = new LoaderOptions();
         options.setProcessComments(true);
         reference.keys("", (MappingNode) new Yaml(options).compose(new StringReader(values)), schema);
@@ -85,12 +87,8 @@ final class ValuesReference {
     }
 
     private String defaultOf(String path) {
-        try {
-            JsonNode node = YAML.readTree(values).at("/" + path.replace('.', '/'));
-            return node.isTextual() ? "\"" + node.asText() + "\"" : node.toString();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        JsonNode node = defaults.at("/" + path.replace('.', '/'));
+        return node.isTextual() ? "\"" + node.asText() + "\"" : node.toString();
     }
 
     private String validation(JsonNode property) {

@@ -250,7 +250,7 @@ public final class ProcessKubelet implements AutoCloseable {
             ImagePulls.Waiting waiting = image.get();
             if (!waiting.message().equals(run.lastWaitingMessage)) {
                 events.record(pod, run, waiting.eventType(), waiting.eventReason(), waiting.eventMessage());
-                waitFor(pod, run, waiting.reason(), waiting.message());
+                waitFor(pod, run, waiting.reason(), waiting.message(), waiting.reason());
             }
             return;
         }
@@ -261,16 +261,16 @@ public final class ProcessKubelet implements AutoCloseable {
             statuses.running(pod, run);
         } catch (ContainerLauncher.ConfigException e) {
             if (!e.getMessage().equals(run.lastWaitingMessage)) {
-                waitFor(pod, run, "CreateContainerConfigError", e.getMessage());
+                waitFor(pod, run, "CreateContainerConfigError", e.getMessage(), e.getMessage());
             }
         }
     }
 
-    /** The container waits for {@code reason}: its status says so, and an Event "Error: REASON" (or the config's error), as the kubelet's sync does. */
-    private void waitFor(Pod pod, PodProcess run, String reason, String message) {
+    /** The container waits for {@code reason}: its status says so, and a Warning "Error: {@code error}", as the kubelet's sync records. */
+    private void waitFor(Pod pod, PodProcess run, String reason, String message, String error) {
         run.lastWaitingMessage = message;
         statuses.waiting(pod, run, reason, message);
-        events.record(pod, run, "Warning", "Failed", "Error: " + (reason.equals("CreateContainerConfigError") ? message : reason));
+        events.record(pod, run, "Warning", "Failed", "Error: " + error);
     }
 
     private void containerExited(Pod pod, PodProcess run) {
