@@ -2,6 +2,9 @@
 MVN ?= ./mvnw -B
 DEMO_CP = tools/demo/target/classes:$$(cat tools/demo/target/classpath.txt)
 PREFIX ?= $(HOME)/.local
+# where the demo keeps its database, Secrets and local cluster
+DEMO_DIR ?= .demo
+export ETL_DEMO_DIR := $(DEMO_DIR)
 
 .DEFAULT_GOAL := help
 .PHONY: help build test test-soak runc registry prometheus plugin controlplane demo es-demo chaos crds docs bench bench-operator
@@ -76,13 +79,13 @@ demo: ## everything local: embedded PostgreSQL, demo data, a full and an increme
 KIND_CLUSTER ?= etl
 DEMO_NS ?= etl-demo
 CLUSTER ?= $(if $(and $(shell command -v kind 2>/dev/null),$(shell docker info >/dev/null 2>&1 && echo yes)),kind,local)
-LOCAL_KUBE = .demo/local-cluster
-KUBECTL = $(if $(wildcard $(LOCAL_KUBE)),.demo/bin/kubectl --kubeconfig .demo/kubeconfig,kubectl)
+LOCAL_KUBE = $(DEMO_DIR)/local-cluster
+KUBECTL = $(if $(wildcard $(LOCAL_KUBE)),$(DEMO_DIR)/bin/kubectl --kubeconfig $(DEMO_DIR)/kubeconfig,kubectl)
 IMAGES = target/images
 IMAGE_ARCH ?= $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,amd64)
 IMAGE_REGISTRY = $(shell sed -n 's:.*<image.registry>\(.*\)</image.registry>.*:\1:p' pom.xml)
 IMAGE_TAG = $(shell sed -n 's:.*<image.tag>\(.*\)</image.tag>.*:\1:p' pom.xml)
-.PHONY: images push up up-kind up-local down kubeconfig kube-logs kube-run kube-pause kube-resume kube-status
+.PHONY: images push up up-kind up-local up-local-start down kubeconfig kube-logs kube-run kube-pause kube-resume kube-status
 
 images: ## build the base, runner and operator images for amd64 and arm64 into target/images, offline (no Docker, no registry; needs apt)
 	$(MVN) -q -DskipTests -Pimages package -pl base-image,runner-image,operator -am
@@ -106,40 +109,44 @@ up-kind:
 	kubectl -n $(DEMO_NS) rollout status deployment/postgres --timeout=180s
 	helm upgrade --install etl-operator helm/etl-operator -n etl-system --create-namespace -f examples/k8s/values-kind.yaml --wait
 	kubectl apply -f examples/film-dim.yaml -f examples/film-dim-inc.yaml
-	mkdir -p .demo && touch .demo/kind
+	mkdir -p $(DEMO_DIR) && touch $(DEMO_DIR)/kind
 	kubectl get etlp -n $(DEMO_NS)
 
 up-local: controlplane runc
-	@test ! -f .demo/cluster.pid || ! kill -0 $$(cat .demo/cluster.pid) 2>/dev/null || { echo "already up (make down first)"; exit 1; }
+	@test ! -f $(DEMO_DIR)/cluster.pid || ! kill -0 $$(cat $(DEMO_DIR)/cluster.pid) 2>/dev/null || { echo "already up (make down first)"; exit 1; }
 	@# pods run from the images where runc and root are at hand, else from the jars
 	@$(MVN) -q -DskipTests $$(command -v runc >/dev/null && [ "$$(id -u)" = 0 ] && echo -Pimages) package
-	@mkdir -p .demo && rm -f $(LOCAL_KUBE)
-	@nohup java -cp "$(DEMO_CP)" dev.platform.etl.demo.LocalKubernetes > .demo/cluster.log 2>&1 & echo $$! > .demo/cluster.pid
-	@echo "starting the local cluster (log: .demo/cluster.log)"
-	@for i in $$(seq 1 300); do test -f $(LOCAL_KUBE) && break; kill -0 $$(cat .demo/cluster.pid) 2>/dev/null || { tail -30 .demo/cluster.log; exit 1; }; sleep 1; done
-	@test -f $(LOCAL_KUBE) || { tail -30 .demo/cluster.log; exit 1; }
-	@tail -5 .demo/cluster.log
-	.demo/bin/kubectl --kubeconfig .demo/kubeconfig get etlp -n $(DEMO_NS)
+	@$(MAKE) -s up-local-start
+
+# starts the local cluster from what is built (the tests call it, having built it themselves)
+up-local-start:
+	@mkdir -p $(DEMO_DIR) && rm -f $(LOCAL_KUBE)
+	@nohup java -cp "$(DEMO_CP)" dev.platform.etl.demo.LocalKubernetes > $(DEMO_DIR)/cluster.log 2>&1 & echo $$! > $(DEMO_DIR)/cluster.pid
+	@echo "starting the local cluster (log: $(DEMO_DIR)/cluster.log)"
+	@for i in $$(seq 1 300); do test -f $(LOCAL_KUBE) && break; kill -0 $$(cat $(DEMO_DIR)/cluster.pid) 2>/dev/null || { tail -30 $(DEMO_DIR)/cluster.log; exit 1; }; sleep 1; done
+	@test -f $(LOCAL_KUBE) || { tail -30 $(DEMO_DIR)/cluster.log; exit 1; }
+	@tail -5 $(DEMO_DIR)/cluster.log
+	$(DEMO_DIR)/bin/kubectl --kubeconfig $(DEMO_DIR)/kubeconfig get etlp -n $(DEMO_NS)
 
 down: ## stop the cluster of make up (the kind cluster is deleted; the local one's processes and demo database end, its data stays in .demo/)
-ifneq ($(wildcard .demo/cluster.pid),)
-	@touch .demo/cluster.stop
-	@for i in $$(seq 1 60); do kill -0 $$(cat .demo/cluster.pid) 2>/dev/null || break; sleep 1; done
-	@kill -9 $$(cat .demo/cluster.pid) 2>/dev/null || true
-	@rm -f .demo/cluster.pid .demo/cluster.stop $(LOCAL_KUBE)
+ifneq ($(wildcard $(DEMO_DIR)/cluster.pid),)
+	@touch $(DEMO_DIR)/cluster.stop
+	@for i in $$(seq 1 180); do kill -0 $$(cat $(DEMO_DIR)/cluster.pid) 2>/dev/null || break; sleep 1; done
+	@kill -9 $$(cat $(DEMO_DIR)/cluster.pid) 2>/dev/null || true
+	@rm -f $(DEMO_DIR)/cluster.pid $(DEMO_DIR)/cluster.stop $(LOCAL_KUBE)
 	@echo "local cluster stopped"
 endif
-ifneq ($(wildcard .demo/kind),)
+ifneq ($(wildcard $(DEMO_DIR)/kind),)
 	kind delete cluster --name $(KIND_CLUSTER)
-	rm -f .demo/kind
+	rm -f $(DEMO_DIR)/kind
 endif
 
 kubeconfig: ## print the local cluster's kubeconfig path, for KUBECONFIG (kubectl: .demo/bin/kubectl)
-	@test -f $(LOCAL_KUBE) && echo $(CURDIR)/.demo/kubeconfig || { echo "no local cluster: make up" >&2; exit 1; }
+	@test -f $(LOCAL_KUBE) && echo $(abspath $(DEMO_DIR))/kubeconfig || { echo "no local cluster: make up" >&2; exit 1; }
 
 kube-logs: ## the runner's output of a pipeline in the cluster: make kube-logs NAME=film-dim
 ifneq ($(wildcard $(LOCAL_KUBE)),)
-	@tail -n 200 .demo/cluster/pods/$(DEMO_NS)_$(NAME)-[0-9]*/runner.log
+	@tail -n 200 $(DEMO_DIR)/cluster/pods/$(DEMO_NS)_$(NAME)-[0-9]*/runner.log
 else
 	kubectl -n $(DEMO_NS) logs -l etl.platform.dev/pipeline=$(NAME) --tail=200 --prefix
 endif

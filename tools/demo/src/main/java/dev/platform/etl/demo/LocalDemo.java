@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
         LocalDemo.Up.class, LocalDemo.Down.class, LocalDemo.Reset.class, LocalDemo.Touch.class, LocalDemo.LastRun.class,
         LocalDemo.IncState.class, LocalDemo.Run.class, LocalDemo.Control.class})
 public final class LocalDemo {
-    static final Path STATE = Path.of(".demo");
+    /** The demo's state: its database, Secrets and local cluster ({@code ETL_DEMO_DIR}, which the Makefile's {@code DEMO_DIR} sets). */
+    static final Path STATE = Path.of(System.getenv().getOrDefault("ETL_DEMO_DIR", ".demo"));
     static final String DATABASE = "etl_demo";
     static final int FILMS = 2_000;
 
