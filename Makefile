@@ -54,8 +54,8 @@ es-demo: ## embedded PostgreSQL and Elasticsearch: the demo films into an index,
 crds: ## regenerate crds/ (and the chart's copy) from the api/ classes (tests fail while they differ)
 	$(MVN) -q -pl api test -Dtest=CrdDriftTest -Dcrds.write=true
 
-docs: ## regenerate the generated pages of docs/reference/: the API, the runner's CLI and the chart's values (tests fail while they differ)
-	$(MVN) -q -pl api,runner-image,operator -am test -Dtest=ApiReferenceDriftTest,CliReferenceDriftTest,ValuesReferenceDriftTest -Dsurefire.failIfNoSpecifiedTests=false -Ddocs.write=true
+docs: ## regenerate the generated pages: docs/reference/ (the API, the runner's CLI, the chart's values) and docs/performance.md's tables and charts (tests fail while they differ)
+	$(MVN) -q -pl api,runner-image,operator,tools/bench -am test -Dtest=ApiReferenceDriftTest,CliReferenceDriftTest,ValuesReferenceDriftTest,PerformancePageDriftTest -Dsurefire.failIfNoSpecifiedTests=false -Ddocs.write=true
 
 bench: ## throughput and memory against the ceilings (BENCH_ROWS=1000000, BENCH_CASES=postgres,elasticsearch,incremental,memory,deletes,reload,parallel,start, BENCH_BATCHES=500,2000,10000, PEERS=1 adds sling and dlt): a table, and tools/bench/results/*.json
 	@$(MVN) -q -DskipTests package -pl tools/bench -am

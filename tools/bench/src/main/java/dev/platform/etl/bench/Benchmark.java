@@ -3,6 +3,7 @@ package dev.platform.etl.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.platform.etl.api.validation.Allowlist;
+import dev.platform.etl.bench.report.PerformancePage;
 import dev.platform.etl.testkit.demo.DemoData;
 import dev.platform.etl.testkit.elasticsearch.ElasticsearchServer;
 import dev.platform.etl.testkit.postgres.PostgresServer;
@@ -309,6 +310,7 @@ public final class Benchmark {
         Path file = Path.of("tools", "bench", "results", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
         Files.createDirectories(file.getParent());
         json.writeValue(file.toFile(), results);
-        System.out.println("written to " + file);
+        PerformancePage.write(Path.of("").toAbsolutePath());
+        System.out.println("written to " + file + ", and " + PerformancePage.PAGE + " from the newest results");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.platform.etl.api.EtlPipeline;
 import dev.platform.etl.bench.Machine;
+import dev.platform.etl.bench.report.PerformancePage;
 import dev.platform.etl.testkit.kube.AuditLog;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
@@ -243,6 +244,7 @@ public final class OperatorBench {
         Path file = Path.of("tools", "bench", "results", "operator-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
         Files.createDirectories(file.getParent());
         json.writeValue(file.toFile(), results);
-        System.out.println("written to " + file);
+        PerformancePage.write(Path.of("").toAbsolutePath());
+        System.out.println("written to " + file + ", and " + PerformancePage.PAGE + " from the newest results");
     }
 }
