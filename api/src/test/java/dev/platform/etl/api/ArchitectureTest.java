@@ -10,7 +10,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The api's packages, as docs/architecture.md draws them: the resource's types at the bottom, what
+ * The api's packages, as docs/development/architecture.md draws them: the resource's types at the bottom, what
  * reads and checks them above, no package cycle, and neither the operator nor the runner in reach.
  */
 @AnalyzeClasses(packages = "dev.platform.etl.api", importOptions = ImportOption.DoNotIncludeTests.class)

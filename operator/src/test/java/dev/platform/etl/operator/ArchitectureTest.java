@@ -10,7 +10,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The operator's packages, as docs/architecture.md draws them: each floor uses only the floors
+ * The operator's packages, as docs/development/architecture.md draws them: each floor uses only the floors
  * below it, no package depends on itself through others, and the runner is out of reach.
  */
 @AnalyzeClasses(packages = "dev.platform.etl.operator", importOptions = ImportOption.DoNotIncludeTests.class)

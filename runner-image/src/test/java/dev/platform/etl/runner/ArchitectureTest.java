@@ -10,7 +10,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The runner's packages, as docs/architecture.md draws them: each floor uses only the floors below
+ * The runner's packages, as docs/development/architecture.md draws them: each floor uses only the floors below
  * it, and no package depends on itself through others.
  */
 @AnalyzeClasses(packages = "dev.platform.etl.runner", importOptions = ImportOption.DoNotIncludeTests.class)

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * How hard the operator works the API server; {@code make bench-operator} measured the defaults
- * (docs/operator-scale.md).
+ * (docs/operations/sizing.md).
  *
  * @param threads            pipelines reconciled at once
  * @param resyncPeriod       every pipeline is reconciled at least this often, even when nothing changed

@@ -10,7 +10,7 @@ import dev.platform.etl.runner.control.ControlSchema;
 import java.time.Duration;
 
 /**
- * The connections of one run: PostgreSQL pools, and the Elasticsearch endpoint for such a target. The control schema lives (docs/design.md) in the target database
+ * The connections of one run: PostgreSQL pools, and the Elasticsearch endpoint for such a target. The control schema lives (docs/reference/control-schema.md) in the target database
  * when the target is PostgreSQL, so a batch and its checkpoint commit in one transaction;
  * otherwise in {@code spec.control}, otherwise in the source database; {@code --control-db}
  * overrides all of these.

@@ -36,7 +36,7 @@ class CliReferenceDriftTest {
 
                 The runner's own help (`etl-runner --help`, `etl-runner run --help`), generated from its commands
                 by `make docs`; a test fails when this page is out of date. How a run reports and exits, and
-                what each exit code means: [the README](../../README.md#the-runners-command-line).
+                what each exit code means: [the runner's output](runner-output.md#exit-codes).
                 """);
         section(page, "etl-runner", root);
         root.getSubcommands().forEach((name, command) -> section(page, "etl-runner " + name, command));
