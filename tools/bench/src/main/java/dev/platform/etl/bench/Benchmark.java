@@ -18,13 +18,10 @@ import java.sql.Statement;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code make bench}: the runner against the ceilings of a client-side mover, on BENCH_ROWS films
@@ -32,13 +29,10 @@ import java.util.Set;
  * tools/bench/results/*.json. A benchmark, never a test: nothing here passes or fails.
  */
 public final class Benchmark {
-    /** What {@code BENCH_CASES} can choose; all by default. */
-    private static final List<String> CASES = List.of("postgres", "elasticsearch", "incremental", "memory", "deletes", "reload", "parallel", "start");
     /** The batch of the parallel loads: large enough that the ranges' own work, not round trips, sets the pace. */
     private static final int PARALLEL_BATCH = 10_000;
     /** The runner's batch beside the peers: a bulk load's. */
     private static final int PEERS_BATCH = 10_000;
-    private static final String BATCH_SIZES = "500,2000,10000";
     private static final String QUERY = "SELECT id, title, description, creation_date, rating, type, modified FROM content.film_work";
     private static final String INDEX = "film_dim";
     private static final String ELASTICSEARCH_TARGET = "elasticsearch: {secretRef: search, index: film_dim, idColumn: film_id}";
@@ -52,75 +46,71 @@ public final class Benchmark {
     private final Map<String, String> environment = Map.of(
             Allowlist.POSTGRES_TABLES_ENV, DemoData.TARGET_TABLE, Allowlist.ELASTICSEARCH_INDICES_ENV, INDEX);
 
-    private final Set<String> cases;
-    private final List<Integer> batchSizes = Arrays.stream(System.getenv().getOrDefault("BENCH_BATCHES", BATCH_SIZES).split("\\s*,\\s*"))
-            .map(Integer::parseInt).toList();
+    private final BenchSettings settings;
 
-    private Benchmark(Path work, PostgresServer postgres, ElasticsearchServer elasticsearch, Set<String> cases) {
+    private Benchmark(Path work, PostgresServer postgres, ElasticsearchServer elasticsearch, BenchSettings settings) {
         this.work = work;
         this.postgres = postgres;
         this.elasticsearch = elasticsearch;
-        this.cases = cases;
+        this.settings = settings;
         this.postgresLoads = new PostgresLoads(postgres, emptyTarget -> reset("bench", emptyTarget));
     }
 
     public static void main(String[] args) throws Exception {
-        int rows = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROWS", "1000000"));
-        Set<String> cases = cases(System.getenv().getOrDefault("BENCH_CASES", String.join(",", CASES)));
+        run(BenchSettings.fromEnvironment(System.getenv()));
+    }
+
+    /** Starts the databases, measures every case of {@code settings} and writes the result: its file. */
+    public static Path run(BenchSettings settings) throws Exception {
         Path work = Files.createTempDirectory("etl-bench");
-        System.out.println("Starting PostgreSQL and Elasticsearch; " + rows + " source rows");
+        System.out.println("Starting PostgreSQL and Elasticsearch; " + settings.rows() + " source rows");
         try (PostgresServer postgres = PostgresServer.start(); ElasticsearchServer elasticsearch = ElasticsearchServer.start()) {
-            new Benchmark(work, postgres, elasticsearch, cases).run(rows);
+            return new Benchmark(work, postgres, elasticsearch, settings).measure();
         }
     }
 
-    private static Set<String> cases(String list) {
-        Set<String> chosen = new LinkedHashSet<>(Arrays.asList(list.split("\\s*,\\s*")));
-        if (!CASES.containsAll(chosen)) {
-            throw new IllegalArgumentException("BENCH_CASES takes a comma-separated list of " + CASES + "; got " + list);
-        }
-        return chosen;
-    }
-
-    private void run(int rows) throws Exception {
+    private Path measure() throws Exception {
+        int rows = settings.rows();
+        List<Integer> batchSizes = settings.batchSizes();
         results.put("machine", Machine.describe());
         results.put("rows", rows);
-        results.put("cases", cases);
+        results.put("cases", BenchSettings.CASES.stream().filter(settings::measures).toList());
         Path secrets = prepare("bench", rows);
-        if (cases.contains("postgres")) {
+        if (settings.measures("postgres")) {
             results.put("postgresToPostgres", postgresLoads.measure(batchSizes, rows,
                     (batch, emptyTarget) -> runnerFullLoad(secrets, batch, POSTGRES_TARGET, true, emptyTarget, RunnerJvm.POD_HEAP)));
         }
-        if (cases.contains("elasticsearch")) {
+        if (settings.measures("elasticsearch")) {
             results.put("postgresToElasticsearch", new ElasticsearchLoads(postgres, elasticsearch.url(), INDEX, this::deleteIndex)
                     .measure(batchSizes, rows, batch -> runnerFullLoad(secrets, batch, ELASTICSEARCH_TARGET, false, RunnerJvm.POD_HEAP)));
         }
-        if (cases.contains("incremental")) {
+        if (settings.measures("incremental")) {
             results.put("incrementalAfterOneTouch", incrementalAfterOneTouch(secrets));
         }
-        if (cases.contains("memory")) {
+        if (settings.measures("memory")) {
             results.put("peakRssMiBWith64MiBHeap", flatMemory(secrets, rows));
         }
-        if (cases.contains("deletes")) {
-            results.put("deleteMissing", deleteMissing(secrets, rows));
+        if (settings.measures("deletes")) {
+            // on a database of its own: the source rows it deletes would change every later case
+            results.put("deleteMissing", deleteMissing("bench_deletes", rows));
         }
-        if (cases.contains("reload")) {
+        if (settings.measures("reload")) {
             results.put("aliasReload", aliasReload(secrets, rows));
         }
         if (Peers.requested()) {
             peers(secrets, rows).ifPresent(peers -> results.put("peers", peers));
         }
-        if (cases.contains("parallel")) {
+        if (settings.measures("parallel")) {
             try (Connection server = postgres.connect("bench")) {
                 results.put("parallelFullLoad@" + PARALLEL_BATCH, ParallelLoads.measure(this::parallelPipeline, secrets, environment, work, server, rows));
             }
         }
-        if (cases.contains("start")) {
+        if (settings.measures("start")) {
             prepare("bench_start", 5_000);
-            StartLatency.measure(postgres.jdbcUrl("bench_start"), work, () -> reset("bench_start", true))
+            StartLatency.measure(postgres.jdbcUrl("bench_start"), work, settings.startRounds(), () -> reset("bench_start", true))
                     .ifPresent(start -> results.put("startToFirstBatch", start));
         }
-        report();
+        return report();
     }
 
     /**
@@ -128,19 +118,20 @@ public final class Benchmark {
      * full target, after 1% of the source rows were deleted: what remembering the keys and
      * deleting the rest costs.
      */
-    private Map<String, Object> deleteMissing(Path secrets, int rows) throws Exception {
+    private Map<String, Object> deleteMissing(String database, int rows) throws Exception {
+        Path secrets = prepare(database, rows);
         int batch = 2_000;
         runnerFullLoad(secrets, batch, POSTGRES_TARGET, true, RunnerJvm.POD_HEAP);
         // from here on the target stays full (postgresTarget false: not truncated), as a nightly mirror finds it
         RunnerJvm.Measurement plain = runnerFullLoad(secrets, batch, POSTGRES_TARGET, false, RunnerJvm.POD_HEAP);
         int deleted;
-        try (Connection connection = postgres.connect("bench"); Statement statement = connection.createStatement()) {
+        try (Connection connection = postgres.connect(database); Statement statement = connection.createStatement()) {
             deleted = statement.executeUpdate("DELETE FROM content.film_work WHERE id IN (SELECT id FROM content.film_work TABLESAMPLE BERNOULLI (1))");
         }
         RunnerJvm.Measurement mirror = runnerFullLoad(secrets, batch,
                 POSTGRES_TARGET.replace("keyColumns: [film_id]}", "keyColumns: [film_id], deleteMissing: true}"), false, RunnerJvm.POD_HEAP);
         long left;
-        try (Connection connection = postgres.connect("bench"); Statement statement = connection.createStatement();
+        try (Connection connection = postgres.connect(database); Statement statement = connection.createStatement();
              java.sql.ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + DemoData.TARGET_TABLE)) {
             rs.next();
             left = rs.getLong(1);
@@ -303,14 +294,19 @@ public final class Benchmark {
                 """.formatted(name, mode, batch, extra, QUERY, target);
     }
 
-    private void report() throws Exception {
+    private Path report() throws Exception {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         System.out.println();
         System.out.println(json.writeValueAsString(results));
-        Path file = Path.of("tools", "bench", "results", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
+        Path file = settings.resultsFolder().resolve(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
         Files.createDirectories(file.getParent());
         json.writeValue(file.toFile(), results);
-        PerformancePage.write(Path.of("").toAbsolutePath());
-        System.out.println("written to " + file + ", and " + PerformancePage.PAGE + " from the newest results");
+        if (settings.resultsFolder().equals(BenchSettings.RESULTS)) {
+            PerformancePage.write(Path.of("").toAbsolutePath());
+            System.out.println("written to " + file + ", and " + PerformancePage.PAGE + " from the newest results");
+        } else {
+            System.out.println("written to " + file);
+        }
+        return file;
     }
 }

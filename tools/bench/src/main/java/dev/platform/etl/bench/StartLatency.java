@@ -36,7 +36,6 @@ import java.util.regex.Pattern;
 final class StartLatency {
     private static final Pattern LOGGED = Pattern.compile("^(\\S+) \\[INFO] \\S+ - .*(run \\S+ \\(.*\\) starts|batch 1 committed)", Pattern.MULTILINE);
     private static final long MEMORY = 512L << 20;
-    private static final int ROUNDS = 5;
 
     /** Empties the target and the control schema before each launch. */
     interface Reset {
@@ -55,8 +54,8 @@ final class StartLatency {
         this.image = image;
     }
 
-    /** Median seconds of each way over {@link #ROUNDS} rounds, after one unmeasured launch of each; empty where runc cannot run here. */
-    static Optional<Map<String, Object>> measure(String jdbcUrl, Path work, Reset reset) throws Exception {
+    /** Median seconds of each way over {@code rounds} rounds, after one unmeasured launch of each; empty where runc cannot run here. */
+    static Optional<Map<String, Object>> measure(String jdbcUrl, Path work, int rounds, Reset reset) throws Exception {
         Path tar = SharedCluster.imageTar("etl-runner");
         if (!Runc.usable() || !Files.isRegularFile(tar)) {
             System.out.println("  start: skipped (runc, root and make images are needed to run the image)");
@@ -71,7 +70,7 @@ final class StartLatency {
         latency.jar("warm-up");
         List<Times> containers = new ArrayList<>();
         List<Times> jars = new ArrayList<>();
-        for (int round = 1; round <= ROUNDS; round++) {
+        for (int round = 1; round <= rounds; round++) {
             reset.run();
             containers.add(latency.container("round-" + round));
             reset.run();
@@ -80,12 +79,12 @@ final class StartLatency {
         Times container = Times.median(containers);
         Times jar = Times.median(jars);
         System.out.printf("  launch to first batch (median of %d): container %.2f s (run starts at %.2f s, exits at %.2f s), "
-                + "jar %.2f s (%.2f s, %.2f s)%n", ROUNDS, container.firstBatch(), container.runStart(), container.exit(),
+                + "jar %.2f s (%.2f s, %.2f s)%n", rounds, container.firstBatch(), container.runStart(), container.exit(),
                 jar.firstBatch(), jar.runStart(), jar.exit());
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("container", container.asMap());
         result.put("jar", jar.asMap());
-        result.put("rounds", ROUNDS);
+        result.put("rounds", rounds);
         return Optional.of(result);
     }
 
