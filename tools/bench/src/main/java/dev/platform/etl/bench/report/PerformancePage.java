@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -143,56 +144,55 @@ public final class PerformancePage {
     private static Section incremental(BenchResults results) {
         Result result = results.newest("incrementalAfterOneTouch", MILLION_ROWS);
         JsonNode run = result.json().get("incrementalAfterOneTouch");
-        Table table = new Table("incremental run after one row of 1,000,000 changed", "time")
-                .row("inside the runner, from its start line to its result", Table.seconds(run.get("insideRunnerSeconds").asDouble()))
-                .row("with the JVM's start", Table.seconds(run.get("totalSeconds").asDouble()))
-                .row("rows read", Table.count(run.get("rowsRead").asDouble()));
-        BarChart chart = BarChart.named("incremental", "An incremental run after one row changed", "", "seconds")
-                .value("time", "inside the runner", run.get("insideRunnerSeconds").asDouble())
-                .value("time", "with JVM start", run.get("totalSeconds").asDouble())
-                .grouped();
-        return new Section(List.of(result), table, chart);
+        return bars(result, BarChart.named("incremental", "An incremental run after one row changed", "", "seconds"),
+                "incremental run after one row of 1,000,000 changed (" + Table.count(run.get("rowsRead").asDouble()) + " read)", "time",
+                Table::seconds,
+                new Bar("inside the runner, from its start line to its result", "inside the runner", run.get("insideRunnerSeconds").asDouble()),
+                new Bar("with the JVM's start", "with JVM start", run.get("totalSeconds").asDouble()));
     }
 
     private static Section memory(BenchResults results) {
         Result result = results.newest("peakRssMiBWith64MiBHeap", json -> true);
         JsonNode memory = result.json().get("peakRssMiBWith64MiBHeap");
-        Table table = new Table("rows loaded, 64 MiB heap", "runner's peak RSS")
-                .row("10,000", Table.mebibytes(memory.get("at10000Rows").asDouble()))
-                .row("1,000,000", Table.mebibytes(memory.get("at1000000Rows").asDouble()));
-        BarChart chart = BarChart.named("memory", "The runner's peak RSS does not grow with the table", "rows loaded", "MiB")
-                .value("peak RSS", "10,000", memory.get("at10000Rows").asDouble())
-                .value("peak RSS", "1,000,000", memory.get("at1000000Rows").asDouble())
-                .grouped();
-        return new Section(List.of(result), table, chart);
+        return bars(result, BarChart.named("memory", "The runner's peak RSS does not grow with the table", "rows loaded", "MiB"),
+                "rows loaded, 64 MiB heap", "runner's peak RSS", Table::mebibytes,
+                new Bar("10,000", "10,000", memory.get("at10000Rows").asDouble()),
+                new Bar("1,000,000", "1,000,000", memory.get("at1000000Rows").asDouble()));
     }
 
     private static Section deletes(BenchResults results) {
         Result result = results.newest("deleteMissing", MILLION_ROWS);
         JsonNode deletes = result.json().get("deleteMissing");
-        Table table = new Table("full load of 1,000,000 rows into a full target, batch 2,000", "rows/s")
-                .row("plain", Table.rate(deletes.get("plainRowsPerSecond").asDouble()))
-                .row("mirroring (`deleteMissing`), after " + Table.count(deletes.get("sourceRowsDeleted").asDouble())
+        return bars(result, BarChart.named("deletes", "Mirroring the source costs nothing visible", "", "rows per second"),
+                "full load of 1,000,000 rows into a full target, batch 2,000", "rows/s", Table::rate,
+                new Bar("plain", "plain", deletes.get("plainRowsPerSecond").asDouble()),
+                new Bar("mirroring (`deleteMissing`), after " + Table.count(deletes.get("sourceRowsDeleted").asDouble())
                         + " source rows were deleted; " + Table.count(deletes.get("targetRowsAfter").asDouble()) + " rows left",
-                        Table.rate(deletes.get("mirrorRowsPerSecond").asDouble()));
-        BarChart chart = BarChart.named("deletes", "Mirroring the source costs nothing visible", "", "rows per second")
-                .value("rows/s", "plain", deletes.get("plainRowsPerSecond").asDouble())
-                .value("rows/s", "deleteMissing", deletes.get("mirrorRowsPerSecond").asDouble())
-                .grouped();
-        return new Section(List.of(result), table, chart);
+                        "deleteMissing", deletes.get("mirrorRowsPerSecond").asDouble()));
     }
 
     private static Section reload(BenchResults results) {
         Result result = results.newest("aliasReload", MILLION_ROWS);
         JsonNode reload = result.json().get("aliasReload");
-        Table table = new Table("1,000,000 documents, batch 2,000", "docs/s")
-                .row("into the index itself", Table.rate(reload.get("plainDocsPerSecond").asDouble()))
-                .row("into a fresh index behind the alias, moved at the end", Table.rate(reload.get("reloadDocsPerSecond").asDouble()));
-        BarChart chart = BarChart.named("reload", "An alias reload against a plain load", "", "documents per second")
-                .value("docs/s", "plain index", reload.get("plainDocsPerSecond").asDouble())
-                .value("docs/s", "alias reload", reload.get("reloadDocsPerSecond").asDouble())
-                .grouped();
-        return new Section(List.of(result), table, chart);
+        return bars(result, BarChart.named("reload", "An alias reload against a plain load", "", "documents per second"),
+                "1,000,000 documents, batch 2,000", "docs/s", Table::rate,
+                new Bar("into the index itself", "plain index", reload.get("plainDocsPerSecond").asDouble()),
+                new Bar("into a fresh index behind the alias, moved at the end", "alias reload", reload.get("reloadDocsPerSecond").asDouble()));
+    }
+
+    /** A case of a few measures, each a row of the table and a bar of the chart. */
+    private static Section bars(Result result, BarChart.Builder chart, String measureHeader, String valueHeader,
+                                Function<Double, String> format, Bar... bars) {
+        Table table = new Table(measureHeader, valueHeader);
+        for (Bar bar : bars) {
+            table.row(bar.row(), format.apply(bar.value()));
+            chart.value(valueHeader, bar.label(), bar.value());
+        }
+        return new Section(List.of(result), table, chart.grouped());
+    }
+
+    /** One measure: its row in the table, its bar's label, its value. */
+    private record Bar(String row, String label, double value) {
     }
 
     private static Section parallel(BenchResults results) {
