@@ -77,8 +77,9 @@ public final class Benchmark {
         results.put("cases", BenchSettings.CASES.stream().filter(settings::measures).toList());
         Path secrets = prepare("bench", rows);
         if (settings.measures("postgres")) {
+            double startCpu = runnerFullLoad(prepare("bench_empty", 0), batchSizes.get(0), POSTGRES_TARGET, true, RunnerJvm.POD_HEAP).cpuSeconds();
             results.put("postgresToPostgres", postgresLoads.measure(batchSizes, rows,
-                    (batch, emptyTarget) -> runnerFullLoad(secrets, batch, POSTGRES_TARGET, true, emptyTarget, RunnerJvm.POD_HEAP)));
+                    (batch, emptyTarget) -> runnerFullLoad(secrets, batch, POSTGRES_TARGET, true, emptyTarget, RunnerJvm.POD_HEAP), startCpu));
         }
         if (settings.measures("elasticsearch")) {
             results.put("postgresToElasticsearch", new ElasticsearchLoads(postgres, elasticsearch.url(), INDEX, this::deleteIndex)
@@ -210,7 +211,7 @@ public final class Benchmark {
     }
 
     /**
-     * The runner, the COPY pipeline and the peers (sling, dlt) on the same films into empty
+     * The runner, the staging pipeline and the peers (sling, dlt) on the same films into empty
      * targets, timed with their process's start, each target checked against the source.
      */
     private Optional<Map<String, Object>> peers(Path secrets, int rows) throws Exception {

@@ -11,8 +11,10 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
- * The ceiling of a client-side mover: {@code COPY (query) TO STDOUT} streamed straight into
- * {@code COPY staging FROM STDIN}, then one {@code INSERT ... ON CONFLICT} from the staging table.
+ * The ceilings of a client-side mover, both {@code COPY (query) TO STDOUT (FORMAT binary)} streamed
+ * into a {@code COPY ... FROM STDIN}: into a staging table merged with one {@code INSERT ... ON
+ * CONFLICT} (the staging pipeline, the limit of an upsert), or straight into the table (the direct
+ * pipe, the physical limit of a load into an empty table).
  */
 final class CopyPipeline {
     private CopyPipeline() {
@@ -24,6 +26,24 @@ final class CopyPipeline {
         try (Statement statement = target.createStatement()) {
             statement.execute("CREATE TEMP TABLE staging (LIKE " + table + ") ON COMMIT DROP");
         }
+        long rows = pipe(source, target, query, "staging", columns);
+        try (Statement statement = target.createStatement()) {
+            statement.executeUpdate("INSERT INTO " + table + " (" + columns + ") SELECT " + columns + " FROM staging"
+                    + " ON CONFLICT (" + key + ") DO UPDATE SET " + updates);
+        }
+        target.commit();
+        return rows;
+    }
+
+    /** The direct pipe: the query's rows copied straight into {@code table}, in one transaction. */
+    static long direct(Connection source, Connection target, String query, String table, String columns) throws Exception {
+        target.setAutoCommit(false);
+        long rows = pipe(source, target, query, table, columns);
+        target.commit();
+        return rows;
+    }
+
+    private static long pipe(Connection source, Connection target, String query, String table, String columns) throws Exception {
         CopyManager out = source.unwrap(PGConnection.class).getCopyAPI();
         CopyManager in = target.unwrap(PGConnection.class).getCopyAPI();
         PipedInputStream pipeIn = new PipedInputStream(1 << 20);
@@ -35,13 +55,7 @@ final class CopyPipeline {
                 throw new IllegalStateException(e);
             }
         });
-        in.copyIn("COPY staging (" + columns + ") FROM STDIN (FORMAT binary)", pipeIn);
-        long rows = reading.get();
-        try (Statement statement = target.createStatement()) {
-            statement.executeUpdate("INSERT INTO " + table + " (" + columns + ") SELECT " + columns + " FROM staging"
-                    + " ON CONFLICT (" + key + ") DO UPDATE SET " + updates);
-        }
-        target.commit();
-        return rows;
+        in.copyIn("COPY " + table + " (" + columns + ") FROM STDIN (FORMAT binary)", pipeIn);
+        return reading.get();
     }
 }

@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * PG→PG: the runner's full load at each batch size against the COPY pipeline timed just before
- * it. This machine's speed drifts by as much as half from one minute to the next, so a ratio
- * compares neighbours. Each pair runs into an empty target (the runner copies its batches into the
- * table) and again into a full one (every batch is upserted, as the COPY pipeline always merges).
+ * PG→PG: the runner's full load at each batch size against the ceilings timed just before it.
+ * This machine's speed drifts by as much as half from one minute to the next, so a ratio compares
+ * neighbours. Into an empty target (the runner copies its batches into the table) the ceiling is
+ * the direct pipe; into a full one (every batch is upserted) it is the staging pipeline, which
+ * always merges. The runner's CPU is reported per row at the margin: the CPU of the load less that
+ * of a run over an empty source, so that the JVM's start is not spread over the rows.
  */
 final class PostgresLoads {
     private static final String TARGET_COLUMNS = "film_id, title, description, creation_date, rating, modified, source_system";
@@ -41,17 +43,28 @@ final class PostgresLoads {
         this.reset = reset;
     }
 
-    Map<String, Object> measure(List<Integer> batchSizes, int rows, RunnerLoad runner) throws Exception {
+    /** @param startCpuSeconds the runner's CPU seconds for a run over an empty source, with the same JVM options */
+    Map<String, Object> measure(List<Integer> batchSizes, int rows, RunnerLoad runner, double startCpuSeconds) throws Exception {
         Map<String, Object> results = new LinkedHashMap<>();
+        results.put("runnerCpuSecondsOverAnEmptySource", startCpuSeconds);
         Map<Integer, List<Double>> intoEmpty = new LinkedHashMap<>();
         Map<Integer, List<Double>> intoFull = new LinkedHashMap<>();
         for (int batch : batchSizes) {
+            double[] direct = timeDirectPipe();
+            double directSeconds = direct[0];
             double copySeconds = timeCopyPipeline(true);
+            double serverCpuBefore = serverCpu();
             RunnerJvm.Measurement load = runner.into(batch, true);
+            double serverCpu = serverCpu() - serverCpuBefore;
             double rate = rows / load.runnerSeconds();
+            results.put("directPipeRowsPerSecond@" + batch, rows / directSeconds);
+            results.put("directPipeClientCpuSeconds@" + batch, direct[1]);
+            results.put("postgresCpuSecondsOfTheRunnerLoad@" + batch, serverCpu);
+            results.put("runnerToDirectPipeRatio@" + batch, rate * directSeconds / rows);
             results.put("copyPipelineRowsPerSecond@" + batch, rows / copySeconds);
             results.put("runnerRowsPerSecond@" + batch, rate);
             results.put("runnerCpuSeconds@" + batch, load.cpuSeconds());
+            results.put("runnerRowsPerCpuSecondAtTheMargin@" + batch, rows / Math.max(load.cpuSeconds() - startCpuSeconds, 0.01));
             results.put("runnerPeakRssMiB@" + batch, load.peakRssBytes() / 1048576.0);
             intoEmpty.computeIfAbsent(batch, b -> new ArrayList<>()).add(rate * copySeconds / rows);
             fillTargetInKeyOrder();
@@ -65,7 +78,7 @@ final class PostgresLoads {
         return results;
     }
 
-    /** The COPY pipeline's time, from a staging table merged into the target emptied first or left full. */
+    /** The staging pipeline's time: a staging table merged into the target emptied first or left full. */
     double timeCopyPipeline(boolean emptyTarget) throws Exception {
         reset.before(emptyTarget);
         long start = System.nanoTime();
@@ -73,8 +86,28 @@ final class PostgresLoads {
             CopyPipeline.move(source, target, COPY_QUERY, DemoData.TARGET_TABLE, TARGET_COLUMNS, "film_id", UPDATES);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("  COPY pipeline%s: %.1f s%n", emptyTarget ? "" : " into the full target", seconds);
+        System.out.printf("  staging pipeline%s: %.1f s%n", emptyTarget ? "" : " into the full target", seconds);
         return seconds;
+    }
+
+    /** The direct pipe's seconds and its client's CPU seconds: the source's rows copied straight into the emptied target. */
+    private double[] timeDirectPipe() throws Exception {
+        reset.before(true);
+        double cpuBefore = CpuSeconds.thisProcess();
+        long start = System.nanoTime();
+        try (Connection source = postgres.connect("bench"); Connection target = postgres.connect("bench")) {
+            CopyPipeline.direct(source, target, COPY_QUERY, DemoData.TARGET_TABLE, TARGET_COLUMNS);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = CpuSeconds.thisProcess() - cpuBefore;
+        System.out.printf("  direct pipe: %.1f s, client CPU %.2f s%n", seconds, cpu);
+        return new double[] {seconds, cpu};
+    }
+
+    private double serverCpu() throws Exception {
+        try (Connection connection = postgres.connect("bench")) {
+            return CpuSeconds.postgresServer(connection);
+        }
     }
 
     /**

@@ -84,20 +84,28 @@ public final class PerformancePage {
                 deletes(results), reload(results), parallel(results), start(results), operator(results));
     }
 
+    /** Against the physical limits: the direct pipe into an empty target, the staging pipeline into a full one. */
     private static Section postgres(BenchResults results) {
-        Result result = results.newest("postgresToPostgres", MILLION_ROWS);
+        Result result = results.newest("postgresToPostgres", json -> MILLION_ROWS.test(json)
+                && json.get("postgresToPostgres").has("runnerCpuSecondsOverAnEmptySource"));
         JsonNode loads = result.json().get("postgresToPostgres");
-        Table table = new Table("batch", "runner (rows/s)", "COPY pipeline (rows/s)", "runner / COPY, empty target", "runner / COPY, full target");
+        Table table = new Table("batch", "runner (rows/s)", "runner CPU", "rows per runner CPU-second, at the margin", "PostgreSQL CPU",
+                "direct pipe (rows/s)", "direct pipe's client CPU", "runner / direct pipe, empty target", "runner / staging pipeline, full target");
         BarChart.Builder chart = BarChart.named("postgres", "PostgreSQL into PostgreSQL, 1,000,000 rows", "batch size", "rows per second");
         for (String batch : atValues(loads, "runnerRowsPerSecond")) {
             double runner = loads.get("runnerRowsPerSecond@" + batch).asDouble();
-            double copy = loads.get("copyPipelineRowsPerSecond@" + batch).asDouble();
-            table.row(Table.count(Double.parseDouble(batch)), Table.rate(runner), Table.rate(copy),
-                    "**" + Table.ratio(loads.get("runnerToCopyRatio@" + batch).asDouble()) + "**",
-                    "**" + Table.ratio(loads.path("intoFullTargetRunnerToCopyRatio@" + batch).asDouble()) + "**");
+            double direct = loads.get("directPipeRowsPerSecond@" + batch).asDouble();
+            table.row(Table.count(Double.parseDouble(batch)), Table.rate(runner), Table.seconds(loads.get("runnerCpuSeconds@" + batch).asDouble()),
+                    "**" + Table.rate(loads.get("runnerRowsPerCpuSecondAtTheMargin@" + batch).asDouble()) + "**",
+                    Table.seconds(loads.get("postgresCpuSecondsOfTheRunnerLoad@" + batch).asDouble()), Table.rate(direct),
+                    Table.seconds(loads.get("directPipeClientCpuSeconds@" + batch).asDouble()),
+                    "**" + Table.ratio(loads.get("runnerToDirectPipeRatio@" + batch).asDouble()) + "**",
+                    "**" + Table.ratio(loads.get("intoFullTargetRunnerToCopyRatio@" + batch).asDouble()) + "**");
             String category = Table.count(Double.parseDouble(batch));
-            chart.value("runner", category, runner).value("COPY pipeline", category, copy);
+            chart.value("runner", category, runner).value("direct pipe", category, direct)
+                    .value("staging pipeline", category, loads.get("copyPipelineRowsPerSecond@" + batch).asDouble());
         }
+        table.row("a run over an empty source", "", Table.seconds(loads.get("runnerCpuSecondsOverAnEmptySource").asDouble()), "", "", "", "", "", "");
         return new Section(List.of(result), table, chart.grouped());
     }
 
@@ -136,8 +144,8 @@ public final class PerformancePage {
                 chart.value("wall time", tool.replaceAll(" \\(.*", ""), measured.get("seconds").asDouble());
             }
         });
-        table.row("the binary COPY pipeline (ceiling, no process start)", Table.seconds(peers.get("copyPipelineSeconds").asDouble()), "");
-        chart.value("wall time", "COPY pipeline", peers.get("copyPipelineSeconds").asDouble());
+        table.row("the staging pipeline (ceiling, no process start)", Table.seconds(peers.get("copyPipelineSeconds").asDouble()), "");
+        chart.value("wall time", "staging pipeline", peers.get("copyPipelineSeconds").asDouble());
         return new Section(List.of(result), table, chart.grouped());
     }
 
