@@ -50,15 +50,15 @@ final class PostgresLoads {
         Map<Integer, List<Double>> intoEmpty = new LinkedHashMap<>();
         Map<Integer, List<Double>> intoFull = new LinkedHashMap<>();
         for (int batch : batchSizes) {
-            double[] direct = timeDirectPipe();
-            double directSeconds = direct[0];
+            Timed direct = timeDirectPipe();
+            double directSeconds = direct.seconds();
             double copySeconds = timeCopyPipeline(true);
             double serverCpuBefore = serverCpu();
             RunnerJvm.Measurement load = runner.into(batch, true);
             double serverCpu = serverCpu() - serverCpuBefore;
             double rate = rows / load.runnerSeconds();
             results.put("directPipeRowsPerSecond@" + batch, rows / directSeconds);
-            results.put("directPipeClientCpuSeconds@" + batch, direct[1]);
+            results.put("directPipeClientCpuSeconds@" + batch, direct.clientCpuSeconds());
             results.put("postgresCpuSecondsOfTheRunnerLoad@" + batch, serverCpu);
             results.put("runnerToDirectPipeRatio@" + batch, rate * directSeconds / rows);
             results.put("copyPipelineRowsPerSecond@" + batch, rows / copySeconds);
@@ -91,7 +91,7 @@ final class PostgresLoads {
     }
 
     /** The direct pipe's seconds and its client's CPU seconds: the source's rows copied straight into the emptied target. */
-    private double[] timeDirectPipe() throws Exception {
+    private Timed timeDirectPipe() throws Exception {
         reset.before(true);
         double cpuBefore = CpuSeconds.thisProcess();
         long start = System.nanoTime();
@@ -101,7 +101,11 @@ final class PostgresLoads {
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpu = CpuSeconds.thisProcess() - cpuBefore;
         System.out.printf("  direct pipe: %.1f s, client CPU %.2f s%n", seconds, cpu);
-        return new double[] {seconds, cpu};
+        return new Timed(seconds, cpu);
+    }
+
+    /** How long a ceiling took, and its own client's CPU. */
+    private record Timed(double seconds, double clientCpuSeconds) {
     }
 
     private double serverCpu() throws Exception {

@@ -18,7 +18,7 @@ record BenchResults(List<Result> newestFirst) {
     record Result(String file, JsonNode json) {
         /** The day it was measured, from its name: {@code 2026-11-26}. */
         String day() {
-            String stamp = file.substring(file.indexOf('2'), file.indexOf('2') + 8);
+            String stamp = file.replace("operator-", "").substring(0, 8);
             return stamp.substring(0, 4) + "-" + stamp.substring(4, 6) + "-" + stamp.substring(6, 8);
         }
 
